@@ -1,0 +1,87 @@
+# libzmq.so.5 and zmq.h from Rust. `make help` lists the targets.
+
+PREFIX ?= /usr/local
+CARGO ?= cargo
+PYTHON ?= /usr/bin/python3
+VERSION := 4.3.5
+SOVERSION := 5.2.5
+
+LIBDIR := target/release
+LIB := $(LIBDIR)/libzmq.so
+GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
+
+.PHONY: all build header header-fresh test test-rust test-c demo bench check install help clean
+
+all: build pkgconfig/libzmq.pc header-fresh
+
+help:
+	@echo "make            build target/release/libzmq.so (+ libzmq.so.5, libzmq.a) and pkgconfig/libzmq.pc"
+	@echo "make demo       build and run the demo programs (C and Python) on this library"
+	@echo "make test       build and run every test"
+	@echo "make bench      benchmarks against the system libzmq, as ratios"
+	@echo "make check      fmt, clippy, header freshness, header parity, symbol gate"
+	@echo "make header     regenerate include/zmq.h from src/capi"
+	@echo "make install PREFIX=/dir"
+
+build:
+	$(CARGO) build --release
+	@ln -sfn libzmq.so $(LIBDIR)/libzmq.so.5
+
+# The newest header cbindgen wrote for the release build.
+header: build
+	cp "$$(ls -t $(LIBDIR)/build/zmq-*/out/zmq.h | head -n 1)" include/zmq.h
+
+header-fresh: build
+	@gen="$$(ls -t $(LIBDIR)/build/zmq-*/out/zmq.h | head -n 1)"; \
+	if cmp -s "$$gen" include/zmq.h; then echo "include/zmq.h is fresh"; \
+	else echo "include/zmq.h is stale: run 'make header'"; diff -u include/zmq.h "$$gen" | head -n 40; exit 1; fi
+
+# Libraries a static link needs besides libzmq.a, as rustc reports them for this target.
+target/native-static-libs.txt:
+	@mkdir -p target
+	echo '' | rustc --crate-type staticlib --print native-static-libs -o target/empty-staticlib.a - 2>&1 \
+	  | sed -n 's/.*native-static-libs: //p' > $@
+
+pkgconfig/libzmq.pc: pkgconfig/libzmq.pc.in target/native-static-libs.txt
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@version@|$(VERSION)|' \
+	    -e "s|@libs_private@|$$(cat target/native-static-libs.txt)|" $< > $@
+
+test: build header-fresh test-rust test-c
+
+test-rust:
+	$(CARGO) test
+
+test-c: build
+	capi-tests/run.sh $(LIBDIR) include
+
+demo: build
+	capi-tests/demo/run.sh $(LIBDIR) include
+
+bench: build
+	capi-tests/bench/run.sh $(LIBDIR) include
+
+check: build header-fresh
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	capi-tests/header_parity.sh include
+	capi-tests/symbols.sh $(LIBDIR)/libzmq.so.5
+
+install: build target/native-static-libs.txt
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/cmake/ZeroMQ
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libzmq.so.$(SOVERSION)
+	ln -sfn libzmq.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libzmq.so.5
+	ln -sfn libzmq.so.5 $(DESTDIR)$(PREFIX)/lib/libzmq.so
+	install -m 644 $(LIBDIR)/libzmq.a $(DESTDIR)$(PREFIX)/lib/libzmq.a
+	install -m 644 include/zmq.h include/zmq_utils.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@version@|$(VERSION)|' \
+	    -e "s|@libs_private@|$$(cat target/native-static-libs.txt)|" \
+	    pkgconfig/libzmq.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libzmq.pc
+	sed -e 's|@version@|$(VERSION)|' -e 's|@soversion@|$(SOVERSION)|' \
+	    -e "s|@libs_private@|$$(cat target/native-static-libs.txt)|" \
+	    pkgconfig/ZeroMQConfig.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/ZeroMQ/ZeroMQConfig.cmake
+	sed -e 's|@version@|$(VERSION)|' \
+	    pkgconfig/ZeroMQConfigVersion.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/ZeroMQ/ZeroMQConfigVersion.cmake
+
+clean:
+	$(CARGO) clean
+	rm -f pkgconfig/libzmq.pc

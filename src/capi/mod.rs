@@ -1,0 +1,64 @@
+//! The C boundary: every `extern "C"` function of zmq.h, and nothing else.
+//!
+//! Each export checks its pointers, calls one engine method inside [`boundary`] and maps the
+//! result: errno is written there, after every drop, and no panic crosses into C.
+
+pub mod constants;
+/// cbindgen:ignore
+/// cbindgen:ignore
+mod draft;
+pub mod errno;
+mod handle;
+pub mod version;
+pub mod ctx;
+pub mod msg;
+pub mod utils;
+pub mod timers;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::error::Error;
+
+pub(crate) use self::errno::set_errno;
+
+/// Runs `body`, turning an error into `fail` plus errno, and a panic into `fail` plus EFAULT
+/// (a bug of ours, reported as an invalid call rather than an abort of the host process).
+pub(crate) fn boundary<T>(fail: T, body: impl FnOnce() -> Result<T, Error>) -> T {
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    match outcome {
+        Ok(Ok(value)) => value,
+        Ok(Err(error)) => {
+            set_errno(errno::from_error(error));
+            fail
+        }
+        Err(panic) => {
+            drop(panic);
+            set_errno(libc::EFAULT);
+            fail
+        }
+    }
+}
+
+/// Fails with `Error::Fault` when `ptr` is NULL.
+pub(crate) fn non_null<T>(ptr: *const T) -> Result<(), Error> {
+    if ptr.is_null() { Err(Error::Fault) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    /// include/zmq.h is committed; it must be what build.rs generates from src/capi now.
+    #[test]
+    fn committed_header_is_fresh() {
+        let generated = include_str!(concat!(env!("OUT_DIR"), "/zmq.h"));
+        let committed = include_str!("../../include/zmq.h");
+        assert!(generated == committed, "include/zmq.h is stale: run `make header`");
+    }
+
+    #[test]
+    fn panics_become_efault() {
+        let value = super::boundary(-1, || -> Result<i32, crate::error::Error> { panic!("bug") });
+        assert_eq!(value, -1);
+        // SAFETY: reading errno of this thread.
+        assert_eq!(unsafe { *libc::__errno_location() }, libc::EFAULT);
+    }
+}

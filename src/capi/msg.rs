@@ -1,0 +1,297 @@
+//! Messages: the `zmq_msg_*` functions over a `Msg` stored in place inside the C `zmq_msg_t`.
+//!
+//! C owns the 64 bytes and moves them with memcpy, so the stored value holds no pointer into
+//! itself. A tag word in front of the `Msg` tells a live message from a closed or never
+//! initialised one; every function checks it and answers EFAULT where libzmq would.
+
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::mem::{align_of, size_of};
+use std::ptr;
+
+use super::boundary;
+use super::constants::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+
+/// The C message type: 64 opaque bytes, pointer-aligned (declared in the prologue of zmq.h).
+#[repr(C, align(8))]
+#[allow(non_camel_case_types)]
+pub struct zmq_msg_t {
+    _opaque: [u8; 64],
+}
+
+/// What the 64 bytes of a live `zmq_msg_t` hold.
+#[repr(C)]
+struct Slot {
+    tag: u32,
+    msg: Msg,
+}
+
+/// Tag of a live message; anything else is closed or uninitialised.
+const LIVE: u32 = 0x6d73_6721;
+/// Tag written when a message is closed.
+const CLOSED: u32 = 0x6d73_6700;
+
+const _: () = assert!(size_of::<Slot>() <= size_of::<zmq_msg_t>());
+const _: () = assert!(align_of::<Slot>() <= align_of::<zmq_msg_t>());
+
+/// Stores `msg` as a live message in `ptr`, whatever the bytes held before.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for writing a `zmq_msg_t`.
+pub(crate) unsafe fn init(ptr: *mut zmq_msg_t, msg: Msg) {
+    // SAFETY: the caller guarantees room for a zmq_msg_t, which fits a Slot (asserted above);
+    // the old contents are not dropped, as C may pass uninitialised memory.
+    unsafe { ptr::write(ptr.cast::<Slot>(), Slot { tag: LIVE, msg }) };
+}
+
+/// The live message in `ptr`, or EFAULT.
+///
+/// # Safety
+/// `ptr` must be NULL or valid for reading (and, through the result, writing) a `zmq_msg_t`,
+/// not aliased by another reference for the returned lifetime.
+pub(crate) unsafe fn live<'a>(ptr: *const zmq_msg_t) -> Result<&'a mut Msg> {
+    if ptr.is_null() {
+        return Err(Error::Fault);
+    }
+    let slot = ptr.cast_mut().cast::<Slot>();
+    // SAFETY: the caller guarantees 64 readable bytes; the tag is the first 4.
+    if unsafe { ptr::addr_of!((*slot).tag).read() } != LIVE {
+        return Err(Error::Fault);
+    }
+    // SAFETY: a LIVE tag is written only together with a valid Msg (see `init`).
+    Ok(unsafe { &mut (*slot).msg })
+}
+
+/// Drops the live message in `ptr` and marks it closed.
+///
+/// # Safety
+/// As `live`.
+pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
+    // SAFETY: forwarded from the caller.
+    let msg = unsafe { live(ptr) }?.take();
+    // SAFETY: the slot is live (checked by `live`); the Msg left in it is empty and owns nothing.
+    unsafe { ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED) };
+    // Dropped last: a free function may run here and may itself call into the library.
+    drop(msg);
+    Ok(())
+}
+
+/// A zero-copy buffer handed in by zmq_msg_init_data, released by its free function.
+struct External {
+    data: *mut c_void,
+    len: usize,
+    free: Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void)>,
+    hint: *mut c_void,
+}
+
+// SAFETY: zmq_msg_init_data(3) lets the free function run on any thread, and the buffer is only
+// read through shared references while the message lives.
+unsafe impl Send for External {}
+
+impl AsRef<[u8]> for External {
+    fn as_ref(&self) -> &[u8] {
+        if self.len == 0 {
+            return &[];
+        }
+        // SAFETY: the application guarantees `len` readable bytes at `data` until the free
+        // function is called (zmq_msg_init_data(3)); `data` is non-NULL when `len` > 0.
+        unsafe { std::slice::from_raw_parts(self.data.cast::<u8>(), self.len) }
+    }
+}
+
+impl Drop for External {
+    fn drop(&mut self) {
+        if let Some(free) = self.free {
+            // SAFETY: the application's free function, called once with its data and hint.
+            unsafe { free(self.data, self.hint) };
+        }
+    }
+}
+
+/// Initialises an empty message (zmq_msg_init(3)).
+///
+/// # Safety
+/// `msg` must be NULL or valid for writing a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
+    boundary(-1, || {
+        super::non_null(msg)?;
+        // SAFETY: non-NULL, and the caller guarantees it is writable.
+        unsafe { init(msg, Msg::new()) };
+        Ok(0)
+    })
+}
+
+/// Initialises a message of `size` bytes for the caller to fill (zmq_msg_init_size(3)).
+///
+/// # Safety
+/// `msg` must be NULL or valid for writing a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
+    boundary(-1, || {
+        super::non_null(msg)?;
+        let body = Msg::with_size(size)?;
+        // SAFETY: non-NULL, and the caller guarantees it is writable.
+        unsafe { init(msg, body) };
+        Ok(0)
+    })
+}
+
+/// Initialises a message over the caller's buffer, without copying it (zmq_msg_init_data(3)).
+///
+/// `ffn`, if not NULL, is called once with `data` and `hint` when the last copy is closed.
+///
+/// # Safety
+/// `msg` must be NULL or valid for writing a `zmq_msg_t`; `data` must hold `size` bytes that stay
+/// valid until `ffn` is called (or for as long as any copy lives, when `ffn` is NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_init_data(
+    msg: *mut zmq_msg_t,
+    data: *mut c_void,
+    size: usize,
+    ffn: Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void)>,
+    hint: *mut c_void,
+) -> c_int {
+    boundary(-1, || {
+        super::non_null(msg)?;
+        if data.is_null() && size > 0 {
+            return Err(Error::Inval);
+        }
+        let external = External { data, len: size, free: ffn, hint };
+        let body = if ffn.is_some() { Msg::from_owner(external) } else { Msg::constant(external) };
+        // SAFETY: non-NULL, and the caller guarantees it is writable.
+        unsafe { init(msg, body) };
+        Ok(0)
+    })
+}
+
+/// Releases a message (zmq_msg_close(3)).
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_close(msg: *mut zmq_msg_t) -> c_int {
+    // SAFETY: forwarded from the caller.
+    boundary(-1, || unsafe { close(msg) }.map(|()| 0))
+}
+
+/// Moves `src` into `dest` (closing what `dest` held); `src` becomes empty (zmq_msg_move(3)).
+///
+/// # Safety
+/// Both must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller; each reference is used before the next is taken.
+        let moved = unsafe { live(src) }?.take();
+        if dest != src {
+            // SAFETY: forwarded from the caller.
+            unsafe { close(dest) }?;
+            // SAFETY: `dest` was a live message, so it is valid for writing.
+            unsafe { init(dest, moved) };
+        } else {
+            // SAFETY: as above, the message is put back where it was.
+            *unsafe { live(src) }? = moved;
+        }
+        Ok(0)
+    })
+}
+
+/// Makes `dest` a copy of `src`, sharing large payloads (zmq_msg_copy(3)).
+///
+/// # Safety
+/// Both must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        let copy = unsafe { live(src) }?.share();
+        if dest != src {
+            // SAFETY: forwarded from the caller.
+            unsafe { close(dest) }?;
+            // SAFETY: `dest` was a live message, so it is valid for writing.
+            unsafe { init(dest, copy) };
+        }
+        Ok(0)
+    })
+}
+
+/// The payload's address (zmq_msg_data(3)); NULL with EFAULT for an invalid message.
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
+    // SAFETY: forwarded from the caller.
+    boundary(ptr::null_mut(), || Ok(unsafe { live(msg) }?.data_ptr().cast()))
+}
+
+/// The payload's size (zmq_msg_size(3)); 0 with EFAULT for an invalid message.
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_size(msg: *const zmq_msg_t) -> usize {
+    // SAFETY: forwarded from the caller.
+    boundary(0, || Ok(unsafe { live(msg) }?.size()))
+}
+
+/// Whether more frames follow (zmq_msg_more(3)); 0 with EFAULT for an invalid message.
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
+    // SAFETY: forwarded from the caller.
+    boundary(0, || Ok(c_int::from(unsafe { live(msg) }?.more())))
+}
+
+/// Reads a message property: ZMQ_MORE, ZMQ_SHARED or ZMQ_SRCFD (zmq_msg_get(3)).
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { live(msg) }?;
+        match property {
+            ZMQ_MORE => Ok(c_int::from(msg.more())),
+            ZMQ_SHARED => Ok(c_int::from(msg.is_shared())),
+            // The file descriptor a message came from: none for messages made here.
+            ZMQ_SRCFD => Ok(-1),
+            _ => Err(Error::Inval),
+        }
+    })
+}
+
+/// Sets a message property: none is settable, as in libzmq (zmq_msg_set(3)).
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_set(msg: *mut zmq_msg_t, property: c_int, optval: c_int) -> c_int {
+    let _ = (msg, property, optval);
+    boundary(-1, || Err(Error::Inval))
+}
+
+/// Reads a metadata property of the peer a message came from (zmq_msg_gets(3)).
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`; `property` NULL or a NUL-terminated string.
+/// The result stays valid while the message lives.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_gets(msg: *const zmq_msg_t, property: *const c_char) -> *const c_char {
+    boundary(ptr::null(), || {
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { live(msg) }?;
+        if property.is_null() {
+            return Err(Error::Inval);
+        }
+        // SAFETY: non-NULL and NUL-terminated (caller's contract).
+        let name = unsafe { CStr::from_ptr(property) }.to_str().map_err(|_| Error::Inval)?;
+        let value = msg.metadata().and_then(|m| m.get(name)).ok_or(Error::Inval)?;
+        Ok(value.as_ptr())
+    })
+}

@@ -1,0 +1,15 @@
+//! A drop-in replacement for libzmq 4.3: the library behind `libzmq.so.5` and `zmq.h`.
+//!
+//! Layers, dependencies pointing down:
+//! - `capi`: every `extern "C"` function, errno, the panic boundary, handle checks;
+//! - the engine: `ctx`, `timers` (sockets, transports and the reactor join it);
+//! - the core: `msg`, `z85`, `error`, free of I/O, threads and clocks.
+//!
+//! See ARCHITECTURE.md for the design.
+
+pub mod capi;
+pub mod ctx;
+pub mod error;
+pub mod msg;
+pub mod timers;
+pub mod z85;

@@ -1,0 +1,241 @@
+//! Messages: the payload of one frame plus its flags, routing id and peer metadata.
+//!
+//! A `Msg` is small enough to live in place inside the 64 bytes of a C `zmq_msg_t` (the C boundary
+//! stores it there). Payloads of up to [`INLINE_MAX`] bytes are stored inline; larger ones are a
+//! reference-counted [`Bytes`], so copies share one buffer and a zero-copy buffer handed in by the
+//! application is released exactly once, when the last copy is dropped, on whatever thread that is.
+
+mod buffer;
+mod metadata;
+
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+
+pub use self::metadata::Metadata;
+use crate::error::Result;
+
+/// The largest payload stored inside the message itself (libzmq's "very small message" limit).
+pub const INLINE_MAX: usize = 33;
+
+/// Another frame of the same message follows.
+const MORE: u8 = 0x01;
+/// A protocol command rather than a message frame.
+const COMMAND: u8 = 0x02;
+/// The payload is shared with another message.
+const SHARED: u8 = 0x04;
+/// The payload is memory the application keeps alive and never wants back.
+const CONSTANT: u8 = 0x08;
+
+/// One message frame.
+pub struct Msg {
+    body: Body,
+    flags: u8,
+    routing_id: u32,
+    metadata: Option<Arc<Metadata>>,
+}
+
+enum Body {
+    Inline { len: u8, buf: [u8; INLINE_MAX] },
+    /// Owned by this message alone and writable (zmq_msg_init_size).
+    Unique(BytesMut),
+    /// Possibly shared with other messages.
+    Shared(Bytes),
+}
+
+impl Msg {
+    /// An empty message.
+    pub const fn new() -> Self {
+        Self::with_body(Body::Inline { len: 0, buf: [0; INLINE_MAX] })
+    }
+
+    const fn with_body(body: Body) -> Self {
+        Msg { body, flags: 0, routing_id: 0, metadata: None }
+    }
+
+    /// A zero-filled message of `size` bytes for the caller to write into.
+    pub fn with_size(size: usize) -> Result<Self> {
+        if size <= INLINE_MAX {
+            return Ok(Self::new_inline(&[0; INLINE_MAX][..size]));
+        }
+        Ok(Self::with_body(Body::Unique(buffer::zeroed(size)?)))
+    }
+
+    /// A message holding a copy of `data`.
+    pub fn from_slice(data: &[u8]) -> Self {
+        if data.len() <= INLINE_MAX {
+            Self::new_inline(data)
+        } else {
+            Self::with_body(Body::Shared(Bytes::copy_from_slice(data)))
+        }
+    }
+
+    fn new_inline(data: &[u8]) -> Self {
+        let mut buf = [0; INLINE_MAX];
+        buf[..data.len()].copy_from_slice(data);
+        // Callers guarantee data.len() <= INLINE_MAX, which fits in u8.
+        Self::with_body(Body::Inline { len: data.len() as u8, buf })
+    }
+
+    /// A message over a shared buffer, without copying it.
+    pub fn from_bytes(data: Bytes) -> Self {
+        Self::with_body(Body::Shared(data))
+    }
+
+    /// A message over memory the application owns: `owner` is dropped (and so the memory released)
+    /// when the last copy of the message is.
+    pub fn from_owner<T>(owner: T) -> Self
+    where
+        T: AsRef<[u8]> + Send + 'static,
+    {
+        Self::from_bytes(Bytes::from_owner(owner))
+    }
+
+    /// A message over memory the application keeps alive for as long as any copy exists and never
+    /// wants to be told about (zmq_send_const, zmq_msg_init_data without a free function).
+    pub fn constant<T>(owner: T) -> Self
+    where
+        T: AsRef<[u8]> + Send + 'static,
+    {
+        let mut msg = Self::from_owner(owner);
+        msg.flags |= CONSTANT;
+        msg
+    }
+
+    /// The payload.
+    pub fn data(&self) -> &[u8] {
+        match &self.body {
+            Body::Inline { len, buf } => &buf[..usize::from(*len)],
+            Body::Unique(b) => b,
+            Body::Shared(b) => b,
+        }
+    }
+
+    /// The payload's address, for a C caller that may write through it (as libzmq allows).
+    pub fn data_ptr(&mut self) -> *mut u8 {
+        match &mut self.body {
+            Body::Inline { buf, .. } => buf.as_mut_ptr(),
+            Body::Unique(b) => b.as_mut_ptr(),
+            Body::Shared(b) => b.as_ptr().cast_mut(),
+        }
+    }
+
+    /// The payload's length in bytes.
+    pub fn size(&self) -> usize {
+        match &self.body {
+            Body::Inline { len, .. } => usize::from(*len),
+            Body::Unique(b) => b.len(),
+            Body::Shared(b) => b.len(),
+        }
+    }
+
+    /// The payload as a shared buffer (copied when inline, frozen when unique).
+    pub fn into_bytes(self) -> Bytes {
+        match self.body {
+            Body::Inline { len, buf } => Bytes::copy_from_slice(&buf[..usize::from(len)]),
+            Body::Unique(b) => b.freeze(),
+            Body::Shared(b) => b,
+        }
+    }
+
+    /// Whether another frame of the same message follows.
+    pub fn more(&self) -> bool {
+        self.flags & MORE != 0
+    }
+
+    /// Marks whether another frame follows.
+    pub fn set_more(&mut self, more: bool) {
+        self.set_flag(MORE, more);
+    }
+
+    /// Whether this frame is a protocol command.
+    pub fn is_command(&self) -> bool {
+        self.flags & COMMAND != 0
+    }
+
+    /// Marks this frame as a protocol command.
+    pub fn set_command(&mut self, command: bool) {
+        self.set_flag(COMMAND, command);
+    }
+
+    fn set_flag(&mut self, flag: u8, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
+
+    /// Whether the payload may be shared with another message (ZMQ_SHARED).
+    pub fn is_shared(&self) -> bool {
+        self.flags & (SHARED | CONSTANT) != 0
+    }
+
+    /// The routing id (SERVER/CLIENT, PEER sockets); 0 when unset.
+    pub fn routing_id(&self) -> u32 {
+        self.routing_id
+    }
+
+    /// Sets the routing id.
+    pub fn set_routing_id(&mut self, id: u32) {
+        self.routing_id = id;
+    }
+
+    /// The properties of the peer this message came from, if any.
+    pub fn metadata(&self) -> Option<&Arc<Metadata>> {
+        self.metadata.as_ref()
+    }
+
+    /// Attaches the properties of the peer this message came from.
+    pub fn set_metadata(&mut self, metadata: Option<Arc<Metadata>>) {
+        self.metadata = metadata;
+    }
+
+    /// A second message with the same payload, flags and metadata. Large payloads are shared, not
+    /// copied, and both messages are then marked shared.
+    pub fn share(&mut self) -> Msg {
+        let body = match &mut self.body {
+            Body::Inline { len, buf } => Body::Inline { len: *len, buf: *buf },
+            Body::Shared(b) => {
+                self.flags |= SHARED;
+                Body::Shared(b.clone())
+            }
+            Body::Unique(b) => {
+                let frozen = std::mem::take(b).freeze();
+                self.body = Body::Shared(frozen.clone());
+                self.flags |= SHARED;
+                Body::Shared(frozen)
+            }
+        };
+        Msg {
+            body,
+            flags: self.flags,
+            routing_id: self.routing_id,
+            metadata: self.metadata.clone(),
+        }
+    }
+
+    /// Takes the message out, leaving an empty one in its place.
+    pub fn take(&mut self) -> Msg {
+        std::mem::take(self)
+    }
+}
+
+impl Default for Msg {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Msg")
+            .field("size", &self.size())
+            .field("flags", &self.flags)
+            .field("routing_id", &self.routing_id)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests;
