@@ -107,9 +107,9 @@ impl CtxOptions {
             CtxOption::ZeroCopyRecv => self.zero_copy_recv = non_negative(value)? != 0,
             CtxOption::Ipv6 => self.ipv6 = non_negative(value)? != 0,
             CtxOption::Blocky => self.blocky = non_negative(value)? != 0,
-            CtxOption::MaxSockets
-            | CtxOption::SocketLimit
-            | CtxOption::MsgTSize => return Err(Error::Inval),
+            CtxOption::MaxSockets | CtxOption::SocketLimit | CtxOption::MsgTSize => {
+                return Err(Error::Inval);
+            }
         }
         Ok(())
     }

@@ -25,7 +25,11 @@ struct Timer<H> {
 impl<H: Clone> Timers<H> {
     /// An empty set.
     pub fn new() -> Self {
-        Timers { next_id: 0, timers: HashMap::new(), queue: BTreeSet::new() }
+        Timers {
+            next_id: 0,
+            timers: HashMap::new(),
+            queue: BTreeSet::new(),
+        }
     }
 
     /// Adds a timer firing every `interval` ms from `now`; returns its id (1, 2, ...).
@@ -33,7 +37,14 @@ impl<H: Clone> Timers<H> {
         let id = self.next_id.checked_add(1).ok_or(Error::NoMem)?;
         self.next_id = id;
         let expiry = now.saturating_add(interval);
-        self.timers.insert(id, Timer { interval, expiry, handler });
+        self.timers.insert(
+            id,
+            Timer {
+                interval,
+                expiry,
+                handler,
+            },
+        );
         self.queue.insert((expiry, id));
         Ok(id)
     }
@@ -63,12 +74,18 @@ impl<H: Clone> Timers<H> {
     /// Milliseconds from `now` until the next timer is due (0 when one is overdue), or `None`
     /// when there are no timers.
     pub fn timeout(&self, now: u64) -> Option<u64> {
-        self.queue.first().map(|&(expiry, _)| expiry.saturating_sub(now))
+        self.queue
+            .first()
+            .map(|&(expiry, _)| expiry.saturating_sub(now))
     }
 
     /// The ids of the timers due at `now`, earliest first.
     pub fn due(&self, now: u64) -> Vec<i32> {
-        self.queue.iter().take_while(|&&(expiry, _)| expiry <= now).map(|&(_, id)| id).collect()
+        self.queue
+            .iter()
+            .take_while(|&&(expiry, _)| expiry <= now)
+            .map(|&(_, id)| id)
+            .collect()
     }
 
     /// If timer `id` still exists and is due at `now`, restarts it from `now` and returns its

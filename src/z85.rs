@@ -19,7 +19,11 @@ const DIGITS: [u8; 256] = {
 
 /// The encoded length of `len` bytes, or `Error::Inval` when `len` is not a multiple of 4.
 pub fn encoded_len(len: usize) -> Result<usize> {
-    if len % 4 == 0 { Ok(len / 4 * 5) } else { Err(Error::Inval) }
+    if len % 4 == 0 {
+        Ok(len / 4 * 5)
+    } else {
+        Err(Error::Inval)
+    }
 }
 
 /// Encodes `data` (a multiple of 4 bytes long) into `out` (exactly `encoded_len` bytes).
@@ -46,7 +50,11 @@ pub fn encode(data: &[u8]) -> Result<String> {
 
 /// The decoded length of `len` characters, or `Error::Inval` when `len` is not a multiple of 5.
 pub fn decoded_len(len: usize) -> Result<usize> {
-    if len % 5 == 0 { Ok(len / 5 * 4) } else { Err(Error::Inval) }
+    if len % 5 == 0 {
+        Ok(len / 5 * 4)
+    } else {
+        Err(Error::Inval)
+    }
 }
 
 /// Decodes `text` (a multiple of 5 characters) into `out` (exactly `decoded_len` bytes).

@@ -3,10 +3,10 @@
 use std::ffi::{c_int, c_void};
 use std::ptr;
 
+use super::boundary;
 use super::constants::*;
 use super::draft::ZMQ_ZERO_COPY_RECV;
 use super::handle::Handle;
-use super::boundary;
 use crate::ctx::{Ctx, CtxOption};
 use crate::error::{Error, Result};
 
@@ -49,7 +49,9 @@ fn option(id: c_int, setting: bool) -> Result<CtxOption> {
 /// Always safe to call; the result is released with zmq_ctx_term.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_ctx_new() -> *mut c_void {
-    boundary(ptr::null_mut(), || Ok(Handle::into_raw(CTX_TAG, Ctx::new())))
+    boundary(ptr::null_mut(), || {
+        Ok(Handle::into_raw(CTX_TAG, Ctx::new()))
+    })
 }
 
 /// Terminates a context: waits for its sockets to close, then releases it (zmq_ctx_term(3)).
@@ -142,4 +144,3 @@ pub unsafe extern "C" fn zmq_term(ctx: *mut c_void) -> c_int {
     // SAFETY: forwarded from the caller.
     unsafe { zmq_ctx_term(ctx) }
 }
-

@@ -26,7 +26,10 @@ pub(crate) struct Handle<T> {
 impl<T> Handle<T> {
     /// A new handle for `object`, as an opaque pointer for C.
     pub(crate) fn into_raw(tag: u32, object: T) -> *mut c_void {
-        let handle = Box::new(Handle { tag: AtomicU32::new(tag), object: Mutex::new(Some(Arc::new(object))) });
+        let handle = Box::new(Handle {
+            tag: AtomicU32::new(tag),
+            object: Mutex::new(Some(Arc::new(object))),
+        });
         Box::into_raw(handle).cast()
     }
 
@@ -35,7 +38,11 @@ impl<T> Handle<T> {
     /// # Safety
     /// `ptr` must be NULL or point to readable memory of at least 4 bytes: in practice a
     /// pointer this module returned.
-    pub(crate) unsafe fn from_raw<'a>(ptr: *mut c_void, tag: u32, error: Error) -> Result<&'a Handle<T>> {
+    pub(crate) unsafe fn from_raw<'a>(
+        ptr: *mut c_void,
+        tag: u32,
+        error: Error,
+    ) -> Result<&'a Handle<T>> {
         if ptr.is_null() {
             return Err(error);
         }
@@ -57,7 +64,9 @@ impl<T> Handle<T> {
 
     /// Marks the handle dead and takes the object out; `error` when it was already dead.
     pub(crate) fn close(&self, tag: u32, error: Error) -> Result<Arc<T>> {
-        self.tag.compare_exchange(tag, DEAD, Ordering::AcqRel, Ordering::Acquire).map_err(|_| error)?;
+        self.tag
+            .compare_exchange(tag, DEAD, Ordering::AcqRel, Ordering::Acquire)
+            .map_err(|_| error)?;
         self.object.lock().take().ok_or(error)
     }
 }

@@ -4,16 +4,16 @@
 //! result: errno is written there, after every drop, and no panic crosses into C.
 
 pub mod constants;
+pub mod ctx;
 /// cbindgen:ignore
 /// cbindgen:ignore
 mod draft;
 pub mod errno;
 mod handle;
-pub mod version;
-pub mod ctx;
 pub mod msg;
-pub mod utils;
 pub mod timers;
+pub mod utils;
+pub mod version;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -41,7 +41,11 @@ pub(crate) fn boundary<T>(fail: T, body: impl FnOnce() -> Result<T, Error>) -> T
 
 /// Fails with `Error::Fault` when `ptr` is NULL.
 pub(crate) fn non_null<T>(ptr: *const T) -> Result<(), Error> {
-    if ptr.is_null() { Err(Error::Fault) } else { Ok(()) }
+    if ptr.is_null() {
+        Err(Error::Fault)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -51,7 +55,10 @@ mod tests {
     fn committed_header_is_fresh() {
         let generated = include_str!(concat!(env!("OUT_DIR"), "/zmq.h"));
         let committed = include_str!("../../include/zmq.h");
-        assert!(generated == committed, "include/zmq.h is stale: run `make header`");
+        assert!(
+            generated == committed,
+            "include/zmq.h is stale: run `make header`"
+        );
     }
 
     #[test]

@@ -69,9 +69,14 @@ pub(crate) unsafe fn live<'a>(ptr: *const zmq_msg_t) -> Result<&'a mut Msg> {
 /// As `live`.
 pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
     // SAFETY: forwarded from the caller.
-    let msg = unsafe { live(ptr) }?.take();
-    // SAFETY: the slot is live (checked by `live`); the Msg left in it is empty and owns nothing.
-    unsafe { ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED) };
+    let msg: *mut Msg = unsafe { live(ptr) }?;
+    // SAFETY: the slot is live (checked by `live`): its Msg is read out once and the tag then
+    // marks it closed, so it is never read or dropped again.
+    let msg = unsafe {
+        let msg = ptr::read(msg);
+        ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED);
+        msg
+    };
     // Dropped last: a free function may run here and may itself call into the library.
     drop(msg);
     Ok(())
@@ -158,8 +163,17 @@ pub unsafe extern "C" fn zmq_msg_init_data(
         if data.is_null() && size > 0 {
             return Err(Error::Inval);
         }
-        let external = External { data, len: size, free: ffn, hint };
-        let body = if ffn.is_some() { Msg::from_owner(external) } else { Msg::constant(external) };
+        let external = External {
+            data,
+            len: size,
+            free: ffn,
+            hint,
+        };
+        let body = if ffn.is_some() {
+            Msg::from_owner(external)
+        } else {
+            Msg::constant(external)
+        };
         // SAFETY: non-NULL, and the caller guarantees it is writable.
         unsafe { init(msg, body) };
         Ok(0)
@@ -223,8 +237,10 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
 /// `msg` must be NULL or point to a `zmq_msg_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_msg_data(msg: *mut zmq_msg_t) -> *mut c_void {
-    // SAFETY: forwarded from the caller.
-    boundary(ptr::null_mut(), || Ok(unsafe { live(msg) }?.data_ptr().cast()))
+    boundary(ptr::null_mut(), || {
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { live(msg) }?.data_ptr().cast())
+    })
 }
 
 /// The payload's size (zmq_msg_size(3)); 0 with EFAULT for an invalid message.
@@ -282,7 +298,10 @@ pub unsafe extern "C" fn zmq_msg_set(msg: *mut zmq_msg_t, property: c_int, optva
 /// `msg` must be NULL or point to a `zmq_msg_t`; `property` NULL or a NUL-terminated string.
 /// The result stays valid while the message lives.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zmq_msg_gets(msg: *const zmq_msg_t, property: *const c_char) -> *const c_char {
+pub unsafe extern "C" fn zmq_msg_gets(
+    msg: *const zmq_msg_t,
+    property: *const c_char,
+) -> *const c_char {
     boundary(ptr::null(), || {
         // SAFETY: forwarded from the caller.
         let msg = unsafe { live(msg) }?;
@@ -290,8 +309,13 @@ pub unsafe extern "C" fn zmq_msg_gets(msg: *const zmq_msg_t, property: *const c_
             return Err(Error::Inval);
         }
         // SAFETY: non-NULL and NUL-terminated (caller's contract).
-        let name = unsafe { CStr::from_ptr(property) }.to_str().map_err(|_| Error::Inval)?;
-        let value = msg.metadata().and_then(|m| m.get(name)).ok_or(Error::Inval)?;
+        let name = unsafe { CStr::from_ptr(property) }
+            .to_str()
+            .map_err(|_| Error::Inval)?;
+        let value = msg
+            .metadata()
+            .and_then(|m| m.get(name))
+            .ok_or(Error::Inval)?;
         Ok(value.as_ptr())
     })
 }

@@ -43,7 +43,11 @@ unsafe fn timer_set<'a>(timers: *mut c_void) -> Result<&'a TimerSet> {
     non_null(timers)?;
     // SAFETY: the caller passes a live timer set; the tag is its first field.
     let set = unsafe { &*timers.cast::<TimerSet>() };
-    if set.tag == TIMERS_TAG { Ok(set) } else { Err(Error::Fault) }
+    if set.tag == TIMERS_TAG {
+        Ok(set)
+    } else {
+        Err(Error::Fault)
+    }
 }
 
 /// A new, empty timer set.
@@ -52,7 +56,10 @@ unsafe fn timer_set<'a>(timers: *mut c_void) -> Result<&'a TimerSet> {
 /// Always safe to call; release the result with zmq_timers_destroy.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_timers_new() -> *mut c_void {
-    let set = TimerSet { tag: TIMERS_TAG, timers: Mutex::new(Timers::new()) };
+    let set = TimerSet {
+        tag: TIMERS_TAG,
+        timers: Mutex::new(Timers::new()),
+    };
     Box::into_raw(Box::new(set)).cast()
 }
 
@@ -92,7 +99,9 @@ pub unsafe extern "C" fn zmq_timers_add(
         let set = unsafe { timer_set(timers) }?;
         let func = handler.ok_or(Error::Fault)?;
         let interval = u64::try_from(interval).unwrap_or(u64::MAX);
-        set.timers.lock().add(now_ms(), interval, Handler { func, arg })
+        set.timers
+            .lock()
+            .add(now_ms(), interval, Handler { func, arg })
     })
 }
 
@@ -102,8 +111,14 @@ pub unsafe extern "C" fn zmq_timers_add(
 /// `timers` must be NULL or a live timer set.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_timers_cancel(timers: *mut c_void, timer_id: c_int) -> c_int {
-    // SAFETY: forwarded from the caller.
-    boundary(-1, || unsafe { timer_set(timers) }?.timers.lock().cancel(timer_id).map(|()| 0))
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        unsafe { timer_set(timers) }?
+            .timers
+            .lock()
+            .cancel(timer_id)
+            .map(|()| 0)
+    })
 }
 
 /// Changes a timer's interval and restarts it.
@@ -111,12 +126,19 @@ pub unsafe extern "C" fn zmq_timers_cancel(timers: *mut c_void, timer_id: c_int)
 /// # Safety
 /// `timers` must be NULL or a live timer set.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zmq_timers_set_interval(timers: *mut c_void, timer_id: c_int, interval: usize) -> c_int {
+pub unsafe extern "C" fn zmq_timers_set_interval(
+    timers: *mut c_void,
+    timer_id: c_int,
+    interval: usize,
+) -> c_int {
     boundary(-1, || {
         // SAFETY: forwarded from the caller.
         let set = unsafe { timer_set(timers) }?;
         let interval = u64::try_from(interval).unwrap_or(u64::MAX);
-        set.timers.lock().set_interval(now_ms(), timer_id, interval).map(|()| 0)
+        set.timers
+            .lock()
+            .set_interval(now_ms(), timer_id, interval)
+            .map(|()| 0)
     })
 }
 
@@ -126,8 +148,14 @@ pub unsafe extern "C" fn zmq_timers_set_interval(timers: *mut c_void, timer_id: 
 /// `timers` must be NULL or a live timer set.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_timers_reset(timers: *mut c_void, timer_id: c_int) -> c_int {
-    // SAFETY: forwarded from the caller.
-    boundary(-1, || unsafe { timer_set(timers) }?.timers.lock().reset(now_ms(), timer_id).map(|()| 0))
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        unsafe { timer_set(timers) }?
+            .timers
+            .lock()
+            .reset(now_ms(), timer_id)
+            .map(|()| 0)
+    })
 }
 
 /// Milliseconds until the next timer is due: 0 if one is overdue, -1 if there are none.
@@ -138,7 +166,10 @@ pub unsafe extern "C" fn zmq_timers_reset(timers: *mut c_void, timer_id: c_int) 
 pub unsafe extern "C" fn zmq_timers_timeout(timers: *mut c_void) -> c_long {
     boundary(-1, || {
         // SAFETY: forwarded from the caller.
-        let timeout = unsafe { timer_set(timers) }?.timers.lock().timeout(now_ms());
+        let timeout = unsafe { timer_set(timers) }?
+            .timers
+            .lock()
+            .timeout(now_ms());
         Ok(timeout.map_or(-1, |ms| c_long::try_from(ms).unwrap_or(c_long::MAX)))
     })
 }
@@ -156,7 +187,9 @@ pub unsafe extern "C" fn zmq_timers_execute(timers: *mut c_void) -> c_int {
         let due = set.timers.lock().due(now);
         for id in due {
             // Fetched one at a time with the lock released, so a handler may cancel a later one.
-            let Some(handler) = set.timers.lock().fire(now, id) else { continue };
+            let Some(handler) = set.timers.lock().fire(now, id) else {
+                continue;
+            };
             // SAFETY: the application's handler with its own argument.
             unsafe { (handler.func)(id, handler.arg) };
         }

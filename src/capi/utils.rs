@@ -16,15 +16,23 @@ use crate::z85;
 /// # Safety
 /// `data` must hold `size` bytes and `dest` room for the text and its NUL, or be NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zmq_z85_encode(dest: *mut c_char, data: *const u8, size: usize) -> *mut c_char {
+pub unsafe extern "C" fn zmq_z85_encode(
+    dest: *mut c_char,
+    data: *const u8,
+    size: usize,
+) -> *mut c_char {
     boundary(ptr::null_mut(), || {
         let len = z85::encoded_len(size)?;
         non_null(dest)?;
         if size > 0 {
             non_null(data)?;
         }
-        // SAFETY: the caller guarantees `size` readable bytes at `data` (non-NULL when size > 0).
-        let input = if size == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(data, size) } };
+        let input = if size == 0 {
+            &[][..]
+        } else {
+            // SAFETY: the caller guarantees `size` readable bytes at `data` (checked non-NULL).
+            unsafe { std::slice::from_raw_parts(data, size) }
+        };
         // SAFETY: the caller guarantees room for len + 1 characters at `dest`.
         let out = unsafe { std::slice::from_raw_parts_mut(dest.cast::<u8>(), len + 1) };
         z85::encode_into(input, &mut out[..len])?;
@@ -80,8 +88,11 @@ unsafe fn counter<'a>(counter: *mut c_void) -> Result<&'a AtomicI32, Error> {
 /// `counter_` must be NULL or a live counter.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_atomic_counter_set(counter_: *mut c_void, value: c_int) {
-    // SAFETY: forwarded from the caller.
-    boundary((), || Ok(unsafe { counter(counter_) }?.store(value, Ordering::SeqCst)))
+    boundary((), || {
+        // SAFETY: forwarded from the caller.
+        unsafe { counter(counter_) }?.store(value, Ordering::SeqCst);
+        Ok(())
+    })
 }
 
 /// Adds one; returns the value before (zmq_atomic_counter_inc(3)).
@@ -90,8 +101,10 @@ pub unsafe extern "C" fn zmq_atomic_counter_set(counter_: *mut c_void, value: c_
 /// `counter_` must be NULL or a live counter.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_atomic_counter_inc(counter_: *mut c_void) -> c_int {
-    // SAFETY: forwarded from the caller.
-    boundary(-1, || Ok(unsafe { counter(counter_) }?.fetch_add(1, Ordering::SeqCst)))
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { counter(counter_) }?.fetch_add(1, Ordering::SeqCst))
+    })
 }
 
 /// Subtracts one; returns 0 when the counter reached zero, else 1 (zmq_atomic_counter_dec(3)).
@@ -113,8 +126,10 @@ pub unsafe extern "C" fn zmq_atomic_counter_dec(counter_: *mut c_void) -> c_int 
 /// `counter_` must be NULL or a live counter.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_atomic_counter_value(counter_: *mut c_void) -> c_int {
-    // SAFETY: forwarded from the caller.
-    boundary(-1, || Ok(unsafe { counter(counter_) }?.load(Ordering::SeqCst)))
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { counter(counter_) }?.load(Ordering::SeqCst))
+    })
 }
 
 /// Releases a counter and sets `*counter_p` to NULL (zmq_atomic_counter_destroy(3)).
@@ -226,8 +241,13 @@ pub unsafe extern "C" fn zmq_threadstart(
     arg: *mut c_void,
 ) -> *mut c_void {
     boundary(ptr::null_mut(), || {
-        let start = Start { func: func.ok_or(Error::Inval)?, arg };
-        let handle = std::thread::Builder::new().spawn(move || start.run()).map_err(Error::from)?;
+        let start = Start {
+            func: func.ok_or(Error::Inval)?,
+            arg,
+        };
+        let handle = std::thread::Builder::new()
+            .spawn(move || start.run())
+            .map_err(Error::from)?;
         Ok(Box::into_raw(Box::new(Thread(handle))).cast())
     })
 }

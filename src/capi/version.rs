@@ -14,7 +14,11 @@ const CAPABILITIES: &[&[u8]] = &[];
 /// Each non-NULL pointer must be valid for writing an int.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_version(major: *mut c_int, minor: *mut c_int, patch: *mut c_int) {
-    for (out, value) in [(major, ZMQ_VERSION_MAJOR), (minor, ZMQ_VERSION_MINOR), (patch, ZMQ_VERSION_PATCH)] {
+    for (out, value) in [
+        (major, ZMQ_VERSION_MAJOR),
+        (minor, ZMQ_VERSION_MINOR),
+        (patch, ZMQ_VERSION_PATCH),
+    ] {
         if !out.is_null() {
             // SAFETY: the caller passes writable pointers or NULL (checked).
             unsafe { out.write(value) };

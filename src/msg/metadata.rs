@@ -28,7 +28,11 @@ impl Metadata {
 
     /// The value of a property; "Identity" is the old name of "Routing-Id".
     pub fn get(&self, name: &str) -> Option<&CStr> {
-        let found = self.props.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_c_str());
+        let found = self
+            .props
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_c_str());
         match found {
             None if name == "Identity" => self.get("Routing-Id"),
             other => other,

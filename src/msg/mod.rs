@@ -36,7 +36,10 @@ pub struct Msg {
 }
 
 enum Body {
-    Inline { len: u8, buf: [u8; INLINE_MAX] },
+    Inline {
+        len: u8,
+        buf: [u8; INLINE_MAX],
+    },
     /// Owned by this message alone and writable (zmq_msg_init_size).
     Unique(BytesMut),
     /// Possibly shared with other messages.
@@ -46,19 +49,33 @@ enum Body {
 impl Msg {
     /// An empty message.
     pub const fn new() -> Self {
-        Self::with_body(Body::Inline { len: 0, buf: [0; INLINE_MAX] })
+        Self::with_body(Body::Inline {
+            len: 0,
+            buf: [0; INLINE_MAX],
+        })
     }
 
     const fn with_body(body: Body) -> Self {
-        Msg { body, flags: 0, routing_id: 0, metadata: None }
+        Msg {
+            body,
+            flags: 0,
+            routing_id: 0,
+            metadata: None,
+        }
     }
 
-    /// A zero-filled message of `size` bytes for the caller to write into.
+    /// A message of `size` bytes for the caller to write into. Its content is undefined, as in
+    /// zmq_msg_init_size(3): small ones start zeroed, large ones as the allocator left them.
+    #[inline]
     pub fn with_size(size: usize) -> Result<Self> {
         if size <= INLINE_MAX {
-            return Ok(Self::new_inline(&[0; INLINE_MAX][..size]));
+            // Cannot truncate: size <= INLINE_MAX.
+            return Ok(Self::with_body(Body::Inline {
+                len: size as u8,
+                buf: [0; INLINE_MAX],
+            }));
         }
-        Ok(Self::with_body(Body::Unique(buffer::zeroed(size)?)))
+        Ok(Self::with_body(Body::Unique(buffer::uninit(size)?)))
     }
 
     /// A message holding a copy of `data`.
@@ -74,7 +91,10 @@ impl Msg {
         let mut buf = [0; INLINE_MAX];
         buf[..data.len()].copy_from_slice(data);
         // Callers guarantee data.len() <= INLINE_MAX, which fits in u8.
-        Self::with_body(Body::Inline { len: data.len() as u8, buf })
+        Self::with_body(Body::Inline {
+            len: data.len() as u8,
+            buf,
+        })
     }
 
     /// A message over a shared buffer, without copying it.
@@ -195,7 +215,10 @@ impl Msg {
     /// copied, and both messages are then marked shared.
     pub fn share(&mut self) -> Msg {
         let body = match &mut self.body {
-            Body::Inline { len, buf } => Body::Inline { len: *len, buf: *buf },
+            Body::Inline { len, buf } => Body::Inline {
+                len: *len,
+                buf: *buf,
+            },
             Body::Shared(b) => {
                 self.flags |= SHARED;
                 Body::Shared(b.clone())
