@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 fn main() {
-    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
     // Programs linked -lzmq record NEEDED libzmq.so.5, so that is the soname.
@@ -26,7 +27,9 @@ fn main() {
 /// `LD_LIBRARY_PATH=target/release` loads this library and not the system's.
 fn link_soname_beside_library(out_dir: &Path) {
     // OUT_DIR is target/<profile>/build/<pkg>-<hash>/out.
-    let Some(profile_dir) = out_dir.ancestors().nth(3) else { return };
+    let Some(profile_dir) = out_dir.ancestors().nth(3) else {
+        return;
+    };
     let link = profile_dir.join("libzmq.so.5");
     if fs::symlink_metadata(&link).is_err() {
         let _ = std::os::unix::fs::symlink("libzmq.so", &link);
@@ -47,7 +50,9 @@ fn generate_header(capi: &Path, out: &Path) {
         documentation_style: cbindgen::DocumentationStyle::C99,
         documentation_length: cbindgen::DocumentationLength::Short,
         export: cbindgen::ExportConfig {
-            exclude: ["zmq_msg_t", "zmq_pollitem_t", "zmq_fd_t"].map(String::from).to_vec(),
+            exclude: ["zmq_msg_t", "zmq_pollitem_t", "zmq_fd_t"]
+                .map(String::from)
+                .to_vec(),
             ..Default::default()
         },
         ..Default::default()

@@ -74,6 +74,12 @@ int main (void)
         CHECK_STR (zmq_strerror (EMTHREAD), "No thread available");
     }
 
+    tu_begin ("zmq_strerror has its own text for EHOSTUNREACH");
+    {
+        /* libzmq special-cases this one system code on every platform */
+        CHECK_STR (zmq_strerror (EHOSTUNREACH), "Host unreachable");
+    }
+
     tu_begin ("zmq_strerror leaves errno alone");
     {
         errno = EINVAL;
@@ -92,7 +98,7 @@ int main (void)
                        ENOBUFS,    ENETDOWN,     EADDRINUSE,  EADDRNOTAVAIL,
                        ECONNREFUSED, EINPROGRESS, ENOTSOCK,   EMSGSIZE,
                        EAFNOSUPPORT, ENETUNREACH, ECONNABORTED, ECONNRESET,
-                       ENOTCONN,   ETIMEDOUT,    EHOSTUNREACH, ENETRESET,
+                       ENOTCONN,   ETIMEDOUT,    ENETRESET,
                        EHOSTDOWN,  -1,           100000,
                        /* HAUSNUMERO codes that are not native 0MQ errors */
                        ZMQ_HAUSNUMERO, ZMQ_HAUSNUMERO + 1,
@@ -101,7 +107,8 @@ int main (void)
         for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
             check_same_as_strerror (codes[i]);
         for (i = 1; i < 134; i++)
-            check_same_as_strerror ((int) i);
+            if ((int) i != EHOSTUNREACH)
+                check_same_as_strerror ((int) i);
     }
 
     tu_begin ("zmq_strerror spot values");

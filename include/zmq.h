@@ -499,18 +499,6 @@ typedef void(zmq_thread_fn) (void *);
 extern "C" {
 #endif // __cplusplus
 
-// The errno left by the last failed call on this thread (zmq_errno(3)).
-int zmq_errno(void);
-
-// A message for an errno value, native 0MQ codes included (zmq_strerror(3)).
-const char *zmq_strerror(int errnum);
-
-// Reports the library version (zmq_version(3)). NULL pointers are skipped.
-void zmq_version(int *major, int *minor, int *patch);
-
-// Whether the library supports a capability such as "ipc" or "curve" (zmq_has(3)).
-int zmq_has(const char *capability);
-
 // Creates a context (zmq_ctx_new(3)).
 void *zmq_ctx_new(void);
 
@@ -534,6 +522,12 @@ void *zmq_init(int io_threads);
 
 // Old name of zmq_ctx_term (zmq_term(3)).
 int zmq_term(void *ctx);
+
+// The errno left by the last failed call on this thread (zmq_errno(3)).
+int zmq_errno(void);
+
+// A message for an errno value, native 0MQ codes included (zmq_strerror(3)).
+const char *zmq_strerror(int errnum);
 
 // Initialises an empty message (zmq_msg_init(3)).
 int zmq_msg_init(zmq_msg_t *msg);
@@ -574,6 +568,33 @@ int zmq_msg_set(zmq_msg_t *msg, int property, int optval);
 
 // Reads a metadata property of the peer a message came from (zmq_msg_gets(3)).
 const char *zmq_msg_gets(const zmq_msg_t *msg, const char *property);
+
+// A new, empty timer set.
+void *zmq_timers_new(void);
+
+// Releases a timer set and sets `*timers_p` to NULL.
+int zmq_timers_destroy(void **timers_p);
+
+// Adds a timer calling `handler(id, arg)` every `interval` ms; returns its id.
+int zmq_timers_add(void *timers,
+                   size_t interval,
+                   void (*handler)(int timer_id, void *arg),
+                   void *arg);
+
+// Cancels a timer.
+int zmq_timers_cancel(void *timers, int timer_id);
+
+// Changes a timer's interval and restarts it.
+int zmq_timers_set_interval(void *timers, int timer_id, size_t interval);
+
+// Restarts a timer.
+int zmq_timers_reset(void *timers, int timer_id);
+
+// Milliseconds until the next timer is due: 0 if one is overdue, -1 if there are none.
+long zmq_timers_timeout(void *timers);
+
+// Runs the handlers of every due timer and restarts those timers.
+int zmq_timers_execute(void *timers);
 
 // Encodes `size` bytes (a multiple of 4) as Z85 into `dest` (zmq_z85_encode(3)).
 char *zmq_z85_encode(char *dest, const uint8_t *data, size_t size);
@@ -617,32 +638,11 @@ void *zmq_threadstart(void (*func)(void *arg), void *arg);
 // Waits for a thread started by zmq_threadstart to finish and releases it.
 void zmq_threadclose(void *thread);
 
-// A new, empty timer set.
-void *zmq_timers_new(void);
+// Reports the library version (zmq_version(3)). NULL pointers are skipped.
+void zmq_version(int *major, int *minor, int *patch);
 
-// Releases a timer set and sets `*timers_p` to NULL.
-int zmq_timers_destroy(void **timers_p);
-
-// Adds a timer calling `handler(id, arg)` every `interval` ms; returns its id.
-int zmq_timers_add(void *timers,
-                   size_t interval,
-                   void (*handler)(int timer_id, void *arg),
-                   void *arg);
-
-// Cancels a timer.
-int zmq_timers_cancel(void *timers, int timer_id);
-
-// Changes a timer's interval and restarts it.
-int zmq_timers_set_interval(void *timers, int timer_id, size_t interval);
-
-// Restarts a timer.
-int zmq_timers_reset(void *timers, int timer_id);
-
-// Milliseconds until the next timer is due: 0 if one is overdue, -1 if there are none.
-long zmq_timers_timeout(void *timers);
-
-// Runs the handlers of every due timer and restarts those timers.
-int zmq_timers_execute(void *timers);
+// Whether the library supports a capability such as "ipc" or "curve" (zmq_has(3)).
+int zmq_has(const char *capability);
 
 #ifdef __cplusplus
 }  // extern "C"
