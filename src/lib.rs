@@ -11,5 +11,6 @@ pub mod capi;
 pub mod ctx;
 pub mod error;
 pub mod msg;
+pub mod pipe;
 pub mod timers;
 pub mod z85;

@@ -1,0 +1,125 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use super::*;
+
+#[test]
+fn write_flush_read_in_order() {
+    let (mut w, mut r) = ypipe::<u32>();
+    assert_eq!(r.read(), None);
+    for i in 0..1000 {
+        w.write(i, false);
+    }
+    // The reader went to sleep when it found nothing: the flush must ask for a wake-up.
+    assert!(!w.flush());
+    for i in 0..1000 {
+        assert_eq!(r.read(), Some(i));
+    }
+    assert_eq!(r.read(), None);
+    w.write(7, false);
+    assert!(!w.flush());
+    w.write(8, false);
+    // The previous flush woke the reader and it has not looked since: no second wake-up.
+    assert!(w.flush());
+    assert_eq!(r.peek(), Some(&7));
+    assert_eq!(r.read(), Some(7));
+    assert_eq!(r.read(), Some(8));
+}
+
+#[test]
+fn incomplete_values_wait_for_the_last_frame() {
+    let (mut w, mut r) = ypipe::<u32>();
+    w.write(1, true);
+    w.write(2, true);
+    assert!(w.flush());
+    assert_eq!(w.unflushed(), 2);
+    assert_eq!(r.read(), None);
+    w.write(3, false);
+    assert!(!w.flush());
+    assert_eq!(
+        (r.read(), r.read(), r.read(), r.read()),
+        (Some(1), Some(2), Some(3), None)
+    );
+}
+
+#[test]
+fn unwrite_takes_back_an_incomplete_message_across_chunks() {
+    let (mut w, mut r) = ypipe::<usize>();
+    w.write(0, false);
+    for i in 1..=CHUNK + 3 {
+        w.write(i, true);
+    }
+    for i in (1..=CHUNK + 3).rev() {
+        assert_eq!(w.unwrite(), Some(i));
+    }
+    assert_eq!(w.unwrite(), None);
+    w.write(99, false);
+    w.flush();
+    assert_eq!((r.read(), r.read(), r.read()), (Some(0), Some(99), None));
+}
+
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn dropping_the_pipe_drops_unread_values() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (mut w, mut r) = ypipe::<Counted>();
+    for i in 0..3 * CHUNK + 5 {
+        w.write(Counted(drops.clone()), i % 7 == 0);
+    }
+    w.flush();
+    for _ in 0..CHUNK + 1 {
+        drop(r.read());
+    }
+    assert_eq!(drops.load(Ordering::SeqCst), CHUNK + 1);
+    drop(w);
+    drop(r);
+    assert_eq!(drops.load(Ordering::SeqCst), 3 * CHUNK + 5);
+}
+
+#[test]
+fn two_threads_lose_nothing_and_wake_when_asked() {
+    const COUNT: u64 = 2_000_000;
+    let (mut w, mut r) = ypipe::<u64>();
+    // The wake-up channel: a counter of wake-ups sent, standing in for a mailbox command.
+    let wakeups = Arc::new(AtomicUsize::new(0));
+    let sent = wakeups.clone();
+    let writer = thread::spawn(move || {
+        let mut asked = 0;
+        for i in 0..COUNT {
+            w.write(i, i % 3 == 1 && i != COUNT - 1);
+            if (i % 64 == 0 || i == COUNT - 1) && !w.flush() {
+                asked += 1;
+                sent.fetch_add(1, Ordering::Release);
+            }
+        }
+        asked
+    });
+    let mut expected = 0;
+    let mut seen_wakeups = 0;
+    while expected < COUNT {
+        match r.read() {
+            Some(v) => {
+                assert_eq!(v, expected);
+                expected += 1;
+            }
+            None => {
+                // Asleep: wait for a wake-up we have not consumed yet.
+                while wakeups.load(Ordering::Acquire) == seen_wakeups {
+                    std::hint::spin_loop();
+                }
+                seen_wakeups += 1;
+            }
+        }
+    }
+    let asked = writer.join().unwrap();
+    assert_eq!(r.read(), None);
+    assert!(asked >= seen_wakeups);
+}
