@@ -10,7 +10,7 @@ LIBDIR := target/release
 LIB := $(LIBDIR)/libzmq.so
 GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
 
-.PHONY: all build header header-fresh test test-rust test-c test-install demo bench check install help clean
+.PHONY: all build header header-fresh test test-rust test-c test-reference test-install demo bench check install help clean
 
 all: build pkgconfig/libzmq.pc header-fresh
 
@@ -46,7 +46,7 @@ pkgconfig/libzmq.pc: pkgconfig/libzmq.pc.in target/native-static-libs.txt
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@version@|$(VERSION)|' \
 	    -e "s|@libs_private@|$$(cat target/native-static-libs.txt)|" $< > $@
 
-test: build header-fresh test-rust test-c test-install
+test: build header-fresh test-rust test-c test-reference test-install
 
 test-rust:
 	$(CARGO) test
@@ -85,6 +85,10 @@ install: build target/native-static-libs.txt
 clean:
 	$(CARGO) clean
 	rm -f pkgconfig/libzmq.pc
+
+# The same C and Python tests on the system libzmq: proves they test libzmq's behaviour.
+test-reference:
+	capi-tests/run.sh --system
 
 test-install: build
 	capi-tests/install/run.sh

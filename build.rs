@@ -40,7 +40,6 @@ fn generate_header(capi: &Path, out: &Path) {
     let read = |name: &str| fs::read_to_string(capi.join(name)).expect("src/capi header parts");
     let config = cbindgen::Config {
         language: cbindgen::Language::C,
-        include_guard: Some("__ZMQ_H_INCLUDED__".into()),
         no_includes: true,
         after_includes: Some(read("prologue.h")),
         trailer: Some(read("epilogue.h")),

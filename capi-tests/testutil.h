@@ -144,12 +144,15 @@ static inline int tu_check_null_errno (const void *got, int got_errno,
     tu_check_mem ((got), (want), (len), __FILE__, __LINE__,                    \
                   "memcmp(" #got ", " #want ", " #len ")")
 
-#define CHECK_NULL(p) CHECK ((p) == NULL)
-#define CHECK_NOT_NULL(p) CHECK ((p) != NULL)
+#define CHECK_NULL(p)                                                          \
+    tu_record ((p) == NULL, __FILE__, __LINE__, #p " == NULL", "")
+#define CHECK_NOT_NULL(p)                                                      \
+    tu_record ((p) != NULL, __FILE__, __LINE__, #p " != NULL", "")
 
 /* Evaluates an int-returning call with errno cleared first and checks both
-   the return value and errno. */
-#define CHECK_RC_ERRNO(call, want_rc, want_errno)                              \
+   the return value and errno. The _TXT forms take the text to print, so
+   that the outer macros can show the call as written (unexpanded). */
+#define CHECK_RC_ERRNO_TXT(call, want_rc, want_errno, text)                    \
     do {                                                                       \
         long long tu_rc_;                                                      \
         int tu_e_;                                                             \
@@ -157,11 +160,15 @@ static inline int tu_check_null_errno (const void *got, int got_errno,
         tu_rc_ = (long long) (call);                                           \
         tu_e_ = errno;                                                         \
         tu_check_ret_errno (tu_rc_, tu_e_, (long long) (want_rc),              \
-                            (want_errno), __FILE__, __LINE__, #call);          \
+                            (want_errno), __FILE__, __LINE__, text);           \
     } while (0)
 
+#define CHECK_RC_ERRNO(call, want_rc, want_errno)                              \
+    CHECK_RC_ERRNO_TXT (call, want_rc, want_errno, #call)
+
 /* Checks that a call returns -1 and sets errno to want_errno. */
-#define CHECK_FAILS(call, want_errno) CHECK_RC_ERRNO (call, -1, want_errno)
+#define CHECK_FAILS(call, want_errno)                                          \
+    CHECK_RC_ERRNO_TXT (call, -1, want_errno, #call " fails with " #want_errno)
 
 /* Checks that a call returns 0 (errno is only reported, since a successful
    call may leave any value in it). */
@@ -185,7 +192,7 @@ static inline int tu_check_null_errno (const void *got, int got_errno,
         tu_p_ = (const void *) (call);                                         \
         tu_e_ = errno;                                                         \
         tu_check_null_errno (tu_p_, tu_e_, (want_errno), __FILE__, __LINE__,   \
-                             #call);                                           \
+                             #call " fails with " #want_errno);                \
     } while (0)
 
 /* Prints the closing line and returns the process exit status. */

@@ -101,7 +101,9 @@ impl CtxOptions {
                 self.thread_affinity_cpus.insert(non_negative(value)?);
             }
             CtxOption::ThreadAffinityCpuRemove => {
-                self.thread_affinity_cpus.remove(&non_negative(value)?);
+                if !self.thread_affinity_cpus.remove(&non_negative(value)?) {
+                    return Err(Error::Inval);
+                }
             }
             CtxOption::ThreadNamePrefix => self.thread_name_prefix = value,
             CtxOption::ZeroCopyRecv => self.zero_copy_recv = non_negative(value)? != 0,
@@ -215,5 +217,9 @@ mod tests {
         assert!(o.thread_affinity_cpus.contains(&1));
         assert_eq!(o.set(CtxOption::ThreadAffinityCpuRemove, 1), Ok(()));
         assert!(o.thread_affinity_cpus.is_empty());
+        assert_eq!(
+            o.set(CtxOption::ThreadAffinityCpuRemove, 1),
+            Err(Error::Inval)
+        );
     }
 }

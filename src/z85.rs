@@ -48,9 +48,10 @@ pub fn encode(data: &[u8]) -> Result<String> {
     Ok(out.into_iter().map(char::from).collect())
 }
 
-/// The decoded length of `len` characters, or `Error::Inval` when `len` is not a multiple of 5.
+/// The decoded length of `len` characters, or `Error::Inval` when `len` is not a positive
+/// multiple of 5.
 pub fn decoded_len(len: usize) -> Result<usize> {
-    if len % 5 == 0 {
+    if len > 0 && len % 5 == 0 {
         Ok(len / 5 * 4)
     } else {
         Err(Error::Inval)
@@ -106,6 +107,8 @@ mod tests {
     fn rejects_bad_input() {
         assert_eq!(encode(&[1, 2, 3]), Err(Error::Inval));
         assert_eq!(decode(b"Hell"), Err(Error::Inval));
+        assert_eq!(decode(b""), Err(Error::Inval));
+        assert_eq!(encode(b"").unwrap(), "");
         assert_eq!(decode(b"Hell\""), Err(Error::Inval));
         assert_eq!(decode(b"Hell\xff"), Err(Error::Inval));
         // "#####" is 85^5 - 1, more than 32 bits hold.

@@ -137,10 +137,12 @@ int zmq_socket_monitor_versioned (void *s_, const char *addr_, uint64_t events_,
 int zmq_socket_monitor_pipes_stats (void *s_);
 
 /*  zmq_poll with a signal mask applied while waiting, as ppoll(2).  */
-#if !defined _WIN32
-int zmq_ppoll (zmq_pollitem_t *items_, int nitems_, long timeout_, const sigset_t *sigmask_);
-#else
+#if defined _WIN32
 int zmq_ppoll (zmq_pollitem_t *items_, int nitems_, long timeout_, const void *sigmask_);
+#elif !defined __STRICT_ANSI__ || defined _POSIX_C_SOURCE || defined _XOPEN_SOURCE \
+  || defined _GNU_SOURCE || defined _DEFAULT_SOURCE || defined _BSD_SOURCE
+/*  sigset_t is POSIX: strict ISO C builds without a POSIX feature macro do not see it.  */
+int zmq_ppoll (zmq_pollitem_t *items_, int nitems_, long timeout_, const sigset_t *sigmask_);
 #endif
 
 #ifdef __cplusplus
@@ -148,3 +150,5 @@ int zmq_ppoll (zmq_pollitem_t *items_, int nitems_, long timeout_, const void *s
 #endif
 
 #endif /* ZMQ_BUILD_DRAFT_API */
+
+#endif /* __ZMQ_H_INCLUDED__ */

@@ -65,6 +65,7 @@ pub unsafe extern "C" fn zmq_strerror(errnum: c_int) -> *const c_char {
         ENOCOMPATPROTO => b"The protocol is not compatible with the socket type\0",
         ETERM => b"Context was terminated\0",
         EMTHREAD => b"No thread available\0",
+        libc::EHOSTUNREACH => b"Host unreachable\0",
         // SAFETY: strerror accepts any value and returns a NUL-terminated string.
         _ => return unsafe { libc::strerror(errnum) },
     };

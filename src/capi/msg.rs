@@ -9,7 +9,7 @@ use std::mem::{align_of, size_of};
 use std::ptr;
 
 use super::boundary;
-use super::constants::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
+use super::constants::{ZMQ_MORE, ZMQ_SHARED};
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 
@@ -197,7 +197,12 @@ pub unsafe extern "C" fn zmq_msg_close(msg: *mut zmq_msg_t) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
     boundary(-1, || {
+        // Both are checked before either changes, source first, as libzmq does.
         // SAFETY: forwarded from the caller; each reference is used before the next is taken.
+        unsafe { live(src) }?;
+        // SAFETY: as above.
+        unsafe { live(dest) }?;
+        // SAFETY: as above.
         let moved = unsafe { live(src) }?.take();
         if dest != src {
             // SAFETY: forwarded from the caller.
@@ -219,7 +224,12 @@ pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
     boundary(-1, || {
-        // SAFETY: forwarded from the caller.
+        // Both are checked before either changes, source first, as libzmq does.
+        // SAFETY: forwarded from the caller; each reference is used before the next is taken.
+        unsafe { live(src) }?;
+        // SAFETY: as above.
+        unsafe { live(dest) }?;
+        // SAFETY: as above.
         let copy = unsafe { live(src) }?.share();
         if dest != src {
             // SAFETY: forwarded from the caller.
@@ -275,8 +285,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
         match property {
             ZMQ_MORE => Ok(c_int::from(msg.more())),
             ZMQ_SHARED => Ok(c_int::from(msg.is_shared())),
-            // The file descriptor a message came from: none for messages made here.
-            ZMQ_SRCFD => Ok(-1),
+            // ZMQ_SRCFD (deprecated) and unknown properties.
             _ => Err(Error::Inval),
         }
     })

@@ -1,3 +1,6 @@
+#ifndef __ZMQ_H_INCLUDED__
+#define __ZMQ_H_INCLUDED__
+
 /*
     zmq.h: the C interface of this library, a drop-in replacement for libzmq 4.3.
 
