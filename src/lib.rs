@@ -10,7 +10,9 @@
 pub mod capi;
 pub mod ctx;
 pub mod error;
+pub mod mailbox;
 pub mod msg;
 pub mod pipe;
+pub mod sys;
 pub mod timers;
 pub mod z85;

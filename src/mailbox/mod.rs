@@ -1,0 +1,152 @@
+//! Mailboxes: how threads talk. Any thread may post a command; only the owner receives.
+//!
+//! Commands travel through a `ypipe` whose writing end is shared under a lock; the owner is
+//! woken through its `Signaler` only when it had gone to sleep (found the pipe empty), so a busy
+//! owner receives commands without any system call. The signaler's descriptor is the socket's
+//! ZMQ_FD: readable while commands may be waiting, cleared when the owner drains them.
+#![forbid(unsafe_code)]
+
+mod signaler;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+pub use self::signaler::Signaler;
+use crate::error::{Error, Result};
+use crate::pipe::ypipe::{Reader, Writer, ypipe};
+
+/// The posting side of a mailbox; cheap to clone, usable from any thread.
+pub struct MailboxSender<C> {
+    shared: Arc<Shared<C>>,
+}
+
+struct Shared<C> {
+    writer: Mutex<Writer<C>>,
+    signaler: Signaler,
+}
+
+/// The receiving side of a mailbox, held by its owner alone.
+pub struct Mailbox<C> {
+    shared: Arc<Shared<C>>,
+    reader: Reader<C>,
+    /// Whether the owner is draining commands (awake); when false it must wait on the signaler.
+    active: bool,
+}
+
+impl<C: Send> Mailbox<C> {
+    /// A new mailbox.
+    pub fn new() -> Result<Self> {
+        let (writer, mut reader) = ypipe();
+        // Put the reader to sleep now, so that the first post signals an owner that starts by
+        // waiting (or polling ZMQ_FD).
+        let ready = reader.check_read();
+        debug_assert!(!ready);
+        let shared = Arc::new(Shared {
+            writer: Mutex::new(writer),
+            signaler: Signaler::new()?,
+        });
+        Ok(Mailbox {
+            shared,
+            reader,
+            active: false,
+        })
+    }
+
+    /// A sender for this mailbox.
+    pub fn sender(&self) -> MailboxSender<C> {
+        MailboxSender {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// The descriptor that is readable while commands may be waiting (ZMQ_FD).
+    pub fn fd(&self) -> std::os::fd::RawFd {
+        self.shared.signaler.fd()
+    }
+
+    /// The next command, waiting at most `timeout` for one (None: forever; zero: not at all).
+    /// `Error::Again` when none came in time, `Error::Intr` when a signal handler ran.
+    pub fn recv(&mut self, timeout: Option<Duration>) -> Result<C> {
+        if self.active {
+            if let Some(command) = self.reader.read() {
+                return Ok(command);
+            }
+            // Empty: the reader is now asleep, and the next post will signal.
+            self.active = false;
+        }
+        self.shared.signaler.wait(timeout)?;
+        self.shared.signaler.recv();
+        self.active = true;
+        // A signal means a post flushed while we slept, so a command is there; should it not
+        // be (it never should), report nothing rather than block.
+        self.reader.read().ok_or(Error::Again)
+    }
+}
+
+impl<C: Send> MailboxSender<C> {
+    /// Posts a command, waking the owner if it sleeps.
+    pub fn send(&self, command: C) {
+        let sleeping = {
+            let mut writer = self.shared.writer.lock();
+            writer.write(command, false);
+            !writer.flush()
+        };
+        if sleeping {
+            self.shared.signaler.send();
+        }
+    }
+}
+
+impl<C> Clone for MailboxSender<C> {
+    fn clone(&self) -> Self {
+        MailboxSender {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_arrive_in_order_and_fd_follows() {
+        let mut mailbox = Mailbox::<u32>::new().unwrap();
+        let sender = mailbox.sender();
+        assert_eq!(mailbox.recv(Some(Duration::ZERO)), Err(Error::Again));
+        sender.send(1);
+        sender.send(2);
+        // Signalled: the descriptor is readable.
+        assert!(crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
+        assert_eq!(mailbox.recv(Some(Duration::ZERO)), Ok(1));
+        // Draining clears the signal.
+        assert!(!crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
+        assert_eq!(mailbox.recv(Some(Duration::ZERO)), Ok(2));
+        assert_eq!(mailbox.recv(Some(Duration::ZERO)), Err(Error::Again));
+        sender.send(3);
+        assert!(crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
+        assert_eq!(mailbox.recv(None), Ok(3));
+    }
+
+    #[test]
+    fn many_senders_one_receiver() {
+        const PER: u32 = 50_000;
+        let mut mailbox = Mailbox::<(u32, u32)>::new().unwrap();
+        let threads: Vec<_> = (0..3)
+            .map(|t| {
+                let sender = mailbox.sender();
+                std::thread::spawn(move || (0..PER).for_each(|i| sender.send((t, i))))
+            })
+            .collect();
+        let mut next = [0u32; 3];
+        for _ in 0..3 * PER {
+            let (t, i) = mailbox.recv(Some(Duration::from_secs(10))).unwrap();
+            assert_eq!(next[t as usize], i);
+            next[t as usize] += 1;
+        }
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        assert_eq!(mailbox.recv(Some(Duration::ZERO)), Err(Error::Again));
+    }
+}

@@ -1,0 +1,73 @@
+//! Raw system calls the library makes outside mio: eventfd and poll. All their unsafe code is here.
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+/// A new non-blocking, close-on-exec eventfd with a zero counter.
+pub fn eventfd() -> io::Result<OwnedFd> {
+    // SAFETY: eventfd takes no pointers; the result is checked before use.
+    let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Adds 1 to an eventfd's counter. A counter at its maximum (EAGAIN) is already signalled.
+pub fn eventfd_signal(fd: &OwnedFd) -> io::Result<()> {
+    let one: u64 = 1;
+    loop {
+        // SAFETY: writes 8 bytes from a live u64 to a descriptor we own.
+        let n = unsafe { libc::write(fd.as_raw_fd(), (&raw const one).cast(), 8) };
+        if n == 8 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        match err.kind() {
+            io::ErrorKind::Interrupted => continue,
+            io::ErrorKind::WouldBlock => return Ok(()),
+            _ => return Err(err),
+        }
+    }
+}
+
+/// Reads and clears an eventfd's counter; returns whether it was signalled.
+pub fn eventfd_clear(fd: &OwnedFd) -> io::Result<bool> {
+    let mut value: u64 = 0;
+    loop {
+        // SAFETY: reads 8 bytes into a live u64 from a descriptor we own.
+        let n = unsafe { libc::read(fd.as_raw_fd(), (&raw mut value).cast(), 8) };
+        if n == 8 {
+            return Ok(value > 0);
+        }
+        let err = io::Error::last_os_error();
+        match err.kind() {
+            io::ErrorKind::Interrupted => continue,
+            io::ErrorKind::WouldBlock => return Ok(false),
+            _ => return Err(err),
+        }
+    }
+}
+
+/// Waits until `fd` is readable or `timeout` passes (None: forever). Ok(true) when readable,
+/// Ok(false) on time-out; a signal interrupts the wait with `ErrorKind::Interrupted`.
+pub fn poll_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = match timeout {
+        None => -1,
+        // Round up, so that a short wait does not become a busy poll.
+        Some(t) => i32::try_from(t.as_micros().div_ceil(1000)).unwrap_or(i32::MAX),
+    };
+    // SAFETY: one live pollfd, count 1.
+    let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n > 0)
+}
