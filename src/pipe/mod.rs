@@ -3,4 +3,5 @@
 //! `ypipe` is the lock-free single-producer single-consumer queue underneath, with libzmq's
 //! "signal only a sleeping reader" protocol.
 
+pub mod pipe;
 pub mod ypipe;

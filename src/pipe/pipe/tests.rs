@@ -1,0 +1,145 @@
+use super::*;
+
+/// Shuttles commands both ways until neither end has any; returns each end's events.
+fn settle(a: &mut PipeEnd, b: &mut PipeEnd) -> (Vec<PipeEvent>, Vec<PipeEvent>) {
+    let (mut to_a, mut to_b) = (Vec::new(), Vec::new());
+    loop {
+        let got_b = deliver(a, b);
+        let got_a = deliver(b, a);
+        if got_a.is_empty() && got_b.is_empty() {
+            return (to_a, to_b);
+        }
+        to_a.extend(got_a);
+        to_b.extend(got_b);
+    }
+}
+
+/// Delivers every command `from` has for its peer; returns the peer's events.
+fn deliver(from: &mut PipeEnd, to: &mut PipeEnd) -> Vec<PipeEvent> {
+    let mut events = Vec::new();
+    while let Some(command) = from.poll_command() {
+        events.push(to.process(command));
+    }
+    events
+}
+
+fn frame(data: &[u8], more: bool) -> Msg {
+    let mut msg = Msg::from_slice(data);
+    msg.set_more(more);
+    msg
+}
+
+#[test]
+fn sleeping_reader_is_woken() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    assert!(!b.check_read());
+    a.write(frame(b"hello", false)).unwrap();
+    a.flush();
+    assert_eq!(deliver(&mut a, &mut b), vec![PipeEvent::ReadActivated]);
+    assert_eq!(b.read().unwrap().data(), b"hello");
+    assert!(b.read().is_none());
+    // Reading the pipe empty put the reader to sleep again: the next flush wakes it again.
+    a.write(frame(b"again", false)).unwrap();
+    a.flush();
+    assert_eq!(deliver(&mut a, &mut b), vec![PipeEvent::ReadActivated]);
+    assert!(b.check_read());
+}
+
+#[test]
+fn high_water_mark_counts_messages_and_credit_returns() {
+    let (mut a, mut b) = pipe_pair(4, 4);
+    for i in 0..4u8 {
+        // A multipart message counts once.
+        a.write(frame(&[i], true)).unwrap();
+        a.write(frame(&[i], false)).unwrap();
+    }
+    assert!(!a.check_write());
+    assert!(a.write(frame(b"x", false)).is_err());
+    a.flush();
+    deliver(&mut a, &mut b);
+    // lwm = 2: credit returns after two messages read.
+    for _ in 0..4 {
+        b.read().unwrap();
+    }
+    assert_eq!(deliver(&mut b, &mut a), vec![PipeEvent::WriteActivated]);
+    assert!(a.check_write());
+    a.write(frame(b"x", false)).unwrap();
+}
+
+#[test]
+fn frames_of_a_message_appear_together() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    a.write(frame(b"1", true)).unwrap();
+    a.write(frame(b"2", true)).unwrap();
+    a.flush();
+    assert!(!b.check_read());
+    a.write(frame(b"3", false)).unwrap();
+    a.flush();
+    deliver(&mut a, &mut b);
+    let got: Vec<_> = std::iter::from_fn(|| b.read())
+        .map(|m| (m.data().to_vec(), m.more()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (b"1".to_vec(), true),
+            (b"2".to_vec(), true),
+            (b"3".to_vec(), false)
+        ]
+    );
+}
+
+#[test]
+fn termination_delivers_pending_messages_first() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    a.write(frame(b"last words", false)).unwrap();
+    // A partial message is dropped by termination.
+    a.write(frame(b"partial", true)).unwrap();
+    a.terminate(true);
+    assert!(a.write(frame(b"late", false)).is_err());
+    let events = deliver(&mut a, &mut b);
+    assert!(events.contains(&PipeEvent::PeerTerminating));
+    assert_eq!(b.read().unwrap().data(), b"last words");
+    // The delimiter: no more messages, and the ack goes back.
+    assert!(b.read().is_none());
+    assert_eq!(deliver(&mut b, &mut a), vec![PipeEvent::Terminated]);
+    assert_eq!(deliver(&mut a, &mut b), vec![PipeEvent::Terminated]);
+}
+
+#[test]
+fn termination_without_delay_drops_pending_messages() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    b.set_delay(false);
+    a.write(frame(b"dropped", false)).unwrap();
+    a.terminate(true);
+    deliver(&mut a, &mut b);
+    assert!(b.read().is_none());
+    assert_eq!(deliver(&mut b, &mut a), vec![PipeEvent::Terminated]);
+    assert_eq!(deliver(&mut a, &mut b), vec![PipeEvent::Terminated]);
+}
+
+#[test]
+fn both_ends_terminate_at_once() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    a.terminate(false);
+    b.terminate(false);
+    let (to_a, to_b) = settle(&mut a, &mut b);
+    for events in [to_a, to_b] {
+        assert!(events.contains(&PipeEvent::PeerTerminating), "{events:?}");
+        assert_eq!(events.last(), Some(&PipeEvent::Terminated), "{events:?}");
+    }
+}
+
+#[test]
+fn reader_terminating_after_delimiter() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    a.terminate(true);
+    // The delimiter is read before B processes the Term command.
+    assert!(!b.check_read());
+    b.terminate(true);
+    let (to_a, to_b) = settle(&mut a, &mut b);
+    for events in [to_a, to_b] {
+        assert!(events.contains(&PipeEvent::PeerTerminating), "{events:?}");
+        assert_eq!(events.last(), Some(&PipeEvent::Terminated), "{events:?}");
+    }
+}
