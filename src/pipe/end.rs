@@ -9,10 +9,12 @@
 //! High-water marks count whole messages: the writer may have `hwm` messages in flight that the
 //! reader has not taken; the reader returns credit every `lwm` messages it reads.
 //!
-//! Termination is libzmq's handshake: the end that terminates writes a delimiter after its last
-//! message and sends `Term`; the peer acknowledges once it has read up to the delimiter (or at
-//! once, when it does not want pending messages); the first end acknowledges back. Each end is
-//! finished when it has received its `TermAck`.
+//! Termination: the end that terminates stops reading and writing at once, writes a delimiter
+//! after its last message and sends `Term`; it is finished. The peer keeps delivering what was
+//! sent up to the delimiter (or drops it, when it does not delay), then it is finished too.
+//! libzmq also has the two ends acknowledge each other, because one of them must free the shared
+//! queues; here both ends own them jointly, so no acknowledgement is needed and a socket that is
+//! closed never has to answer again.
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
@@ -34,10 +36,8 @@ pub enum PeerCommand {
     ActivateRead,
     /// The reader has read this many messages in total: write credit is back.
     ActivateWrite(u64),
-    /// The sender is terminating; a delimiter follows its last message.
+    /// The sender terminated its end; a delimiter follows its last message.
     Term,
-    /// Termination acknowledged: the sender will not touch the pipe again.
-    TermAck,
 }
 
 /// What processing a peer command means for the end's owner.
@@ -49,10 +49,10 @@ pub enum PipeEvent {
     ReadActivated,
     /// The pipe accepts messages again.
     WriteActivated,
-    /// The peer started termination (the owner usually terminates its side in turn).
+    /// The peer terminated; this end delivers what is left and then finishes.
     PeerTerminating,
-    /// Both sides are done: the owner drops the end.
-    Terminated,
+    /// The end is finished: the owner drops it.
+    Finished,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,14 +61,10 @@ enum State {
     Active,
     /// The delimiter was read before the peer's `Term` arrived.
     DelimiterReceived,
-    /// The peer asked to terminate; pending messages are read up to the delimiter first.
+    /// The peer terminated; pending messages are read up to the delimiter first.
     WaitingForDelimiter,
-    /// We acknowledged the peer's termination and wait for its ack.
-    TermAckSent,
-    /// We asked to terminate and wait for the peer's ack.
-    TermReqSent1,
-    /// Both asked at once; we acknowledged and wait for the peer's ack.
-    TermReqSent2,
+    /// Done: nothing more to read or write.
+    Finished,
 }
 
 /// One end of a pipe.
@@ -129,7 +125,7 @@ pub fn pipe_pair(hwm_a_to_b: u64, hwm_b_to_a: u64) -> (PipeEnd, PipeEnd) {
 
 impl PipeEnd {
     /// Whether pending inbound messages are delivered after the peer terminates (true by
-    /// default; false drops them, as when the peer should not linger).
+    /// default; false drops them).
     pub fn set_delay(&mut self, delay: bool) {
         self.delay = delay;
     }
@@ -222,9 +218,6 @@ impl PipeEnd {
 
     /// Makes written messages visible to the peer, asking it to wake if it slept.
     pub fn flush(&mut self) {
-        if self.state == State::TermAckSent {
-            return;
-        }
         if let Some(outbound) = self.outbound.as_mut() {
             if !outbound.flush() {
                 self.outbox.push_back(PeerCommand::ActivateRead);
@@ -239,37 +232,42 @@ impl PipeEnd {
         }
     }
 
-    /// Whether the end was asked to terminate or is terminating.
+    /// Whether the end was terminated or its peer terminated.
     pub fn is_terminating(&self) -> bool {
         self.state != State::Active
     }
 
-    /// Starts terminating this end: no more writes; the peer reads what was sent, then acks.
-    /// `delay` false drops the inbound messages not read yet.
-    pub fn terminate(&mut self, delay: bool) {
-        self.delay = delay;
-        match self.state {
-            State::TermReqSent1 | State::TermReqSent2 | State::TermAckSent => return,
-            State::Active | State::DelimiterReceived => {
-                self.outbox.push_back(PeerCommand::Term);
-                self.state = State::TermReqSent1;
-            }
-            State::WaitingForDelimiter if !self.delay => {
-                self.rollback();
-                self.outbound = None;
-                self.outbox.push_back(PeerCommand::TermAck);
-                self.state = State::TermAckSent;
-            }
-            // Pending messages are still to be read: the ack goes when the delimiter is.
-            State::WaitingForDelimiter => {}
+    /// Whether the end is done: the owner should drop it.
+    pub fn is_finished(&self) -> bool {
+        self.state == State::Finished
+    }
+
+    /// Terminates this end: it neither reads nor writes any more; the peer is told, and reads
+    /// what was sent before the delimiter. The end is finished on return.
+    pub fn terminate(&mut self) {
+        if self.state == State::Finished {
+            return;
         }
-        self.out_active = false;
-        if let Some(outbound) = self.outbound.as_mut() {
+        if self.state != State::WaitingForDelimiter {
+            // The peer has not terminated: tell it.
+            self.outbox.push_back(PeerCommand::Term);
+        }
+        if let Some(mut outbound) = self.outbound.take() {
             while outbound.unwrite().is_some() {}
             // The delimiter is written whatever the high-water mark.
             outbound.write(Item::Delimiter, false);
-            self.flush();
+            if !outbound.flush() {
+                self.outbox.push_back(PeerCommand::ActivateRead);
+            }
         }
+        self.finish();
+    }
+
+    fn finish(&mut self) {
+        self.state = State::Finished;
+        self.in_active = false;
+        self.out_active = false;
+        self.outbound = None;
     }
 
     /// Feeds a command from the peer end.
@@ -290,50 +288,30 @@ impl PipeEnd {
                 }
                 PipeEvent::None
             }
-            PeerCommand::Term => self.process_term(),
-            PeerCommand::TermAck => self.process_term_ack(),
+            PeerCommand::Term => match self.state {
+                State::Active if self.delay => {
+                    self.state = State::WaitingForDelimiter;
+                    // The owner must look again: the delimiter may already be waiting.
+                    self.in_active = true;
+                    self.out_active = false;
+                    PipeEvent::PeerTerminating
+                }
+                State::Active | State::DelimiterReceived => {
+                    self.finish();
+                    PipeEvent::Finished
+                }
+                // Already finished, or a repeated Term: nothing to do.
+                State::WaitingForDelimiter | State::Finished => PipeEvent::None,
+            },
         }
-    }
-
-    fn process_term(&mut self) -> PipeEvent {
-        match self.state {
-            State::Active if self.delay => self.state = State::WaitingForDelimiter,
-            State::Active | State::DelimiterReceived => self.ack_peer(State::TermAckSent),
-            State::TermReqSent1 => self.ack_peer(State::TermReqSent2),
-            // A second Term is a protocol error of the peer: ignore it.
-            _ => return PipeEvent::None,
-        }
-        PipeEvent::PeerTerminating
-    }
-
-    fn process_term_ack(&mut self) -> PipeEvent {
-        match self.state {
-            State::TermReqSent1 => self.ack_peer(State::TermReqSent1),
-            State::TermAckSent | State::TermReqSent2 => {}
-            // An ack we did not ask for: ignore it.
-            _ => return PipeEvent::None,
-        }
-        self.in_active = false;
-        self.out_active = false;
-        PipeEvent::Terminated
     }
 
     fn process_delimiter(&mut self) {
         match self.state {
             State::Active => self.state = State::DelimiterReceived,
-            State::WaitingForDelimiter => {
-                self.rollback();
-                self.ack_peer(State::TermAckSent);
-            }
-            _ => {}
+            State::WaitingForDelimiter => self.finish(),
+            State::DelimiterReceived | State::Finished => {}
         }
-    }
-
-    /// Closes our writing side and acknowledges the peer's termination.
-    fn ack_peer(&mut self, next: State) {
-        self.outbound = None;
-        self.outbox.push_back(PeerCommand::TermAck);
-        self.state = next;
     }
 }
 

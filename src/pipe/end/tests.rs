@@ -95,15 +95,18 @@ fn termination_delivers_pending_messages_first() {
     a.write(frame(b"last words", false)).unwrap();
     // A partial message is dropped by termination.
     a.write(frame(b"partial", true)).unwrap();
-    a.terminate(true);
+    a.terminate();
+    assert!(a.is_finished());
     assert!(a.write(frame(b"late", false)).is_err());
     let events = deliver(&mut a, &mut b);
-    assert!(events.contains(&PipeEvent::PeerTerminating));
+    assert!(events.contains(&PipeEvent::PeerTerminating), "{events:?}");
+    assert!(!b.check_write());
     assert_eq!(b.read().unwrap().data(), b"last words");
-    // The delimiter: no more messages, and the ack goes back.
+    assert!(!b.is_finished());
+    // The delimiter: no more messages, and the end is finished.
     assert!(b.read().is_none());
-    assert_eq!(deliver(&mut b, &mut a), vec![PipeEvent::Terminated]);
-    assert_eq!(deliver(&mut a, &mut b), vec![PipeEvent::Terminated]);
+    assert!(b.is_finished());
+    assert!(deliver(&mut b, &mut a).is_empty());
 }
 
 #[test]
@@ -111,35 +114,50 @@ fn termination_without_delay_drops_pending_messages() {
     let (mut a, mut b) = pipe_pair(0, 0);
     b.set_delay(false);
     a.write(frame(b"dropped", false)).unwrap();
-    a.terminate(true);
-    deliver(&mut a, &mut b);
+    a.terminate();
+    assert_eq!(deliver(&mut a, &mut b), vec![PipeEvent::Finished]);
     assert!(b.read().is_none());
-    assert_eq!(deliver(&mut b, &mut a), vec![PipeEvent::Terminated]);
-    assert_eq!(deliver(&mut a, &mut b), vec![PipeEvent::Terminated]);
+    assert!(b.is_finished());
 }
 
 #[test]
 fn both_ends_terminate_at_once() {
     let (mut a, mut b) = pipe_pair(0, 0);
-    a.terminate(false);
-    b.terminate(false);
+    a.terminate();
+    b.terminate();
+    assert!(a.is_finished() && b.is_finished());
     let (to_a, to_b) = settle(&mut a, &mut b);
-    for events in [to_a, to_b] {
-        assert!(events.contains(&PipeEvent::PeerTerminating), "{events:?}");
-        assert_eq!(events.last(), Some(&PipeEvent::Terminated), "{events:?}");
-    }
+    assert!(
+        to_a.iter().chain(&to_b).all(|e| *e == PipeEvent::None),
+        "{to_a:?} {to_b:?}"
+    );
 }
 
 #[test]
-fn reader_terminating_after_delimiter() {
+fn delimiter_read_before_the_term_command() {
     let (mut a, mut b) = pipe_pair(0, 0);
-    a.terminate(true);
-    // The delimiter is read before B processes the Term command.
+    a.terminate();
+    // B reads the delimiter before it processes the Term command.
     assert!(!b.check_read());
-    b.terminate(true);
-    let (to_a, to_b) = settle(&mut a, &mut b);
-    for events in [to_a, to_b] {
-        assert!(events.contains(&PipeEvent::PeerTerminating), "{events:?}");
-        assert_eq!(events.last(), Some(&PipeEvent::Terminated), "{events:?}");
-    }
+    assert!(!b.is_finished());
+    let (_, to_b) = settle(&mut a, &mut b);
+    assert_eq!(to_b.last(), Some(&PipeEvent::Finished), "{to_b:?}");
+    assert!(b.is_finished());
+}
+
+#[test]
+fn terminating_a_peer_terminated_end_sends_nothing_more() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    a.write(frame(b"unread", false)).unwrap();
+    a.terminate();
+    deliver(&mut a, &mut b);
+    // B gives up on the pending message.
+    b.terminate();
+    assert!(b.is_finished());
+    assert!(b.read().is_none());
+    assert!(
+        deliver(&mut b, &mut a)
+            .iter()
+            .all(|e| *e == PipeEvent::None)
+    );
 }
