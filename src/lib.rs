@@ -13,6 +13,7 @@ pub mod error;
 pub mod mailbox;
 pub mod msg;
 pub mod pipe;
+pub mod routing;
 pub mod sys;
 pub mod timers;
 pub mod z85;

@@ -1,0 +1,153 @@
+//! Load balancing: each message goes to the next pipe that accepts it (PUSH, DEALER, REQ).
+
+use super::{ActiveList, PipeKey, PipeSet};
+use crate::error::Error;
+use crate::msg::Msg;
+
+/// Round-robin over the pipes that accept messages; a multipart message stays on one pipe.
+#[derive(Debug, Default)]
+pub struct LoadBalancer {
+    list: ActiveList,
+    /// In the middle of a multipart message.
+    more: bool,
+    /// Dropping the rest of a multipart message whose pipe went away.
+    dropping: bool,
+}
+
+impl LoadBalancer {
+    /// A balancer with no pipes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a pipe.
+    pub fn attach(&mut self, key: PipeKey) {
+        self.list.attach(key);
+    }
+
+    /// A pipe accepts messages again.
+    pub fn activated(&mut self, key: PipeKey) {
+        self.list.activate(key);
+    }
+
+    /// Removes a pipe. If a multipart message was going out on it, its remaining frames are
+    /// dropped.
+    pub fn terminated(&mut self, key: PipeKey) {
+        let current = self.list.pipes.get(self.list.current) == Some(&key);
+        if current && self.more {
+            self.dropping = true;
+        }
+        self.list.remove(key);
+    }
+
+    /// Sends a frame; gives it back with `Error::Again` when no pipe takes it. Returns the pipe
+    /// used, if any (none when the frame was dropped).
+    pub fn send(
+        &mut self,
+        pipes: &mut impl PipeSet,
+        mut msg: Msg,
+    ) -> Result<Option<PipeKey>, (Error, Msg)> {
+        if self.dropping {
+            self.more = msg.more();
+            self.dropping = self.more;
+            return Ok(None);
+        }
+        let more = msg.more();
+        while self.list.active > 0 {
+            let key = self.list.pipes[self.list.current];
+            match pipes.write(key, msg) {
+                Ok(()) => {
+                    self.more = more;
+                    if !more {
+                        pipes.flush(key);
+                        let l = &mut self.list;
+                        l.current = if l.current + 1 >= l.active {
+                            0
+                        } else {
+                            l.current + 1
+                        };
+                    }
+                    return Ok(Some(key));
+                }
+                Err(back) => msg = back,
+            }
+            if self.more {
+                // The pipe went away in the middle of a message: drop what was sent of it,
+                // and the rest of it as it comes.
+                pipes.rollback(key);
+                self.dropping = msg.more();
+                self.more = false;
+                return Err((Error::Again, msg));
+            }
+            self.list.deactivate_current();
+        }
+        Err((Error::Again, msg))
+    }
+
+    /// Whether a message could be sent now.
+    pub fn has_out(&mut self, pipes: &mut impl PipeSet) -> bool {
+        if self.more {
+            return true;
+        }
+        let l = &mut self.list;
+        while l.active > 0 {
+            if pipes.check_write(l.pipes[l.current]) {
+                return true;
+            }
+            l.deactivate_current();
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::fake::{FakePipes, frame};
+
+    #[test]
+    fn round_robin_keeps_multipart_together() {
+        let mut pipes = FakePipes::with(&[1, 2]);
+        let mut lb = LoadBalancer::new();
+        lb.attach(1);
+        lb.attach(2);
+        for m in [("a", true), ("b", false), ("c", false), ("d", false)] {
+            lb.send(&mut pipes, frame(m.0, m.1)).unwrap();
+        }
+        assert_eq!(pipes.sent(1), ["a", "b", "d"]);
+        assert_eq!(pipes.sent(2), ["c"]);
+    }
+
+    #[test]
+    fn full_pipes_are_skipped_and_reactivated() {
+        let mut pipes = FakePipes::with(&[1, 2]);
+        pipes.pipe(1).room = Some(0);
+        let mut lb = LoadBalancer::new();
+        lb.attach(1);
+        lb.attach(2);
+        assert_eq!(lb.send(&mut pipes, frame("x", false)).unwrap(), Some(2));
+        assert_eq!(lb.send(&mut pipes, frame("y", false)).unwrap(), Some(2));
+        pipes.pipe(2).room = Some(0);
+        let (err, back) = lb.send(&mut pipes, frame("z", false)).unwrap_err();
+        assert_eq!((err, back.data()), (Error::Again, &b"z"[..]));
+        assert!(!lb.has_out(&mut pipes));
+        pipes.pipe(1).room = None;
+        lb.activated(1);
+        assert!(lb.has_out(&mut pipes));
+        assert_eq!(lb.send(&mut pipes, frame("z", false)).unwrap(), Some(1));
+    }
+
+    #[test]
+    fn pipe_lost_mid_message_drops_the_rest() {
+        let mut pipes = FakePipes::with(&[1, 2]);
+        let mut lb = LoadBalancer::new();
+        lb.attach(1);
+        lb.attach(2);
+        lb.send(&mut pipes, frame("part1", true)).unwrap();
+        lb.terminated(1);
+        assert_eq!(lb.send(&mut pipes, frame("part2", true)).unwrap(), None);
+        assert_eq!(lb.send(&mut pipes, frame("last", false)).unwrap(), None);
+        assert_eq!(lb.send(&mut pipes, frame("next", false)).unwrap(), Some(2));
+        assert_eq!(pipes.sent(2), ["next"]);
+    }
+}

@@ -1,0 +1,86 @@
+//! Routing strategies: how a socket spreads outgoing messages over its pipes and gathers incoming
+//! ones. They are pure: they see pipes only through [`PipeSet`], so unit tests use fakes.
+#![forbid(unsafe_code)]
+
+mod fq;
+mod lb;
+
+pub use self::fq::FairQueue;
+pub use self::lb::LoadBalancer;
+use crate::msg::Msg;
+
+/// A socket's pipe, as the strategies name it: an index into the socket's pipe table.
+pub type PipeKey = usize;
+
+/// The pipe operations strategies need.
+pub trait PipeSet {
+    /// Whether a frame can be read from the pipe now.
+    fn check_read(&mut self, key: PipeKey) -> bool;
+    /// Reads a frame.
+    fn read(&mut self, key: PipeKey) -> Option<Msg>;
+    /// Whether a message can be written to the pipe now.
+    fn check_write(&mut self, key: PipeKey) -> bool;
+    /// Writes a frame, or gives it back.
+    fn write(&mut self, key: PipeKey, msg: Msg) -> Result<(), Msg>;
+    /// Makes written frames visible to the peer.
+    fn flush(&mut self, key: PipeKey);
+    /// Drops the frames of a message not completely written.
+    fn rollback(&mut self, key: PipeKey);
+}
+
+/// A list of pipes whose first `active` entries are the active ones, the shape both strategies
+/// keep (libzmq's array with an active prefix).
+#[derive(Debug, Default)]
+struct ActiveList {
+    pipes: Vec<PipeKey>,
+    active: usize,
+    current: usize,
+}
+
+impl ActiveList {
+    /// Adds a pipe as active.
+    fn attach(&mut self, key: PipeKey) {
+        self.pipes.push(key);
+        let last = self.pipes.len() - 1;
+        self.pipes.swap(self.active, last);
+        self.active += 1;
+    }
+
+    /// Marks a pipe active again.
+    fn activate(&mut self, key: PipeKey) {
+        if let Some(i) = self.pipes.iter().position(|&k| k == key) {
+            if i >= self.active {
+                self.pipes.swap(i, self.active);
+                self.active += 1;
+            }
+        }
+    }
+
+    /// Marks the pipe at `current` inactive, keeping `current` on an active pipe.
+    fn deactivate_current(&mut self) {
+        self.active -= 1;
+        self.pipes.swap(self.current, self.active);
+        if self.current >= self.active {
+            self.current = 0;
+        }
+    }
+
+    /// Removes a pipe.
+    fn remove(&mut self, key: PipeKey) {
+        let Some(mut i) = self.pipes.iter().position(|&k| k == key) else {
+            return;
+        };
+        if i < self.active {
+            self.active -= 1;
+            self.pipes.swap(i, self.active);
+            i = self.active;
+        }
+        self.pipes.swap_remove(i);
+        if self.current >= self.active {
+            self.current = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fake;
