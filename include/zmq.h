@@ -569,6 +569,51 @@ int zmq_msg_set(zmq_msg_t *msg, int property, int optval);
 // Reads a metadata property of the peer a message came from (zmq_msg_gets(3)).
 const char *zmq_msg_gets(const zmq_msg_t *msg, const char *property);
 
+// Creates a socket of `type_` in `ctx` (zmq_socket(3)).
+void *zmq_socket(void *ctx, int type_);
+
+// Closes a socket (zmq_close(3)). Messages already sent are still delivered to inproc peers.
+int zmq_close(void *s);
+
+// Binds the socket to an endpoint (zmq_bind(3)).
+int zmq_bind(void *s, const char *addr);
+
+// Connects the socket to an endpoint (zmq_connect(3)).
+int zmq_connect(void *s, const char *addr);
+
+// Stops listening on an endpoint (zmq_unbind(3)).
+int zmq_unbind(void *s, const char *addr);
+
+// Disconnects from an endpoint (zmq_disconnect(3)).
+int zmq_disconnect(void *s, const char *addr);
+
+// Sends a frame copied from a buffer; returns its size (zmq_send(3)).
+int zmq_send(void *s, const void *buf, size_t len, int flags_);
+
+// Sends a frame over a buffer that stays valid and unchanged for ever, without copying it
+int zmq_send_const(void *s, const void *buf, size_t len, int flags_);
+
+// Receives a frame into a buffer, truncating it to `len`; returns the frame's full size
+int zmq_recv(void *s, void *buf, size_t len, int flags_);
+
+// Sends a message; on success it is left empty (zmq_msg_send(3)).
+int zmq_msg_send(zmq_msg_t *msg, void *s, int flags_);
+
+// Receives a message, replacing what `msg` held (zmq_msg_recv(3)).
+int zmq_msg_recv(zmq_msg_t *msg, void *s, int flags_);
+
+// Old name of zmq_msg_send with the arguments of zmq_send (zmq_sendmsg(3)).
+int zmq_sendmsg(void *s, zmq_msg_t *msg, int flags_);
+
+// Old name of zmq_msg_recv with the arguments of zmq_recv (zmq_recvmsg(3)).
+int zmq_recvmsg(void *s, zmq_msg_t *msg, int flags_);
+
+// Sets a socket option (zmq_setsockopt(3)).
+int zmq_setsockopt(void *s, int option, const void *optval, size_t optvallen);
+
+// Reads a socket option; `*optvallen` is the buffer size on entry and the value's size on
+int zmq_getsockopt(void *s, int option, void *optval, size_t *optvallen);
+
 // A new, empty timer set.
 void *zmq_timers_new(void);
 

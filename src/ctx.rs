@@ -1,12 +1,14 @@
 //! The context: the container of sockets and I/O threads, and its options.
 #![forbid(unsafe_code)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 
 use crate::error::{Error, Result};
+use crate::mailbox::MailboxSender;
+use crate::socket::{Command, NewPipe};
 
 /// The size of the C `zmq_msg_t`, reported by the MSG_T_SIZE option.
 pub const MSG_T_SIZE: i32 = 64;
@@ -136,11 +138,69 @@ impl CtxOptions {
     }
 }
 
+/// A socket's identity within its context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SocketId(u64);
+
+/// A bound inproc endpoint: how connecters reach the binding socket.
+#[derive(Clone)]
+pub struct InprocEndpoint {
+    /// The binding socket.
+    pub socket: SocketId,
+    /// Its mailbox.
+    pub mailbox: MailboxSender<Command>,
+    /// Its ZMQ_SNDHWM when it bound.
+    pub sndhwm: i32,
+    /// Its ZMQ_RCVHWM when it bound.
+    pub rcvhwm: i32,
+    /// Its ZMQ_ROUTING_ID when it bound.
+    pub routing_id: Vec<u8>,
+    /// Whether it wants each peer's routing id first (ROUTER, REP).
+    pub wants_ids: bool,
+}
+
+/// A connect to an inproc name nobody has bound yet: the pipe end the binder will attach.
+pub struct PendingConnect {
+    /// The connecting socket.
+    pub connecter: SocketId,
+    /// Whether the connecting socket wants the binder's routing id first.
+    pub connecter_wants_ids: bool,
+    /// The end for the binder; the connecter's routing id is its first message.
+    pub pipe: NewPipe,
+}
+
+/// The inproc endpoint registry.
+#[derive(Default)]
+pub struct InprocRegistry {
+    /// Bound names.
+    pub endpoints: HashMap<String, InprocEndpoint>,
+    /// Connects waiting for a bind, by name.
+    pub pending: HashMap<String, Vec<PendingConnect>>,
+}
+
+#[derive(Default)]
+struct Sockets {
+    open: HashMap<SocketId, MailboxSender<Command>>,
+    next: u64,
+    terminating: bool,
+}
+
 /// A context.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Ctx {
     options: Mutex<CtxOptions>,
     shut_down: AtomicBool,
+    sockets: Mutex<Sockets>,
+    all_closed: Condvar,
+    inproc: Mutex<InprocRegistry>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("options", &*self.options.lock())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Ctx {
@@ -164,9 +224,69 @@ impl Ctx {
         self.options.lock().clone()
     }
 
-    /// Starts shutting down: blocking calls on this context's sockets now fail with ETERM.
+    /// Counts a new socket in: ETERM once shutdown started, EMFILE at MAX_SOCKETS.
+    pub fn register_socket(&self, mailbox: MailboxSender<Command>) -> Result<SocketId> {
+        let max = self.options.lock().max_sockets;
+        let mut sockets = self.sockets.lock();
+        if sockets.terminating || self.is_shut_down() {
+            return Err(Error::Term);
+        }
+        if sockets.open.len() >= usize::try_from(max).unwrap_or(0) {
+            return Err(Error::MFile);
+        }
+        sockets.next += 1;
+        let id = SocketId(sockets.next);
+        sockets.open.insert(id, mailbox);
+        Ok(id)
+    }
+
+    /// Counts a closed socket out.
+    pub fn unregister_socket(&self, id: SocketId) {
+        let mut sockets = self.sockets.lock();
+        sockets.open.remove(&id);
+        if sockets.open.is_empty() {
+            self.all_closed.notify_all();
+        }
+    }
+
+    /// Runs `f` on the inproc registry, under its lock.
+    pub fn with_inproc<R>(&self, f: impl FnOnce(&mut InprocRegistry) -> R) -> R {
+        f(&mut self.inproc.lock())
+    }
+
+    /// Registers a bound inproc name; returns the connects that were waiting for it.
+    pub fn bind_inproc(&self, name: &str, endpoint: InprocEndpoint) -> Result<Vec<PendingConnect>> {
+        let mut registry = self.inproc.lock();
+        if registry.endpoints.contains_key(name) {
+            return Err(Error::AddrInUse);
+        }
+        registry.endpoints.insert(name.to_owned(), endpoint);
+        Ok(registry.pending.remove(name).unwrap_or_default())
+    }
+
+    /// Forgets a bound inproc name, if `socket` bound it.
+    pub fn unbind_inproc(&self, name: &str, socket: SocketId) {
+        let mut registry = self.inproc.lock();
+        if registry
+            .endpoints
+            .get(name)
+            .is_some_and(|e| e.socket == socket)
+        {
+            registry.endpoints.remove(name);
+        }
+    }
+
+    /// Starts shutting down: every socket's blocking calls now fail with ETERM, and no new
+    /// socket can be made.
     pub fn shutdown(&self) {
         self.shut_down.store(true, Ordering::Release);
+        let mut sockets = self.sockets.lock();
+        if !sockets.terminating {
+            sockets.terminating = true;
+            for mailbox in sockets.open.values() {
+                mailbox.send(Command::Stop);
+            }
+        }
     }
 
     /// Whether shutdown has started.
@@ -174,9 +294,17 @@ impl Ctx {
         self.shut_down.load(Ordering::Acquire)
     }
 
-    /// Shuts down and waits until every socket is closed and has lingered.
+    /// Shuts down and waits until every socket is closed.
     pub fn terminate(&self) -> Result<()> {
         self.shutdown();
+        let mut sockets = self.sockets.lock();
+        while !sockets.open.is_empty() {
+            self.all_closed.wait(&mut sockets);
+        }
+        drop(sockets);
+        // Connects that never found their bind die with the context.
+        let pending = std::mem::take(&mut self.inproc.lock().pending);
+        drop(pending);
         Ok(())
     }
 }

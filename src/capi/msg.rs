@@ -83,7 +83,7 @@ pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
 }
 
 /// A zero-copy buffer handed in by zmq_msg_init_data, released by its free function.
-struct External {
+pub(crate) struct External {
     data: *mut c_void,
     len: usize,
     free: Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void)>,
@@ -93,6 +93,18 @@ struct External {
 // SAFETY: zmq_msg_init_data(3) lets the free function run on any thread, and the buffer is only
 // read through shared references while the message lives.
 unsafe impl Send for External {}
+
+impl External {
+    /// Memory the application keeps valid for ever and never wants back (zmq_send_const).
+    pub(crate) fn constant(data: *mut c_void, len: usize) -> Self {
+        External {
+            data,
+            len,
+            free: None,
+            hint: ptr::null_mut(),
+        }
+    }
+}
 
 impl AsRef<[u8]> for External {
     fn as_ref(&self) -> &[u8] {

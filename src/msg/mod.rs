@@ -26,6 +26,8 @@ const COMMAND: u8 = 0x02;
 const SHARED: u8 = 0x04;
 /// The payload is memory the application keeps alive and never wants back.
 const CONSTANT: u8 = 0x08;
+/// The frame carries a peer's routing id (exchanged when a connection starts).
+const ROUTING_ID: u8 = 0x10;
 
 /// One message frame.
 pub struct Msg {
@@ -176,6 +178,16 @@ impl Msg {
     /// Marks this frame as a protocol command.
     pub fn set_command(&mut self, command: bool) {
         self.set_flag(COMMAND, command);
+    }
+
+    /// Whether this frame carries a peer's routing id rather than data.
+    pub fn is_routing_id(&self) -> bool {
+        self.flags & ROUTING_ID != 0
+    }
+
+    /// Marks this frame as carrying a routing id.
+    pub fn set_routing_id_flag(&mut self, on: bool) {
+        self.set_flag(ROUTING_ID, on);
     }
 
     fn set_flag(&mut self, flag: u8, on: bool) {

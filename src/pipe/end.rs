@@ -174,7 +174,7 @@ impl PipeEnd {
                 None
             }
             Some(Item::Msg(msg)) => {
-                if !msg.more() {
+                if !msg.more() && !msg.is_routing_id() {
                     self.msgs_read += 1;
                     if self.lwm > 0 && self.msgs_read % self.lwm == 0 {
                         self.outbox
@@ -208,9 +208,9 @@ impl PipeEnd {
         let Some(outbound) = self.outbound.as_mut() else {
             return Err(msg);
         };
-        let more = msg.more();
+        let (more, counted) = (msg.more(), !msg.more() && !msg.is_routing_id());
         outbound.write(Item::Msg(msg), more);
-        if !more {
+        if counted {
             self.msgs_written += 1;
         }
         Ok(())

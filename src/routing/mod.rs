@@ -2,11 +2,15 @@
 //! ones. They are pure: they see pipes only through [`PipeSet`], so unit tests use fakes.
 #![forbid(unsafe_code)]
 
+mod dist;
 mod fq;
 mod lb;
+mod trie;
 
+pub use self::dist::Distributor;
 pub use self::fq::FairQueue;
 pub use self::lb::LoadBalancer;
+pub use self::trie::{MTrie, Trie};
 use crate::msg::Msg;
 
 /// A socket's pipe, as the strategies name it: an index into the socket's pipe table.

@@ -1,0 +1,56 @@
+/* inproc round-trip latency, written against zmq.h only: a thread echoes COUNT messages of SIZE
+   bytes back over a PAIR. Usage: inproc_lat SIZE COUNT. Prints "latency_us <one-way µs>". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <zmq.h>
+
+static size_t size;
+static long count;
+
+static void echo (void *ctx)
+{
+    void *s = zmq_socket (ctx, ZMQ_PAIR);
+    zmq_msg_t msg;
+    long i;
+    zmq_connect (s, "inproc://lat");
+    zmq_msg_init (&msg);
+    for (i = 0; i < count; i++) {
+        zmq_msg_recv (&msg, s, 0);
+        zmq_msg_send (&msg, s, 0);
+    }
+    zmq_msg_close (&msg);
+    zmq_close (s);
+}
+
+int main (int argc, char **argv)
+{
+    void *ctx, *s, *thread, *watch;
+    zmq_msg_t msg;
+    unsigned long us;
+    long i;
+
+    if (argc != 3) {
+        fprintf (stderr, "usage: inproc_lat SIZE COUNT\n");
+        return 1;
+    }
+    size = (size_t) atol (argv[1]);
+    count = atol (argv[2]);
+    ctx = zmq_ctx_new ();
+    s = zmq_socket (ctx, ZMQ_PAIR);
+    zmq_bind (s, "inproc://lat");
+    thread = zmq_threadstart (echo, ctx);
+
+    watch = zmq_stopwatch_start ();
+    for (i = 0; i < count; i++) {
+        zmq_msg_init_size (&msg, size);
+        zmq_msg_send (&msg, s, 0);
+        zmq_msg_recv (&msg, s, 0);
+        zmq_msg_close (&msg);
+    }
+    us = zmq_stopwatch_stop (watch);
+    printf ("latency_us %.3f\n", (double) us / (double) count / 2.0);
+    zmq_threadclose (thread);
+    zmq_close (s);
+    zmq_ctx_term (ctx);
+    return 0;
+}

@@ -1,0 +1,406 @@
+//! Sockets: zmq_socket, zmq_close, bind/connect, send/receive and options.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::ptr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use parking_lot::ReentrantMutex;
+
+use super::constants::*;
+use super::ctx::ctx_handle;
+use super::msg::{External, live, zmq_msg_t};
+use super::{boundary, non_null};
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+use crate::socket::{Flags, Socket, SocketType};
+
+/// First word of every live socket handle.
+const SOCKET_TAG: u32 = 0xbadd_ecaf;
+/// Tag of a closed socket's handle.
+const CLOSED: u32 = 0xdead_decf;
+
+/// A socket as C sees it. The lock makes a call from a second thread wait instead of racing
+/// (libzmq sockets are not thread-safe, but misuse must not corrupt memory); it is re-entrant
+/// so that a free function run inside a call on this socket cannot deadlock on it (it gets
+/// EAGAIN instead). The handle is never freed, so a closed socket's pointer stays readable and
+/// answers ENOTSOCK.
+#[repr(C)]
+struct SocketHandle {
+    tag: AtomicU32,
+    socket: ReentrantMutex<RefCell<Option<Socket>>>,
+}
+
+/// Runs `f` on the open socket behind `s`; ENOTSOCK for NULL, closed or foreign pointers.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+unsafe fn with_socket<R>(s: *mut c_void, f: impl FnOnce(&mut Socket) -> Result<R>) -> Result<R> {
+    if s.is_null() {
+        return Err(Error::NotSock);
+    }
+    let handle = s.cast::<SocketHandle>();
+    // SAFETY: the caller passes a zmq handle, whose first 4 bytes are its tag.
+    if unsafe { (*handle).tag.load(Ordering::Acquire) } != SOCKET_TAG {
+        return Err(Error::NotSock);
+    }
+    // SAFETY: the tag matched: a socket handle, never freed.
+    let handle = unsafe { &*handle };
+    let guard = handle.socket.lock();
+    let mut cell = guard.try_borrow_mut().map_err(|_| Error::Again)?;
+    let socket = cell.as_mut().ok_or(Error::NotSock)?;
+    f(socket)
+}
+
+fn socket_type(raw: c_int) -> Result<SocketType> {
+    Ok(match raw {
+        ZMQ_PAIR => SocketType::Pair,
+        ZMQ_PUB => SocketType::Pub,
+        ZMQ_SUB => SocketType::Sub,
+        ZMQ_REQ => SocketType::Req,
+        ZMQ_REP => SocketType::Rep,
+        ZMQ_DEALER => SocketType::Dealer,
+        ZMQ_ROUTER => SocketType::Router,
+        ZMQ_PULL => SocketType::Pull,
+        ZMQ_PUSH => SocketType::Push,
+        ZMQ_XPUB => SocketType::XPub,
+        ZMQ_XSUB => SocketType::XSub,
+        ZMQ_STREAM => SocketType::Stream,
+        _ => return Err(Error::Inval),
+    })
+}
+
+fn flags(raw: c_int) -> Flags {
+    Flags {
+        dont_wait: raw & ZMQ_DONTWAIT != 0,
+        more: raw & ZMQ_SNDMORE != 0,
+    }
+}
+
+/// A size as the int the send and receive calls return.
+fn size_result(size: usize) -> c_int {
+    c_int::try_from(size).unwrap_or(c_int::MAX)
+}
+
+/// A C string argument.
+///
+/// # Safety
+/// `text` must be NULL or NUL-terminated.
+unsafe fn text<'a>(text: *const c_char) -> Result<&'a str> {
+    non_null(text).map_err(|_| Error::Inval)?;
+    // SAFETY: non-NULL and NUL-terminated (caller's contract).
+    unsafe { CStr::from_ptr(text) }
+        .to_str()
+        .map_err(|_| Error::Inval)
+}
+
+/// Runs an endpoint operation (bind, connect, unbind, disconnect) for C.
+///
+/// # Safety
+/// `s` must be NULL or a socket; `addr` NULL or a NUL-terminated string.
+unsafe fn endpoint_call(
+    s: *mut c_void,
+    addr: *const c_char,
+    op: fn(&mut Socket, &str) -> Result<()>,
+) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        unsafe { with_socket(s, |socket| op(socket, text(addr)?)) }.map(|()| 0)
+    })
+}
+
+/// Creates a socket of `type_` in `ctx` (zmq_socket(3)).
+///
+/// # Safety
+/// `ctx` must be NULL or a pointer returned by zmq_ctx_new / zmq_init.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_void {
+    boundary(ptr::null_mut(), || {
+        // SAFETY: forwarded from the caller.
+        let ctx = unsafe { ctx_handle(ctx) }?.object(Error::Fault)?;
+        let socket = Socket::new(ctx, socket_type(type_)?)?;
+        let handle = SocketHandle {
+            tag: AtomicU32::new(SOCKET_TAG),
+            socket: ReentrantMutex::new(RefCell::new(Some(socket))),
+        };
+        Ok(Box::into_raw(Box::new(handle)).cast())
+    })
+}
+
+/// Closes a socket (zmq_close(3)). Messages already sent are still delivered to inproc peers.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by zmq_socket.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        let socket = unsafe { with_socket(s, |_| Ok(())) }.and_then(|()| {
+            // SAFETY: `with_socket` checked that `s` is a live socket handle.
+            let handle = unsafe { &*s.cast::<SocketHandle>() };
+            let guard = handle.socket.lock();
+            let socket = guard
+                .try_borrow_mut()
+                .map_err(|_| Error::Again)?
+                .take()
+                .ok_or(Error::NotSock)?;
+            handle.tag.store(CLOSED, Ordering::Release);
+            Ok(socket)
+        })?;
+        // Dropped with no lock held: closing may run free functions that call the library.
+        drop(socket);
+        Ok(0)
+    })
+}
+
+/// Binds the socket to an endpoint (zmq_bind(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `addr` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_bind(s: *mut c_void, addr: *const c_char) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { endpoint_call(s, addr, Socket::bind) }
+}
+
+/// Connects the socket to an endpoint (zmq_connect(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `addr` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_connect(s: *mut c_void, addr: *const c_char) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { endpoint_call(s, addr, Socket::connect) }
+}
+
+/// Stops listening on an endpoint (zmq_unbind(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `addr` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_unbind(s: *mut c_void, addr: *const c_char) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { endpoint_call(s, addr, Socket::unbind) }
+}
+
+/// Disconnects from an endpoint (zmq_disconnect(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `addr` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_disconnect(s: *mut c_void, addr: *const c_char) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { endpoint_call(s, addr, Socket::disconnect) }
+}
+
+/// Sends a frame copied from a buffer; returns its size (zmq_send(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `buf` must hold `len` bytes (or be NULL with `len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_send(
+    s: *mut c_void,
+    buf: *const c_void,
+    len: usize,
+    flags_: c_int,
+) -> c_int {
+    boundary(-1, || {
+        if buf.is_null() && len > 0 {
+            return Err(Error::Fault);
+        }
+        let data = if len == 0 {
+            &[][..]
+        } else {
+            // SAFETY: the caller guarantees `len` readable bytes at `buf` (checked non-NULL).
+            unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
+        };
+        let msg = Msg::from_slice(data);
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            with_socket(s, |socket| {
+                socket.send(msg, flags(flags_)).map_err(|(e, _)| e)
+            })
+        }?;
+        Ok(size_result(len))
+    })
+}
+
+/// Sends a frame over a buffer that stays valid and unchanged for ever, without copying it
+/// (zmq_send_const(3)).
+///
+/// # Safety
+/// As zmq_send; the buffer must outlive every use of the message.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_send_const(
+    s: *mut c_void,
+    buf: *const c_void,
+    len: usize,
+    flags_: c_int,
+) -> c_int {
+    boundary(-1, || {
+        if buf.is_null() && len > 0 {
+            return Err(Error::Fault);
+        }
+        let msg = Msg::constant(External::constant(buf.cast_mut(), len));
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            with_socket(s, |socket| {
+                socket.send(msg, flags(flags_)).map_err(|(e, _)| e)
+            })
+        }?;
+        Ok(size_result(len))
+    })
+}
+
+/// Receives a frame into a buffer, truncating it to `len`; returns the frame's full size
+/// (zmq_recv(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `buf` must have room for `len` bytes (or be NULL with `len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_recv(
+    s: *mut c_void,
+    buf: *mut c_void,
+    len: usize,
+    flags_: c_int,
+) -> c_int {
+    boundary(-1, || {
+        if buf.is_null() && len > 0 {
+            return Err(Error::Fault);
+        }
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { with_socket(s, |socket| socket.recv(flags(flags_))) }?;
+        let n = msg.size().min(len);
+        if n > 0 {
+            // SAFETY: the caller guarantees room for `len` >= n bytes at `buf`.
+            unsafe { ptr::copy_nonoverlapping(msg.data().as_ptr(), buf.cast::<u8>(), n) };
+        }
+        Ok(size_result(msg.size()))
+    })
+}
+
+/// Sends a message; on success it is left empty (zmq_msg_send(3)).
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`; `s` NULL or a socket.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags_: c_int) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        let taken = unsafe { live(msg) }?.take();
+        let size = taken.size();
+        // SAFETY: forwarded from the caller.
+        let result = unsafe { with_socket(s, |socket| Ok(socket.send(taken, flags(flags_)))) };
+        match result {
+            Ok(Ok(())) => Ok(size_result(size)),
+            Ok(Err((error, back))) => {
+                // A failed send leaves the message with the caller.
+                // SAFETY: the message was live above and nothing else touched it.
+                *unsafe { live(msg) }? = back;
+                Err(error)
+            }
+            Err(error) => Err(error),
+        }
+    })
+}
+
+/// Receives a message, replacing what `msg` held (zmq_msg_recv(3)).
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`; `s` NULL or a socket.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags_: c_int) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        unsafe { live(msg) }?;
+        // SAFETY: forwarded from the caller.
+        let received = unsafe { with_socket(s, |socket| socket.recv(flags(flags_))) }?;
+        let size = received.size();
+        // SAFETY: checked live above.
+        let old = std::mem::replace(unsafe { live(msg) }?, received);
+        drop(old);
+        Ok(size_result(size))
+    })
+}
+
+/// Old name of zmq_msg_send with the arguments of zmq_send (zmq_sendmsg(3)).
+///
+/// # Safety
+/// As zmq_msg_send.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_sendmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags_: c_int) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { zmq_msg_send(msg, s, flags_) }
+}
+
+/// Old name of zmq_msg_recv with the arguments of zmq_recv (zmq_recvmsg(3)).
+///
+/// # Safety
+/// As zmq_msg_recv.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_recvmsg(s: *mut c_void, msg: *mut zmq_msg_t, flags_: c_int) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { zmq_msg_recv(msg, s, flags_) }
+}
+
+/// Sets a socket option (zmq_setsockopt(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `optval` must hold `optvallen` bytes (or be NULL with 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_setsockopt(
+    s: *mut c_void,
+    option: c_int,
+    optval: *const c_void,
+    optvallen: usize,
+) -> c_int {
+    boundary(-1, || {
+        if optval.is_null() && optvallen > 0 {
+            return Err(Error::Inval);
+        }
+        let value = if optval.is_null() {
+            None
+        } else if optvallen == 0 {
+            Some(&[][..])
+        } else {
+            // SAFETY: the caller guarantees `optvallen` readable bytes (checked non-NULL).
+            Some(unsafe { std::slice::from_raw_parts(optval.cast::<u8>(), optvallen) })
+        };
+        // SAFETY: forwarded from the caller.
+        unsafe { with_socket(s, |socket| socket.set_option(option, value)) }.map(|()| 0)
+    })
+}
+
+/// Reads a socket option; `*optvallen` is the buffer size on entry and the value's size on
+/// return (zmq_getsockopt(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `optvallen` NULL or valid; `optval` must have room for
+/// `*optvallen` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_getsockopt(
+    s: *mut c_void,
+    option: c_int,
+    optval: *mut c_void,
+    optvallen: *mut usize,
+) -> c_int {
+    boundary(-1, || {
+        non_null(optvallen).map_err(|_| Error::Inval)?;
+        // SAFETY: non-NULL (checked) and readable (caller's contract).
+        let room = unsafe { *optvallen };
+        if optval.is_null() && room > 0 {
+            return Err(Error::Inval);
+        }
+        let out = if room == 0 {
+            &mut [][..]
+        } else {
+            // SAFETY: the caller guarantees room for `room` bytes at `optval` (checked non-NULL).
+            unsafe { std::slice::from_raw_parts_mut(optval.cast::<u8>(), room) }
+        };
+        // SAFETY: forwarded from the caller.
+        let written = unsafe { with_socket(s, |socket| socket.get_option(option, out)) }?;
+        // SAFETY: as above.
+        unsafe { *optvallen = written };
+        Ok(0)
+    })
+}

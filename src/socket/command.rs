@@ -1,0 +1,99 @@
+//! Commands between sockets, and routes: how one pipe end reaches the mailbox of its peer's
+//! owner.
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use parking_lot::Mutex;
+
+use crate::mailbox::MailboxSender;
+use crate::pipe::{PeerCommand, PipeEnd};
+
+/// A pipe end's identity, unique in the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PipeId(u64);
+
+impl PipeId {
+    /// A fresh identity.
+    pub fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        PipeId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// What a socket's mailbox carries.
+pub enum Command {
+    /// A command for one of the socket's pipe ends, from its peer.
+    Pipe(PipeId, PeerCommand),
+    /// A new pipe for the socket to attach (the far end of an inproc connection).
+    Attach(Box<NewPipe>),
+    /// The context is terminating: blocking calls must fail with ETERM.
+    Stop,
+}
+
+/// A pipe end on its way to the socket that will own it.
+pub struct NewPipe {
+    /// The end itself.
+    pub end: PipeEnd,
+    /// Its identity.
+    pub id: PipeId,
+    /// How it reaches its peer.
+    pub to_peer: Arc<Route>,
+    /// How its peer reaches it: the new owner attaches this route to its mailbox.
+    pub to_self: Arc<Route>,
+    /// The inproc endpoint the pipe was made for.
+    pub endpoint: Option<String>,
+    /// Whether the owner made the connection (connect) rather than accepted it (bind).
+    pub locally_initiated: bool,
+}
+
+/// Where commands for one pipe end go: the mailbox of the socket that owns it, or a queue while
+/// no socket owns it yet (an inproc connect waiting for its bind).
+pub struct Route {
+    dest: Mutex<Dest>,
+}
+
+enum Dest {
+    Pending(Vec<PeerCommand>),
+    Attached {
+        mailbox: MailboxSender<Command>,
+        id: PipeId,
+    },
+}
+
+impl Route {
+    /// A route to an end that no socket owns yet.
+    pub fn pending() -> Arc<Route> {
+        Arc::new(Route {
+            dest: Mutex::new(Dest::Pending(Vec::new())),
+        })
+    }
+
+    /// A route to end `id` owned by the socket behind `mailbox`.
+    pub fn to(mailbox: MailboxSender<Command>, id: PipeId) -> Arc<Route> {
+        Arc::new(Route {
+            dest: Mutex::new(Dest::Attached { mailbox, id }),
+        })
+    }
+
+    /// Delivers a command to the end (or queues it until the end is attached).
+    pub fn send(&self, command: PeerCommand) {
+        match &mut *self.dest.lock() {
+            Dest::Pending(queue) => queue.push(command),
+            Dest::Attached { mailbox, id } => mailbox.send(Command::Pipe(*id, command)),
+        }
+    }
+
+    /// Points the route at end `id` of the socket behind `mailbox`; returns the commands that
+    /// were queued for it meanwhile, for the new owner to process.
+    pub fn attach(&self, mailbox: MailboxSender<Command>, id: PipeId) -> Vec<PeerCommand> {
+        let mut dest = self.dest.lock();
+        let queued = match &mut *dest {
+            Dest::Pending(queue) => std::mem::take(queue),
+            Dest::Attached { .. } => Vec::new(),
+        };
+        *dest = Dest::Attached { mailbox, id };
+        queued
+    }
+}

@@ -1,0 +1,157 @@
+//! The inproc transport: pipes between two sockets of one context, through the context's
+//! endpoint registry. Bind and connect may come in either order; a connect before the bind
+//! queues its pipe until the bind.
+#![forbid(unsafe_code)]
+
+use super::{NewPipe, PipeId, Route, Socket};
+use crate::ctx::{InprocEndpoint, PendingConnect};
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+use crate::pipe::{PipeEnd, pipe_pair};
+
+/// Writes a routing id announcement into a pipe end (toward its peer), whatever its HWM.
+fn announce(end: &mut PipeEnd, routing_id: &[u8]) {
+    let mut msg = Msg::from_slice(routing_id);
+    msg.set_routing_id_flag(true);
+    // A fresh pipe always takes it: nothing was written yet.
+    let _ = end.write(msg);
+    end.flush();
+}
+
+/// A high-water mark as a pipe limit: 0 and negative values mean none.
+fn limit(hwm: i32) -> u64 {
+    u64::try_from(hwm).unwrap_or(0)
+}
+
+/// The combined limit of a sender's SNDHWM and a receiver's RCVHWM (none if either has none),
+/// as libzmq sums them for inproc.
+fn combined(sndhwm: i32, rcvhwm: i32) -> u64 {
+    if sndhwm <= 0 || rcvhwm <= 0 {
+        0
+    } else {
+        limit(sndhwm).saturating_add(limit(rcvhwm))
+    }
+}
+
+pub(super) fn bind(socket: &mut Socket, name: &str) -> Result<()> {
+    let wants_ids = socket.behaviour.recv_routing_id();
+    let endpoint = InprocEndpoint {
+        socket: socket.id,
+        mailbox: socket.sender.clone(),
+        sndhwm: socket.options.sndhwm,
+        rcvhwm: socket.options.rcvhwm,
+        routing_id: socket.options.routing_id.clone(),
+        wants_ids,
+    };
+    let pending = socket.ctx.bind_inproc(name, endpoint)?;
+    socket.bound.push(name.to_owned());
+    for mut connect in pending {
+        // The connecter announced its routing id without knowing whether we want it.
+        if !wants_ids {
+            let _ = connect.pipe.end.read();
+        }
+        if connect.connecter_wants_ids {
+            announce(&mut connect.pipe.end, &socket.options.routing_id);
+        }
+        socket.attach(connect.pipe);
+    }
+    Ok(())
+}
+
+pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
+    let (sndhwm, rcvhwm) = (socket.options.sndhwm, socket.options.rcvhwm);
+    let wants_ids = socket.behaviour.recv_routing_id();
+    let own_id = socket.options.routing_id.clone();
+    let (local_id, far_id) = (PipeId::next(), PipeId::next());
+    let to_local = Route::pending();
+    let id = socket.id;
+    // Under the registry's lock, so that a bind cannot slip in between look-up and queueing.
+    let local = socket.ctx.with_inproc(|registry| {
+        let peer = registry.endpoints.get(name).cloned();
+        let (to_far, limits) = match &peer {
+            Some(peer) => (
+                Route::to(peer.mailbox.clone(), far_id),
+                (combined(sndhwm, peer.rcvhwm), combined(peer.sndhwm, rcvhwm)),
+            ),
+            None => (Route::pending(), (limit(sndhwm), limit(rcvhwm))),
+        };
+        let (mut local_end, mut far_end) = pipe_pair(limits.0, limits.1);
+        // Routing ids go first, each way the receiving socket wants them. A binder not there
+        // yet gets ours anyway, and drops it if it does not want it.
+        if peer.as_ref().is_none_or(|p| p.wants_ids) {
+            announce(&mut local_end, &own_id);
+        }
+        if let Some(peer) = peer.as_ref().filter(|_| wants_ids) {
+            announce(&mut far_end, &peer.routing_id);
+        }
+        let far = NewPipe {
+            end: far_end,
+            id: far_id,
+            to_peer: to_local.clone(),
+            to_self: to_far.clone(),
+            endpoint: Some(name.to_owned()),
+            locally_initiated: false,
+        };
+        match peer {
+            Some(peer) => peer.mailbox.send(super::Command::Attach(Box::new(far))),
+            None => registry
+                .pending
+                .entry(name.to_owned())
+                .or_default()
+                .push(PendingConnect {
+                    connecter: id,
+                    connecter_wants_ids: wants_ids,
+                    pipe: far,
+                }),
+        }
+        NewPipe {
+            end: local_end,
+            id: local_id,
+            to_peer: to_far,
+            to_self: to_local,
+            endpoint: Some(name.to_owned()),
+            locally_initiated: true,
+        }
+    });
+    socket.attach(local);
+    Ok(())
+}
+
+pub(super) fn unbind(socket: &mut Socket, name: &str) -> Result<()> {
+    let position = socket
+        .bound
+        .iter()
+        .position(|n| n == name)
+        .ok_or(Error::NoEnt)?;
+    socket.bound.swap_remove(position);
+    socket.ctx.unbind_inproc(name, socket.id);
+    socket.terminate_pipes(|p| p.endpoint.as_deref() == Some(name));
+    Ok(())
+}
+
+pub(super) fn disconnect(socket: &mut Socket, name: &str) -> Result<()> {
+    let had_pending = socket.ctx.with_inproc(|registry| {
+        let Some(list) = registry.pending.get_mut(name) else {
+            return false;
+        };
+        let before = list.len();
+        list.retain(|p| p.connecter != socket.id);
+        before != list.len()
+    });
+    let keys: Vec<_> = socket
+        .pipes
+        .keys()
+        .into_iter()
+        .filter(|&k| {
+            socket
+                .pipes
+                .get_mut(k)
+                .is_some_and(|p| p.endpoint.as_deref() == Some(name))
+        })
+        .collect();
+    if keys.is_empty() && !had_pending {
+        return Err(Error::NoEnt);
+    }
+    socket.terminate_pipes(|p| p.endpoint.as_deref() == Some(name));
+    Ok(())
+}

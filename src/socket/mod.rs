@@ -1,0 +1,533 @@
+//! Sockets: the core every socket type shares (pipes, commands, blocking and non-blocking
+//! calls, time-outs, termination), and the socket types.
+//!
+//! A socket is used by one application thread at a time. Its peers reach it only through its
+//! mailbox; messages travel in pipes that are read and written without locks.
+
+mod command;
+mod dealer;
+mod inproc;
+mod pair;
+mod pipeline;
+mod pipes;
+mod pubsub;
+mod router;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use self::command::{Command, NewPipe, PipeId, Route};
+use self::pipes::{Attached, Pipes};
+use crate::ctx::{Ctx, SocketId};
+use crate::error::{Error, Result};
+use crate::mailbox::{Mailbox, MailboxSender};
+use crate::msg::Msg;
+use crate::options::{Options, codec, ids};
+use crate::pipe::PipeEvent;
+use crate::routing::PipeKey;
+
+/// The socket types of libzmq 4.3's stable API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketType {
+    /// Exclusive pair.
+    Pair,
+    /// Publisher.
+    Pub,
+    /// Subscriber.
+    Sub,
+    /// Requester.
+    Req,
+    /// Replier.
+    Rep,
+    /// Asynchronous requester.
+    Dealer,
+    /// Asynchronous replier, addressing peers by routing id.
+    Router,
+    /// Pipeline receiver.
+    Pull,
+    /// Pipeline sender.
+    Push,
+    /// Publisher that sees subscriptions.
+    XPub,
+    /// Subscriber that sends subscriptions as messages.
+    XSub,
+    /// Raw TCP.
+    Stream,
+}
+
+/// What each socket type does with its pipes: the part of a socket that differs by type.
+pub(crate) trait Behaviour: Send {
+    /// A pipe was attached; `locally_initiated` when this socket connected it.
+    fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, locally_initiated: bool);
+    /// A pipe has messages to read again.
+    fn read_activated(&mut self, _pipes: &mut Pipes, _key: PipeKey) {}
+    /// A pipe accepts messages again.
+    fn write_activated(&mut self, _key: PipeKey) {}
+    /// A pipe is gone.
+    fn terminated(&mut self, key: PipeKey);
+    /// Sends a frame, or gives it back with the reason.
+    fn send(&mut self, pipes: &mut Pipes, msg: Msg) -> std::result::Result<(), (Error, Msg)>;
+    /// Receives a frame.
+    fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg>;
+    /// Whether a frame could be received now.
+    fn has_in(&mut self, _pipes: &mut Pipes) -> bool {
+        false
+    }
+    /// Whether a frame could be sent now.
+    fn has_out(&mut self, _pipes: &mut Pipes) -> bool {
+        false
+    }
+    /// The common options changed (the type may keep copies of some).
+    fn options_changed(&mut self, _options: &Options) {}
+    /// Whether the type wants each peer's routing id as the first message of a connection.
+    fn recv_routing_id(&self) -> bool {
+        false
+    }
+    /// Sets a type-specific option; `None` when the option is not one of the type's.
+    fn set_option(&mut self, _pipes: &mut Pipes, _id: i32, _value: &[u8]) -> Option<Result<()>> {
+        None
+    }
+}
+
+/// The value of a type-specific flag option: an int that is not negative.
+pub(crate) fn flag_option(value: &[u8]) -> Result<bool> {
+    let bytes: [u8; 4] = value.try_into().map_err(|_| Error::Inval)?;
+    match i32::from_ne_bytes(bytes) {
+        v if v < 0 => Err(Error::Inval),
+        v => Ok(v != 0),
+    }
+}
+
+/// How often (in messages received) a busy receiver looks at its mailbox.
+const INBOUND_POLL_RATE: u32 = 100;
+
+/// Flags of a send or receive call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// Fail with `Error::Again` instead of blocking.
+    pub dont_wait: bool,
+    /// More frames of the same message follow (send only).
+    pub more: bool,
+}
+
+/// A socket.
+pub struct Socket {
+    socket_type: SocketType,
+    behaviour: Box<dyn Behaviour>,
+    ctx: Arc<Ctx>,
+    id: SocketId,
+    mailbox: Mailbox<Command>,
+    sender: MailboxSender<Command>,
+    pipes: Pipes,
+    options: Options,
+    rcvmore: bool,
+    ctx_terminated: bool,
+    last_endpoint: String,
+    /// inproc names this socket bound.
+    bound: Vec<String>,
+    ticks: u32,
+}
+
+impl Socket {
+    /// A new socket of `socket_type` in `ctx`: ETERM when the context is terminating, EMFILE
+    /// when it holds MAX_SOCKETS sockets, EINVAL for a type not built yet.
+    pub fn new(ctx: Arc<Ctx>, socket_type: SocketType) -> Result<Socket> {
+        let behaviour: Box<dyn Behaviour> = match socket_type {
+            SocketType::Pair => Box::new(pair::Pair::default()),
+            SocketType::Push => Box::new(pipeline::Push::default()),
+            SocketType::Pull => Box::new(pipeline::Pull::default()),
+            SocketType::Pub => Box::new(pubsub::XPub::new(true)),
+            SocketType::XPub => Box::new(pubsub::XPub::new(false)),
+            SocketType::Sub => Box::new(pubsub::XSub::new(true)),
+            SocketType::XSub => Box::new(pubsub::XSub::new(false)),
+            SocketType::Dealer => Box::new(dealer::Dealer::default()),
+            SocketType::Req => Box::new(dealer::Req::new()),
+            SocketType::Router => Box::new(router::Router::default()),
+            SocketType::Rep => Box::new(router::Rep::new()),
+            SocketType::Stream => Box::new(router::Stream::new()),
+        };
+        let mailbox = Mailbox::new()?;
+        let sender = mailbox.sender();
+        let id = ctx.register_socket(sender.clone())?;
+        let ctx_options = ctx.options();
+        let mut options = Options::for_context(ctx_options.blocky, ctx_options.ipv6);
+        // Subscriptions are not worth lingering for.
+        if matches!(socket_type, SocketType::Sub | SocketType::XSub) {
+            options.linger = 0;
+        }
+        Ok(Socket {
+            socket_type,
+            behaviour,
+            ctx,
+            id,
+            mailbox,
+            sender,
+            pipes: Pipes::default(),
+            options,
+            rcvmore: false,
+            ctx_terminated: false,
+            last_endpoint: String::new(),
+            bound: Vec::new(),
+            ticks: 0,
+        })
+    }
+
+    /// The socket's type.
+    pub fn socket_type(&self) -> SocketType {
+        self.socket_type
+    }
+
+    /// Binds to an endpoint.
+    pub fn bind(&mut self, endpoint: &str) -> Result<()> {
+        self.check_alive()?;
+        self.process_commands(Some(Duration::ZERO))?;
+        let (transport, address) = split_endpoint(endpoint)?;
+        match transport {
+            "inproc" => inproc::bind(self, address)?,
+            "tcp" | "ipc" | "tipc" | "pgm" | "epgm" | "norm" | "vmci" | "udp" | "ws" | "wss" => {
+                return Err(Error::ProtoNoSupport);
+            }
+            _ => return Err(Error::ProtoNoSupport),
+        }
+        self.last_endpoint = endpoint.to_owned();
+        Ok(())
+    }
+
+    /// Connects to an endpoint.
+    pub fn connect(&mut self, endpoint: &str) -> Result<()> {
+        self.check_alive()?;
+        self.process_commands(Some(Duration::ZERO))?;
+        let (transport, address) = split_endpoint(endpoint)?;
+        match transport {
+            "inproc" => inproc::connect(self, address)?,
+            _ => return Err(Error::ProtoNoSupport),
+        }
+        self.last_endpoint = endpoint.to_owned();
+        Ok(())
+    }
+
+    /// Stops listening on an endpoint bound before, dropping its connections.
+    pub fn unbind(&mut self, endpoint: &str) -> Result<()> {
+        self.check_alive()?;
+        self.process_commands(Some(Duration::ZERO))?;
+        let (transport, address) = split_endpoint(endpoint)?;
+        match transport {
+            "inproc" => inproc::unbind(self, address),
+            _ => Err(Error::NoEnt),
+        }
+    }
+
+    /// Disconnects from an endpoint connected before.
+    pub fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        self.check_alive()?;
+        self.process_commands(Some(Duration::ZERO))?;
+        let (transport, address) = split_endpoint(endpoint)?;
+        match transport {
+            "inproc" => inproc::disconnect(self, address),
+            _ => Err(Error::NoEnt),
+        }
+    }
+
+    fn check_alive(&self) -> Result<()> {
+        if self.ctx_terminated {
+            Err(Error::Term)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sends a frame; on failure the frame is given back with the reason.
+    pub fn send(&mut self, mut msg: Msg, flags: Flags) -> std::result::Result<(), (Error, Msg)> {
+        if self.ctx_terminated {
+            return Err((Error::Term, msg));
+        }
+        if let Err(e) = self.process_commands_fast() {
+            return Err((e, msg));
+        }
+        msg.set_more(flags.more);
+        msg.set_metadata(None);
+        msg = match self.try_send(msg) {
+            Ok(()) => return Ok(()),
+            Err((Error::Again, msg)) => msg,
+            Err(other) => return Err(other),
+        };
+        if flags.dont_wait || self.options.sndtimeo == 0 {
+            return Err((Error::Again, msg));
+        }
+        let deadline = deadline(self.options.sndtimeo);
+        loop {
+            let timeout = match remaining(deadline) {
+                Some(Some(t)) if t.is_zero() => return Err((Error::Again, msg)),
+                Some(t) => t,
+                None => None,
+            };
+            if let Err(e) = self.process_commands(timeout) {
+                return Err((e, msg));
+            }
+            msg = match self.try_send(msg) {
+                Ok(()) => return Ok(()),
+                Err((Error::Again, msg)) => msg,
+                Err(other) => return Err(other),
+            };
+        }
+    }
+
+    fn try_send(&mut self, msg: Msg) -> std::result::Result<(), (Error, Msg)> {
+        let result = self.behaviour.send(&mut self.pipes, msg);
+        self.reap_pipes();
+        result
+    }
+
+    /// Receives a frame.
+    pub fn recv(&mut self, flags: Flags) -> Result<Msg> {
+        self.check_alive()?;
+        self.ticks += 1;
+        if self.ticks >= INBOUND_POLL_RATE {
+            self.process_commands(Some(Duration::ZERO))?;
+            self.ticks = 0;
+        }
+        match self.try_recv() {
+            Err(Error::Again) => {}
+            other => return other,
+        }
+        if flags.dont_wait || self.options.rcvtimeo == 0 {
+            self.process_commands(Some(Duration::ZERO))?;
+            self.ticks = 0;
+            return self.try_recv();
+        }
+        let deadline = deadline(self.options.rcvtimeo);
+        let mut block = self.ticks != 0;
+        loop {
+            let timeout = match remaining(deadline) {
+                Some(Some(t)) if t.is_zero() && block => return Err(Error::Again),
+                Some(t) if block => t,
+                None if block => None,
+                _ => Some(Duration::ZERO),
+            };
+            self.process_commands(timeout)?;
+            match self.try_recv() {
+                Err(Error::Again) => block = true,
+                other => {
+                    self.ticks = 0;
+                    return other;
+                }
+            }
+        }
+    }
+
+    fn try_recv(&mut self) -> Result<Msg> {
+        let result = self.behaviour.recv(&mut self.pipes);
+        self.reap_pipes();
+        let msg = result?;
+        self.rcvmore = msg.more();
+        Ok(msg)
+    }
+
+    /// Processes commands already waiting, without a system call.
+    fn process_commands_fast(&mut self) -> Result<()> {
+        while let Some(command) = self.mailbox.try_recv() {
+            self.process_command(command);
+        }
+        self.reap_pipes();
+        self.check_alive()
+    }
+
+    /// Waits at most `timeout` (None: forever) for a command, then processes every command
+    /// waiting. `Error::Intr` when a signal interrupted the wait, `Error::Term` once the
+    /// context is terminating.
+    fn process_commands(&mut self, timeout: Option<Duration>) -> Result<()> {
+        let mut next = self.mailbox.recv(timeout);
+        loop {
+            match next {
+                Ok(command) => self.process_command(command),
+                Err(Error::Again) => break,
+                Err(e) => return Err(e),
+            }
+            next = self.mailbox.recv(Some(Duration::ZERO));
+        }
+        self.reap_pipes();
+        self.check_alive()
+    }
+
+    fn process_command(&mut self, command: Command) {
+        match command {
+            Command::Pipe(id, peer_command) => {
+                let Some(key) = self.pipes.key_of(id) else {
+                    return;
+                };
+                match self.pipes.process(key, peer_command) {
+                    PipeEvent::ReadActivated | PipeEvent::PeerTerminating => {
+                        self.behaviour.read_activated(&mut self.pipes, key)
+                    }
+                    PipeEvent::WriteActivated => self.behaviour.write_activated(key),
+                    PipeEvent::None | PipeEvent::Finished => {}
+                }
+            }
+            Command::Attach(new_pipe) => self.attach(*new_pipe),
+            Command::Stop => self.ctx_terminated = true,
+        }
+    }
+
+    /// Attaches a pipe end to this socket.
+    pub(crate) fn attach(&mut self, new_pipe: NewPipe) {
+        let NewPipe {
+            end,
+            id,
+            to_peer,
+            to_self,
+            endpoint,
+            locally_initiated,
+        } = new_pipe;
+        let key = self.pipes.insert(Attached {
+            end,
+            id,
+            to_peer,
+            endpoint,
+        });
+        for command in to_self.attach(self.sender.clone(), id) {
+            self.process_command(Command::Pipe(id, command));
+        }
+        self.behaviour
+            .attach(&mut self.pipes, key, locally_initiated);
+        self.reap_pipes();
+    }
+
+    /// Forgets the pipes that finished.
+    fn reap_pipes(&mut self) {
+        for key in self.pipes.take_finished() {
+            self.behaviour.terminated(key);
+            self.pipes.remove(key);
+        }
+    }
+
+    /// Terminates the pipes matching `which` (all of them, or one endpoint's).
+    fn terminate_pipes(&mut self, which: impl Fn(&Attached) -> bool) {
+        for key in self.pipes.keys() {
+            if self.pipes.get_mut(key).is_some_and(|p| which(p)) {
+                self.pipes.terminate(key);
+            }
+        }
+        self.reap_pipes();
+    }
+
+    /// Sets an option: type-specific ones first, then the common ones. `None` is a NULL value
+    /// of length 0, which some options treat differently from an empty one.
+    pub fn set_option(&mut self, id: i32, optval: Option<&[u8]>) -> Result<()> {
+        let value = optval.unwrap_or(&[]);
+        self.check_alive()?;
+        if matches!(
+            id,
+            ids::TYPE
+                | ids::RCVMORE
+                | ids::FD
+                | ids::EVENTS
+                | ids::THREAD_SAFE
+                | ids::LAST_ENDPOINT
+        ) {
+            return Err(Error::Inval);
+        }
+        let result = self.behaviour.set_option(&mut self.pipes, id, value);
+        self.reap_pipes();
+        if let Some(result) = result {
+            return result;
+        }
+        self.options.set_optval(id, optval)?;
+        self.behaviour.options_changed(&self.options);
+        Ok(())
+    }
+
+    /// Reads an option into `out`; returns the length written.
+    pub fn get_option(&mut self, id: i32, out: &mut [u8]) -> Result<usize> {
+        self.check_alive()?;
+        match id {
+            // Like the common int options: exactly an int.
+            ids::TYPE if out.len() == 4 => codec::put_int_at_least(out, self.socket_type_raw()),
+            ids::TYPE => Err(Error::Inval),
+            // The socket's state: any buffer that holds an int, the rest of it zeroed.
+            ids::RCVMORE => codec::put_int_at_least(out, i32::from(self.rcvmore)),
+            ids::FD => codec::put_int_at_least(out, self.mailbox.fd()),
+            ids::EVENTS => {
+                let events = self.events()?;
+                codec::put_int_at_least(out, events)
+            }
+            ids::THREAD_SAFE => codec::put_int_at_least(out, 0),
+            ids::LAST_ENDPOINT => codec::put_string(out, self.last_endpoint.as_bytes()),
+            _ => self.options.get(id, out),
+        }
+    }
+
+    /// ZMQ_EVENTS: processes pending commands (which clears ZMQ_FD), then reports POLLIN (1)
+    /// and POLLOUT (2).
+    pub fn events(&mut self) -> Result<i32> {
+        self.process_commands(Some(Duration::ZERO))?;
+        let mut events = 0;
+        if self.behaviour.has_in(&mut self.pipes) {
+            events |= 1;
+        }
+        if self.behaviour.has_out(&mut self.pipes) {
+            events |= 2;
+        }
+        self.reap_pipes();
+        Ok(events)
+    }
+
+    /// The descriptor that becomes readable when the socket's state may have changed.
+    pub fn fd(&self) -> i32 {
+        self.mailbox.fd()
+    }
+
+    fn socket_type_raw(&self) -> i32 {
+        match self.socket_type {
+            SocketType::Pair => 0,
+            SocketType::Pub => 1,
+            SocketType::Sub => 2,
+            SocketType::Req => 3,
+            SocketType::Rep => 4,
+            SocketType::Dealer => 5,
+            SocketType::Router => 6,
+            SocketType::Pull => 7,
+            SocketType::Push => 8,
+            SocketType::XPub => 9,
+            SocketType::XSub => 10,
+            SocketType::Stream => 11,
+        }
+    }
+
+    /// The socket's options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+}
+
+impl Drop for Socket {
+    /// Closing: endpoints are released, every pipe is terminated (peers still read what was
+    /// sent), and the context no longer counts the socket.
+    fn drop(&mut self) {
+        for name in std::mem::take(&mut self.bound) {
+            self.ctx.unbind_inproc(&name, self.id);
+        }
+        self.terminate_pipes(|_| true);
+        self.ctx.unregister_socket(self.id);
+    }
+}
+
+/// Splits "transport://address"; EINVAL when malformed.
+fn split_endpoint(endpoint: &str) -> Result<(&str, &str)> {
+    let (transport, address) = endpoint.split_once("://").ok_or(Error::Inval)?;
+    if transport.is_empty() || address.is_empty() {
+        return Err(Error::Inval);
+    }
+    Ok((transport, address))
+}
+
+/// The deadline of a ZMQ_SNDTIMEO/RCVTIMEO time-out in ms (negative: none).
+fn deadline(timeout_ms: i32) -> Option<Instant> {
+    u64::try_from(timeout_ms)
+        .ok()
+        .map(|ms| Instant::now() + Duration::from_millis(ms))
+}
+
+/// How long to wait for the next command: None (outer) with no deadline means "forever".
+fn remaining(deadline: Option<Instant>) -> Option<Option<Duration>> {
+    deadline.map(|d| Some(d.saturating_duration_since(Instant::now())))
+}

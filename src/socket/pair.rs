@@ -1,0 +1,56 @@
+//! PAIR: exclusive pair (RFC 31). One peer at a time; further connections are refused.
+#![forbid(unsafe_code)]
+
+use super::Behaviour;
+use super::pipes::Pipes;
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+use crate::routing::{PipeKey, PipeSet};
+
+/// The PAIR socket type.
+#[derive(Debug, Default)]
+pub(crate) struct Pair {
+    pipe: Option<PipeKey>,
+}
+
+impl Behaviour for Pair {
+    fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
+        if self.pipe.is_some() {
+            // Already paired: the newcomer is turned away.
+            pipes.terminate(key);
+        } else {
+            self.pipe = Some(key);
+        }
+    }
+
+    fn terminated(&mut self, key: PipeKey) {
+        if self.pipe == Some(key) {
+            self.pipe = None;
+        }
+    }
+
+    fn send(&mut self, pipes: &mut Pipes, msg: Msg) -> std::result::Result<(), (Error, Msg)> {
+        let Some(key) = self.pipe else {
+            return Err((Error::Again, msg));
+        };
+        let more = msg.more();
+        pipes.write(key, msg).map_err(|msg| (Error::Again, msg))?;
+        if !more {
+            pipes.flush(key);
+        }
+        Ok(())
+    }
+
+    fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg> {
+        let key = self.pipe.ok_or(Error::Again)?;
+        pipes.read(key).ok_or(Error::Again)
+    }
+
+    fn has_in(&mut self, pipes: &mut Pipes) -> bool {
+        self.pipe.is_some_and(|key| pipes.check_read(key))
+    }
+
+    fn has_out(&mut self, pipes: &mut Pipes) -> bool {
+        self.pipe.is_some_and(|key| pipes.check_write(key))
+    }
+}

@@ -1,0 +1,162 @@
+//! A socket's pipe table: its attached pipe ends, by key, with the commands they produce
+//! delivered to their peers as soon as they are produced.
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::command::{PipeId, Route};
+use crate::msg::Msg;
+use crate::pipe::{PeerCommand, PipeEnd, PipeEvent};
+use crate::routing::{PipeKey, PipeSet};
+
+/// One attached pipe end.
+pub(crate) struct Attached {
+    /// The end.
+    pub(crate) end: PipeEnd,
+    /// Its identity.
+    pub(crate) id: PipeId,
+    /// How it reaches its peer.
+    pub(crate) to_peer: Arc<Route>,
+    /// The inproc endpoint it was made for, when this socket bound it (for zmq_unbind).
+    pub(crate) endpoint: Option<String>,
+}
+
+/// The pipe table.
+#[derive(Default)]
+pub(crate) struct Pipes {
+    slots: Vec<Option<Attached>>,
+    free: Vec<PipeKey>,
+    by_id: HashMap<PipeId, PipeKey>,
+    finished: Vec<PipeKey>,
+}
+
+impl Pipes {
+    /// Adds a pipe; returns its key.
+    pub(crate) fn insert(&mut self, pipe: Attached) -> PipeKey {
+        let id = pipe.id;
+        let key = match self.free.pop() {
+            Some(key) => {
+                self.slots[key] = Some(pipe);
+                key
+            }
+            None => {
+                self.slots.push(Some(pipe));
+                self.slots.len() - 1
+            }
+        };
+        self.by_id.insert(id, key);
+        // Commands the end produced before it was attached (a wake-up for its peer).
+        self.deliver(key);
+        key
+    }
+
+    /// Removes a pipe.
+    pub(crate) fn remove(&mut self, key: PipeKey) -> Option<Attached> {
+        let pipe = self.slots.get_mut(key)?.take()?;
+        self.by_id.remove(&pipe.id);
+        self.free.push(key);
+        Some(pipe)
+    }
+
+    /// The key of the end with this identity, if it is still attached.
+    pub(crate) fn key_of(&self, id: PipeId) -> Option<PipeKey> {
+        self.by_id.get(&id).copied()
+    }
+
+    /// An attached pipe.
+    pub(crate) fn get_mut(&mut self, key: PipeKey) -> Option<&mut Attached> {
+        self.slots.get_mut(key)?.as_mut()
+    }
+
+    /// The keys of every attached pipe.
+    pub(crate) fn keys(&self) -> Vec<PipeKey> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_some())
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Feeds a command from the peer to an end; delivers what it answers.
+    pub(crate) fn process(&mut self, key: PipeKey, command: PeerCommand) -> PipeEvent {
+        let Some(pipe) = self.get_mut(key) else {
+            return PipeEvent::None;
+        };
+        let event = pipe.end.process(command);
+        self.deliver(key);
+        event
+    }
+
+    /// Terminates an end (it is finished at once) and tells its peer.
+    pub(crate) fn terminate(&mut self, key: PipeKey) {
+        if let Some(pipe) = self.get_mut(key) {
+            pipe.end.terminate();
+            self.deliver(key);
+            self.finished.push(key);
+        }
+    }
+
+    /// Ends that finished since the last call: the socket forgets and removes them.
+    pub(crate) fn take_finished(&mut self) -> Vec<PipeKey> {
+        std::mem::take(&mut self.finished)
+    }
+
+    /// Sends the commands an end produced to its peer; notes it when it finished.
+    fn deliver(&mut self, key: PipeKey) {
+        let Some(pipe) = self.slots.get_mut(key).and_then(Option::as_mut) else {
+            return;
+        };
+        while let Some(command) = pipe.end.poll_command() {
+            pipe.to_peer.send(command);
+        }
+        if pipe.end.is_finished() && !self.finished.contains(&key) {
+            self.finished.push(key);
+        }
+    }
+
+    fn end(&mut self, key: PipeKey) -> Option<&mut PipeEnd> {
+        Some(&mut self.get_mut(key)?.end)
+    }
+}
+
+impl PipeSet for Pipes {
+    fn check_read(&mut self, key: PipeKey) -> bool {
+        let ready = self.end(key).is_some_and(|end| end.check_read());
+        if !ready {
+            self.deliver(key);
+        }
+        ready
+    }
+
+    fn read(&mut self, key: PipeKey) -> Option<Msg> {
+        let msg = self.end(key)?.read();
+        self.deliver(key);
+        msg
+    }
+
+    fn check_write(&mut self, key: PipeKey) -> bool {
+        self.end(key).is_some_and(|end| end.check_write())
+    }
+
+    fn write(&mut self, key: PipeKey, msg: Msg) -> Result<(), Msg> {
+        match self.end(key) {
+            Some(end) => end.write(msg),
+            None => Err(msg),
+        }
+    }
+
+    fn flush(&mut self, key: PipeKey) {
+        if let Some(end) = self.end(key) {
+            end.flush();
+            self.deliver(key);
+        }
+    }
+
+    fn rollback(&mut self, key: PipeKey) {
+        if let Some(end) = self.end(key) {
+            end.rollback();
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! PUB, SUB, XPUB and XSUB: publish-subscribe (RFC 29).
+//!
+//! Subscriptions travel upstream, from subscriber to publisher, as messages whose first byte is
+//! 1 (subscribe) or 0 (unsubscribe) followed by the topic prefix. The publisher keeps them in an
+//! [`MTrie`] and sends each message only to the pipes with a matching prefix; the subscriber
+//! keeps its own in a [`Trie`], to resend them to every new publisher and to filter what it
+//! receives.
+#![forbid(unsafe_code)]
+
+use std::collections::VecDeque;
+
+use super::pipes::Pipes;
+use super::{Behaviour, flag_option};
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+use crate::options::{Options, ids};
+use crate::routing::{Distributor, FairQueue, MTrie, PipeKey, PipeSet, Trie};
+
+/// A subscription message: `1` + topic, or `0` + topic to unsubscribe.
+fn subscription(subscribe: bool, topic: &[u8]) -> Msg {
+    let mut data = Vec::with_capacity(topic.len() + 1);
+    data.push(u8::from(subscribe));
+    data.extend_from_slice(topic);
+    Msg::from_slice(&data)
+}
+
+/// The XPUB and PUB socket types.
+#[derive(Debug, Default)]
+pub(crate) struct XPub {
+    /// PUB: subscriptions are used but never shown to the application.
+    quiet: bool,
+    dist: Distributor,
+    subscriptions: MTrie,
+    /// Subscription (and other upstream) messages for the application to receive, with the
+    /// pipe each came from.
+    pending: VecDeque<(Msg, PipeKey)>,
+    /// ZMQ_XPUB_MANUAL: the application decides which subscriptions take effect.
+    manual: bool,
+    /// The pipe of the last subscription the application received (manual mode).
+    last_pipe: Option<PipeKey>,
+    /// ZMQ_ONLY_FIRST_SUBSCRIBE: only a message's first frame may be a subscription.
+    only_first: bool,
+    /// ZMQ_XPUB_VERBOSE: report every subscription, not only the first to a topic.
+    verbose_subs: bool,
+    /// ZMQ_XPUB_VERBOSER: report every unsubscription too.
+    verbose_unsubs: bool,
+    /// ZMQ_XPUB_NODROP: fail with EAGAIN instead of dropping at the high-water mark.
+    nodrop: bool,
+    /// ZMQ_INVERT_MATCHING.
+    invert: bool,
+    /// ZMQ_XPUB_WELCOME_MSG, sent to each new subscriber.
+    welcome: Option<Vec<u8>>,
+    /// In the middle of a multipart message.
+    more_send: bool,
+    /// The pipes attached, to read subscriptions from.
+    pipes: Vec<PipeKey>,
+}
+
+impl XPub {
+    pub(crate) fn new(quiet: bool) -> Self {
+        XPub {
+            quiet,
+            ..Self::default()
+        }
+    }
+
+    /// Reads the subscriptions waiting in a pipe.
+    fn read_subscriptions(&mut self, pipes: &mut Pipes, key: PipeKey) {
+        let mut first = true;
+        while let Some(msg) = pipes.read(key) {
+            let subscribing = match msg.data().first() {
+                Some(&b) if (b == 0 || b == 1) && (first || !self.only_first) => Some(b == 1),
+                _ => None,
+            };
+            first = !msg.more();
+            let Some(subscribe) = subscribing else {
+                // Any other message from a subscriber goes to the application (XPUB only).
+                self.report(msg, key);
+                continue;
+            };
+            if self.manual {
+                // The application decides, with ZMQ_SUBSCRIBE / ZMQ_UNSUBSCRIBE after receiving.
+                self.report(msg, key);
+                continue;
+            }
+            let topic = &msg.data()[1..];
+            let notify = if subscribe {
+                self.subscriptions.add(topic, key) || self.verbose_subs
+            } else {
+                self.subscriptions.remove(topic, key) || self.verbose_unsubs
+            };
+            if notify {
+                self.report(msg, key);
+            }
+        }
+    }
+
+    fn report(&mut self, msg: Msg, key: PipeKey) {
+        if !self.quiet {
+            self.pending.push_back((msg, key));
+        }
+    }
+
+    fn take_pending(&mut self) -> Option<Msg> {
+        let (msg, key) = self.pending.pop_front()?;
+        self.last_pipe = Some(key);
+        Some(msg)
+    }
+}
+
+impl Behaviour for XPub {
+    fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
+        self.dist.attach(key);
+        self.pipes.push(key);
+        if let Some(welcome) = &self.welcome {
+            if pipes.write(key, Msg::from_slice(welcome)).is_ok() {
+                pipes.flush(key);
+            }
+        }
+        self.read_subscriptions(pipes, key);
+    }
+
+    fn read_activated(&mut self, pipes: &mut Pipes, key: PipeKey) {
+        self.read_subscriptions(pipes, key);
+    }
+
+    fn write_activated(&mut self, key: PipeKey) {
+        self.dist.activated(key);
+    }
+
+    fn terminated(&mut self, key: PipeKey) {
+        for topic in self.subscriptions.remove_pipe(key) {
+            // The last subscriber of a topic left: the application hears an unsubscription.
+            self.report(subscription(false, &topic), key);
+        }
+        self.dist.terminated(key);
+        self.pipes.retain(|&k| k != key);
+        self.pending.retain(|(_, k)| *k != key || !self.manual);
+        if self.last_pipe == Some(key) {
+            self.last_pipe = None;
+        }
+    }
+
+    fn send(&mut self, pipes: &mut Pipes, msg: Msg) -> std::result::Result<(), (Error, Msg)> {
+        let more = msg.more();
+        if !self.more_send {
+            self.dist.unmatch();
+            let dist = &mut self.dist;
+            self.subscriptions
+                .matching(msg.data(), |key| dist.match_pipe(key));
+            if self.invert {
+                self.dist.reverse_match();
+            }
+        }
+        if self.nodrop && !self.dist.check_hwm(pipes) {
+            return Err((Error::Again, msg));
+        }
+        self.dist.send_to_matching(pipes, msg);
+        self.more_send = more;
+        Ok(())
+    }
+
+    fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg> {
+        if self.quiet {
+            return Err(Error::NotSup);
+        }
+        for key in self.pipes.clone() {
+            self.read_subscriptions(pipes, key);
+        }
+        self.take_pending().ok_or(Error::Again)
+    }
+
+    fn has_in(&mut self, pipes: &mut Pipes) -> bool {
+        if self.quiet {
+            return false;
+        }
+        for key in self.pipes.clone() {
+            self.read_subscriptions(pipes, key);
+        }
+        !self.pending.is_empty()
+    }
+
+    fn has_out(&mut self, _pipes: &mut Pipes) -> bool {
+        true
+    }
+
+    fn set_option(&mut self, _pipes: &mut Pipes, id: i32, value: &[u8]) -> Option<Result<()>> {
+        match id {
+            ids::XPUB_WELCOME_MSG => {
+                self.welcome = if value.is_empty() {
+                    None
+                } else {
+                    Some(value.to_vec())
+                };
+                Some(Ok(()))
+            }
+            ids::SUBSCRIBE | ids::UNSUBSCRIBE if self.manual => {
+                if let Some(key) = self.last_pipe {
+                    if id == ids::SUBSCRIBE {
+                        self.subscriptions.add(value, key);
+                    } else {
+                        self.subscriptions.remove(value, key);
+                    }
+                }
+                Some(Ok(()))
+            }
+            ids::XPUB_VERBOSE
+            | ids::XPUB_VERBOSER
+            | ids::XPUB_NODROP
+            | ids::XPUB_MANUAL
+            | ids::XPUB_MANUAL_LAST_VALUE
+            | ids::ONLY_FIRST_SUBSCRIBE => Some(flag_option(value).map(|v| match id {
+                ids::XPUB_VERBOSE => self.verbose_subs = v,
+                // VERBOSER reports unsubscriptions as well as subscriptions.
+                ids::XPUB_VERBOSER => (self.verbose_subs, self.verbose_unsubs) = (v, v),
+                ids::XPUB_NODROP => self.nodrop = v,
+                ids::ONLY_FIRST_SUBSCRIBE => self.only_first = v,
+                // Manual mode with last-value caching is manual mode here.
+                _ => self.manual = v,
+            })),
+            _ => None,
+        }
+    }
+
+    fn options_changed(&mut self, options: &Options) {
+        self.invert = options.invert_matching;
+    }
+}
+
+/// The XSUB and SUB socket types.
+#[derive(Debug, Default)]
+pub(crate) struct XSub {
+    /// SUB: subscriptions come from ZMQ_SUBSCRIBE, and the application cannot send.
+    sub: bool,
+    fq: FairQueue,
+    dist: Distributor,
+    subscriptions: Trie,
+    /// A message read ahead by has_in, waiting to be received.
+    prefetched: VecDeque<Msg>,
+    /// In the middle of receiving a multipart message (its later frames are not filtered).
+    more_recv: bool,
+    /// In the middle of sending a multipart message.
+    more_send: bool,
+    invert: bool,
+}
+
+impl XSub {
+    pub(crate) fn new(sub: bool) -> Self {
+        XSub {
+            sub,
+            ..Self::default()
+        }
+    }
+
+    fn matches(&self, msg: &Msg) -> bool {
+        self.subscriptions.check(msg.data()) ^ self.invert
+    }
+
+    /// Processes a frame the application sends upstream (XSUB) or a ZMQ_SUBSCRIBE /
+    /// ZMQ_UNSUBSCRIBE (SUB).
+    fn upstream(&mut self, pipes: &mut Pipes, msg: Msg) {
+        let first = !self.more_send;
+        self.more_send = msg.more();
+        let data = msg.data();
+        if first && data.first() == Some(&1) {
+            self.subscriptions.add(&data[1..]);
+        } else if first && data.first() == Some(&0) && !self.subscriptions.remove(&data[1..]) {
+            // Still subscribed through another subscription: the publisher keeps sending.
+            return;
+        }
+        self.dist.send_to_all(pipes, msg);
+    }
+
+    /// The next message that passes the filter, if one is waiting.
+    fn fetch(&mut self, pipes: &mut Pipes) -> Result<Msg> {
+        if let Some(msg) = self.prefetched.pop_front() {
+            return Ok(msg);
+        }
+        loop {
+            let (msg, _) = self.fq.recv(pipes)?;
+            if self.more_recv || self.matches(&msg) {
+                self.more_recv = msg.more();
+                return Ok(msg);
+            }
+            // Not subscribed: drop the whole message.
+            let mut more = msg.more();
+            while more {
+                let Ok((part, _)) = self.fq.recv(pipes) else {
+                    break;
+                };
+                more = part.more();
+            }
+        }
+    }
+}
+
+impl Behaviour for XSub {
+    fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
+        self.fq.attach(key);
+        self.dist.attach(key);
+        // A new publisher learns every current subscription.
+        let mut topics = Vec::new();
+        self.subscriptions
+            .for_each(|topic| topics.push(topic.to_vec()));
+        for topic in topics {
+            let _ = pipes.write(key, subscription(true, &topic));
+        }
+        pipes.flush(key);
+    }
+
+    fn read_activated(&mut self, _pipes: &mut Pipes, key: PipeKey) {
+        self.fq.activated(key);
+    }
+
+    fn write_activated(&mut self, key: PipeKey) {
+        self.dist.activated(key);
+    }
+
+    fn terminated(&mut self, key: PipeKey) {
+        self.fq.terminated(key);
+        self.dist.terminated(key);
+    }
+
+    fn send(&mut self, pipes: &mut Pipes, msg: Msg) -> std::result::Result<(), (Error, Msg)> {
+        if self.sub {
+            return Err((Error::NotSup, msg));
+        }
+        self.upstream(pipes, msg);
+        Ok(())
+    }
+
+    fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg> {
+        self.fetch(pipes)
+    }
+
+    fn has_in(&mut self, pipes: &mut Pipes) -> bool {
+        if !self.prefetched.is_empty() || self.more_recv {
+            return true;
+        }
+        match self.fetch(pipes) {
+            Ok(msg) => {
+                self.prefetched.push_back(msg);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn has_out(&mut self, _pipes: &mut Pipes) -> bool {
+        !self.sub
+    }
+
+    fn set_option(&mut self, pipes: &mut Pipes, id: i32, value: &[u8]) -> Option<Result<()>> {
+        match id {
+            ids::SUBSCRIBE | ids::UNSUBSCRIBE if self.sub => {
+                self.upstream(pipes, subscription(id == ids::SUBSCRIBE, value));
+                Some(Ok(()))
+            }
+            // Accepted for compatibility; an XSUB's first frames are the ones it checks anyway.
+            ids::ONLY_FIRST_SUBSCRIBE if !self.sub => Some(flag_option(value).map(|_| ())),
+            _ => None,
+        }
+    }
+
+    fn options_changed(&mut self, options: &Options) {
+        self.invert = options.invert_matching;
+    }
+}
