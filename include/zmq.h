@@ -569,6 +569,9 @@ int zmq_msg_set(zmq_msg_t *msg, int property, int optval);
 // Reads a metadata property of the peer a message came from (zmq_msg_gets(3)).
 const char *zmq_msg_gets(const zmq_msg_t *msg, const char *property);
 
+// Waits until an item is ready or `timeout` ms pass (-1: forever); returns how many items
+int zmq_poll(zmq_pollitem_t *items, int nitems, long timeout);
+
 // Creates a socket of `type_` in `ctx` (zmq_socket(3)).
 void *zmq_socket(void *ctx, int type_);
 

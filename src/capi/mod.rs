@@ -11,6 +11,7 @@ mod draft;
 pub mod errno;
 mod handle;
 pub mod msg;
+pub mod poll;
 pub mod socket;
 pub mod timers;
 pub mod utils;

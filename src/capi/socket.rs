@@ -35,7 +35,10 @@ struct SocketHandle {
 ///
 /// # Safety
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
-unsafe fn with_socket<R>(s: *mut c_void, f: impl FnOnce(&mut Socket) -> Result<R>) -> Result<R> {
+pub(crate) unsafe fn with_socket<R>(
+    s: *mut c_void,
+    f: impl FnOnce(&mut Socket) -> Result<R>,
+) -> Result<R> {
     if s.is_null() {
         return Err(Error::NotSock);
     }

@@ -71,3 +71,16 @@ pub fn poll_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
     }
     Ok(n > 0)
 }
+
+/// Waits on several descriptors (poll(2)); `timeout_ms` < 0 waits forever. Returns how many
+/// have events; a signal interrupts the wait with `ErrorKind::Interrupted`.
+pub fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> io::Result<usize> {
+    let count = libc::nfds_t::try_from(fds.len())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: `fds` is a live, writable slice of `count` pollfd structures.
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), count, timeout_ms) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n as usize)
+}

@@ -1,0 +1,163 @@
+//! zmq_poll: waits on sockets and plain file descriptors together.
+//!
+//! A socket is watched through its ZMQ_FD (readable when its state may have changed) and its
+//! readiness read from ZMQ_EVENTS, as libzmq does; plain descriptors are passed to poll(2).
+
+use std::ffi::{c_int, c_long, c_short};
+use std::time::{Duration, Instant};
+
+use super::boundary;
+use super::constants::{ZMQ_POLLERR, ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
+use super::socket::with_socket;
+use crate::error::{Error, Result};
+use crate::sys;
+
+/// One item of zmq_poll, as zmq.h declares it.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct zmq_pollitem_t {
+    /// A socket, or NULL to watch `fd`.
+    pub socket: *mut std::ffi::c_void,
+    /// A file descriptor, used when `socket` is NULL.
+    pub fd: c_int,
+    /// Events to watch for (ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI).
+    pub events: c_short,
+    /// Events that happened.
+    pub revents: c_short,
+}
+
+/// The poll(2) events to ask for a plain descriptor.
+fn fd_events(events: c_short) -> c_short {
+    let events = c_int::from(events);
+    let mut out = 0;
+    if events & ZMQ_POLLIN != 0 {
+        out |= libc::POLLIN;
+    }
+    if events & ZMQ_POLLOUT != 0 {
+        out |= libc::POLLOUT;
+    }
+    if events & ZMQ_POLLPRI != 0 {
+        out |= libc::POLLPRI;
+    }
+    out
+}
+
+/// The zmq events a plain descriptor's poll(2) result means.
+fn fd_revents(wanted: c_short, revents: c_short) -> c_short {
+    let wanted = c_int::from(wanted);
+    let mut out = 0;
+    if revents & libc::POLLIN != 0 && wanted & ZMQ_POLLIN != 0 {
+        out |= ZMQ_POLLIN;
+    }
+    if revents & libc::POLLOUT != 0 && wanted & ZMQ_POLLOUT != 0 {
+        out |= ZMQ_POLLOUT;
+    }
+    if revents & libc::POLLPRI != 0 && wanted & ZMQ_POLLPRI != 0 {
+        out |= ZMQ_POLLPRI;
+    }
+    if revents & !(libc::POLLIN | libc::POLLOUT | libc::POLLPRI) != 0 {
+        out |= ZMQ_POLLERR;
+    }
+    out as c_short
+}
+
+/// Fills each item's `revents`; returns how many items have events.
+fn check(items: &mut [zmq_pollitem_t], fds: &[libc::pollfd]) -> Result<usize> {
+    let mut ready = 0;
+    for (item, pfd) in items.iter_mut().zip(fds) {
+        item.revents = if item.socket.is_null() {
+            fd_revents(item.events, pfd.revents)
+        } else {
+            // SAFETY: the caller of zmq_poll passes sockets or NULL.
+            let events = unsafe { with_socket(item.socket, |s| s.events()) }?;
+            (c_int::from(item.events) & events & (ZMQ_POLLIN | ZMQ_POLLOUT)) as c_short
+        };
+        if item.revents != 0 {
+            ready += 1;
+        }
+    }
+    Ok(ready)
+}
+
+fn poll(items: &mut [zmq_pollitem_t], timeout_ms: c_long) -> Result<usize> {
+    let deadline = u64::try_from(timeout_ms)
+        .ok()
+        .map(|ms| Instant::now() + Duration::from_millis(ms));
+    if items.is_empty() {
+        if let Some(deadline) = deadline {
+            std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+        }
+        return Ok(0);
+    }
+    let mut fds = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let (fd, events) = if item.socket.is_null() {
+            (item.fd, fd_events(item.events))
+        } else {
+            // SAFETY: the caller of zmq_poll passes sockets or NULL.
+            (
+                unsafe { with_socket(item.socket, |s| Ok(s.fd())) }?,
+                libc::POLLIN,
+            )
+        };
+        fds.push(libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        });
+    }
+    let mut first = true;
+    loop {
+        // The first pass looks without waiting: a socket may be ready with its fd quiet.
+        let wait_ms = match deadline {
+            _ if first => 0,
+            None => -1,
+            Some(d) => i32::try_from(
+                d.saturating_duration_since(Instant::now())
+                    .as_micros()
+                    .div_ceil(1000),
+            )
+            .unwrap_or(i32::MAX),
+        };
+        fds.iter_mut().for_each(|p| p.revents = 0);
+        match sys::poll(&mut fds, wait_ms) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Err(Error::Intr),
+            Err(e) => return Err(Error::from(e)),
+        }
+        let ready = check(items, &fds)?;
+        if ready > 0 || timeout_ms == 0 {
+            return Ok(ready);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) && !first {
+            return Ok(0);
+        }
+        first = false;
+    }
+}
+
+/// Waits until an item is ready or `timeout` ms pass (-1: forever); returns how many items
+/// have events (zmq_poll(3)).
+///
+/// # Safety
+/// `items` must point to `nitems` items (or be NULL with `nitems` 0), each with a socket or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_poll(
+    items: *mut zmq_pollitem_t,
+    nitems: c_int,
+    timeout: c_long,
+) -> c_int {
+    boundary(-1, || {
+        let count = usize::try_from(nitems).map_err(|_| Error::Inval)?;
+        if items.is_null() && count > 0 {
+            return Err(Error::Fault);
+        }
+        let items = if count == 0 {
+            &mut [][..]
+        } else {
+            // SAFETY: the caller guarantees `nitems` items at `items` (checked non-NULL).
+            unsafe { std::slice::from_raw_parts_mut(items, count) }
+        };
+        poll(items, timeout).map(|n| c_int::try_from(n).unwrap_or(c_int::MAX))
+    })
+}
