@@ -572,6 +572,15 @@ const char *zmq_msg_gets(const zmq_msg_t *msg, const char *property);
 // Waits until an item is ready or `timeout` ms pass (-1: forever); returns how many items
 int zmq_poll(zmq_pollitem_t *items, int nitems, long timeout);
 
+// Forwards messages between `frontend` and `backend`, copying them to `capture` if not NULL;
+int zmq_proxy(void *frontend, void *backend, void *capture);
+
+// As zmq_proxy, steered by PAUSE, RESUME, TERMINATE and STATISTICS messages on `control`
+int zmq_proxy_steerable(void *frontend, void *backend, void *capture, void *control);
+
+// Old form of zmq_proxy; the device type is not used (zmq_device(3)).
+int zmq_device(int type_, void *frontend, void *backend);
+
 // Creates a socket of `type_` in `ctx` (zmq_socket(3)).
 void *zmq_socket(void *ctx, int type_);
 

@@ -12,6 +12,7 @@ pub mod errno;
 mod handle;
 pub mod msg;
 pub mod poll;
+pub mod proxy;
 pub mod socket;
 pub mod timers;
 pub mod utils;

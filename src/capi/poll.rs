@@ -79,7 +79,7 @@ fn check(items: &mut [zmq_pollitem_t], fds: &[libc::pollfd]) -> Result<usize> {
     Ok(ready)
 }
 
-fn poll(items: &mut [zmq_pollitem_t], timeout_ms: c_long) -> Result<usize> {
+pub(crate) fn poll(items: &mut [zmq_pollitem_t], timeout_ms: c_long) -> Result<usize> {
     let deadline = u64::try_from(timeout_ms)
         .ok()
         .map(|ms| Instant::now() + Duration::from_millis(ms));

@@ -1,0 +1,222 @@
+//! zmq_proxy, zmq_proxy_steerable and zmq_device: forward messages between two sockets.
+
+use std::ffi::{c_int, c_void};
+use std::ptr;
+
+use super::boundary;
+use super::constants::ZMQ_POLLIN;
+use super::poll::{poll, zmq_pollitem_t};
+use super::socket::with_socket;
+use crate::error::Result;
+use crate::msg::Msg;
+use crate::socket::Flags;
+
+/// Counts of one side of a proxy, as STATISTICS reports them.
+#[derive(Default, Clone, Copy)]
+struct Side {
+    msgs_in: u64,
+    bytes_in: u64,
+    msgs_out: u64,
+    bytes_out: u64,
+}
+
+/// Moves one whole message from `from` to `to`, copying each frame to `capture` if any.
+fn forward(
+    from: *mut c_void,
+    to: *mut c_void,
+    capture: *mut c_void,
+    stats: &mut [Side; 2],
+    dir: usize,
+) -> Result<()> {
+    loop {
+        // SAFETY: the caller of the proxy passes sockets.
+        let msg = unsafe { with_socket(from, |s| s.recv(Flags::default())) }?;
+        let more = msg.more();
+        let size = msg.size() as u64;
+        stats[dir].msgs_in += u64::from(!more);
+        stats[dir].bytes_in += size;
+        if !capture.is_null() {
+            let mut copy = Msg::from_slice(msg.data());
+            copy.set_more(more);
+            // SAFETY: as above.
+            unsafe {
+                with_socket(capture, |s| {
+                    s.send(
+                        copy,
+                        Flags {
+                            more,
+                            ..Flags::default()
+                        },
+                    )
+                    .map_err(|(e, _)| e)
+                })
+            }?;
+        }
+        // SAFETY: as above.
+        unsafe {
+            with_socket(to, |s| {
+                s.send(
+                    msg,
+                    Flags {
+                        more,
+                        ..Flags::default()
+                    },
+                )
+                .map_err(|(e, _)| e)
+            })
+        }?;
+        stats[1 - dir].msgs_out += u64::from(!more);
+        stats[1 - dir].bytes_out += size;
+        if !more {
+            return Ok(());
+        }
+    }
+}
+
+/// What the control socket asked for.
+enum Control {
+    Pause,
+    Resume,
+    Terminate,
+    Statistics,
+    Unknown,
+}
+
+fn read_control(control: *mut c_void, capture: *mut c_void) -> Result<Control> {
+    // SAFETY: the caller of the proxy passes a socket.
+    let msg = unsafe { with_socket(control, |s| s.recv(Flags::default())) }?;
+    if !capture.is_null() {
+        // Commands are captured too, as libzmq does.
+        let copy = Msg::from_slice(msg.data());
+        // SAFETY: as above.
+        unsafe {
+            with_socket(capture, |s| {
+                s.send(copy, Flags::default()).map_err(|(e, _)| e)
+            })
+        }?;
+    }
+    Ok(match msg.data() {
+        b"PAUSE" => Control::Pause,
+        b"RESUME" => Control::Resume,
+        b"TERMINATE" => Control::Terminate,
+        b"STATISTICS" => Control::Statistics,
+        _ => Control::Unknown,
+    })
+}
+
+fn send_statistics(control: *mut c_void, stats: &[Side; 2]) -> Result<()> {
+    let values: Vec<u64> = stats
+        .iter()
+        .flat_map(|s| [s.msgs_in, s.bytes_in, s.msgs_out, s.bytes_out])
+        .collect();
+    for (i, value) in values.iter().enumerate() {
+        let mut frame = Msg::from_slice(&value.to_ne_bytes());
+        let more = i + 1 < values.len();
+        frame.set_more(more);
+        // SAFETY: the caller of the proxy passes a socket.
+        unsafe {
+            with_socket(control, |s| {
+                s.send(
+                    frame,
+                    Flags {
+                        more,
+                        ..Flags::default()
+                    },
+                )
+                .map_err(|(e, _)| e)
+            })
+        }?;
+    }
+    Ok(())
+}
+
+/// The proxy loop; returns when the control socket says TERMINATE, or fails (ETERM when the
+/// context terminates).
+fn run(
+    frontend: *mut c_void,
+    backend: *mut c_void,
+    capture: *mut c_void,
+    control: *mut c_void,
+) -> Result<()> {
+    let item = |socket| zmq_pollitem_t {
+        socket,
+        fd: 0,
+        events: ZMQ_POLLIN as i16,
+        revents: 0,
+    };
+    let mut items = vec![item(frontend), item(backend)];
+    if !control.is_null() {
+        items.push(item(control));
+    }
+    let mut stats = [Side::default(); 2];
+    let mut paused = false;
+    loop {
+        poll(&mut items, -1)?;
+        if !control.is_null() && items[2].revents != 0 {
+            match read_control(control, capture)? {
+                Control::Pause => paused = true,
+                Control::Resume => paused = false,
+                Control::Terminate => return Ok(()),
+                Control::Statistics => send_statistics(control, &stats)?,
+                // libzmq aborts here; an unknown command is ignored instead.
+                Control::Unknown => {}
+            }
+        }
+        if paused {
+            continue;
+        }
+        if items[0].revents != 0 {
+            forward(frontend, backend, capture, &mut stats, 0)?;
+        }
+        if items[1].revents != 0 && frontend != backend {
+            forward(backend, frontend, capture, &mut stats, 1)?;
+        }
+    }
+}
+
+/// Forwards messages between `frontend` and `backend`, copying them to `capture` if not NULL;
+/// runs until the context terminates (zmq_proxy(3)).
+///
+/// # Safety
+/// The arguments must be sockets (`capture` may be NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_proxy(
+    frontend: *mut c_void,
+    backend: *mut c_void,
+    capture: *mut c_void,
+) -> c_int {
+    boundary(-1, || {
+        run(frontend, backend, capture, ptr::null_mut()).map(|()| 0)
+    })
+}
+
+/// As zmq_proxy, steered by PAUSE, RESUME, TERMINATE and STATISTICS messages on `control`
+/// (zmq_proxy_steerable(3)).
+///
+/// # Safety
+/// The arguments must be sockets (`capture` and `control` may be NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_proxy_steerable(
+    frontend: *mut c_void,
+    backend: *mut c_void,
+    capture: *mut c_void,
+    control: *mut c_void,
+) -> c_int {
+    boundary(-1, || run(frontend, backend, capture, control).map(|()| 0))
+}
+
+/// Old form of zmq_proxy; the device type is not used (zmq_device(3)).
+///
+/// # Safety
+/// The arguments must be sockets.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_device(
+    type_: c_int,
+    frontend: *mut c_void,
+    backend: *mut c_void,
+) -> c_int {
+    let _ = type_;
+    boundary(-1, || {
+        run(frontend, backend, ptr::null_mut(), ptr::null_mut()).map(|()| 0)
+    })
+}
