@@ -75,12 +75,30 @@ struct ReaderState<T> {
     readable: u64,
 }
 
+/// Keeps its content on cache lines of its own, so that the writer's and the reader's state do
+/// not invalidate each other's caches (false sharing).
+#[repr(align(128))]
+struct CachePadded<T>(T);
+
+impl<T> std::ops::Deref for CachePadded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for CachePadded<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
 struct Shared<T> {
-    published: AtomicU64,
+    published: CachePadded<AtomicU64>,
     /// A chunk the reader emptied, for the writer to reuse; null when none.
-    spare: AtomicPtr<Chunk<T>>,
-    writer: UnsafeCell<WriterState<T>>,
-    reader: UnsafeCell<ReaderState<T>>,
+    spare: CachePadded<AtomicPtr<Chunk<T>>>,
+    writer: CachePadded<UnsafeCell<WriterState<T>>>,
+    reader: CachePadded<UnsafeCell<ReaderState<T>>>,
 }
 
 // SAFETY: the writer state is touched only through the one `Writer`, the reader state only
@@ -104,21 +122,21 @@ pub struct Reader<T> {
 pub fn ypipe<T: Send>() -> (Writer<T>, Reader<T>) {
     let first = Chunk::alloc();
     let shared = Arc::new(Shared {
-        published: AtomicU64::new(0),
-        spare: AtomicPtr::new(ptr::null_mut()),
-        writer: UnsafeCell::new(WriterState {
+        published: CachePadded(AtomicU64::new(0)),
+        spare: CachePadded(AtomicPtr::new(ptr::null_mut())),
+        writer: CachePadded(UnsafeCell::new(WriterState {
             chunk: first,
             slot: 0,
             written: 0,
             complete: 0,
             flushed: 0,
-        }),
-        reader: UnsafeCell::new(ReaderState {
+        })),
+        reader: CachePadded(UnsafeCell::new(ReaderState {
             chunk: first,
             slot: 0,
             read: 0,
             readable: 0,
-        }),
+        })),
     });
     (
         Writer {
