@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <sys/uio.h>
 
 static int send_str (void *s, const char *text, int flags)
 {
@@ -254,6 +255,39 @@ int main (void)
         CHECK (recv_is (pull, "first", 0));
         CHECK (recv_is (pull, "second", 0));
         zmq_close (pull);
+    }
+
+    tu_begin ("zmq_sendiov and zmq_recviov");
+    {
+        void *a = zmq_socket (ctx, ZMQ_PAIR), *b = zmq_socket (ctx, ZMQ_PAIR);
+        char one[] = "one", three[] = "three";
+        struct iovec out[3], in[4];
+        size_t count = 4;
+        out[0].iov_base = one;
+        out[0].iov_len = 3;
+        out[1].iov_base = NULL;
+        out[1].iov_len = 0;
+        out[2].iov_base = three;
+        out[2].iov_len = 5;
+        CHECK_OK (zmq_bind (a, "inproc://iov"));
+        CHECK_OK (zmq_connect (b, "inproc://iov"));
+        CHECK_EQ (zmq_sendiov (a, out, 3, ZMQ_SNDMORE), 5);
+        CHECK_EQ (zmq_recviov (b, in, &count, 0), 3);
+        CHECK_EQ_U (count, 3);
+        CHECK_EQ_U (in[0].iov_len, 3);
+        CHECK_MEM (in[0].iov_base, "one", 3);
+        CHECK_EQ_U (in[1].iov_len, 0);
+        CHECK_EQ_U (in[2].iov_len, 5);
+        CHECK_MEM (in[2].iov_base, "three", 5);
+        free (in[0].iov_base);
+        free (in[1].iov_base);
+        free (in[2].iov_base);
+        CHECK_FAILS (zmq_sendiov (a, NULL, 1, 0), EINVAL);
+        CHECK_FAILS (zmq_sendiov (a, out, 0, 0), EINVAL);
+        count = 0;
+        CHECK_FAILS (zmq_recviov (b, in, &count, 0), EINVAL);
+        zmq_close (a);
+        zmq_close (b);
     }
 
     CHECK_OK (zmq_ctx_term (ctx));

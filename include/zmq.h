@@ -495,6 +495,9 @@ typedef void(zmq_thread_fn) (void *);
 
 #define ZMQ_QUEUE 3
 
+// C's `struct iovec` from <sys/uio.h>, opaque here (the functions read it as `libc::iovec`).
+typedef struct iovec iovec;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -625,6 +628,12 @@ int zmq_setsockopt(void *s, int option, const void *optval, size_t optvallen);
 
 // Reads a socket option; `*optvallen` is the buffer size on entry and the value's size on
 int zmq_getsockopt(void *s, int option, void *optval, size_t *optvallen);
+
+// Sends `count` buffers as frames: all but the last with `flags`, the last without
+int zmq_sendiov(void *s, struct iovec *iov, size_t count, int flags_);
+
+// Receives up to `*count` frames of a message into buffers allocated with malloc (the caller
+int zmq_recviov(void *s, struct iovec *iov, size_t *count, int flags_);
 
 // A new, empty timer set.
 void *zmq_timers_new(void);

@@ -407,3 +407,108 @@ pub unsafe extern "C" fn zmq_getsockopt(
         Ok(0)
     })
 }
+
+/// C's `struct iovec` from <sys/uio.h>, opaque here (the functions read it as `libc::iovec`).
+#[allow(non_camel_case_types)]
+pub struct iovec {
+    _opaque: [u8; 0],
+}
+
+/// Sends `count` buffers as frames: all but the last with `flags`, the last without
+/// ZMQ_SNDMORE; returns the last frame's size (zmq_sendiov(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `iov` must point to `count` valid buffers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_sendiov(
+    s: *mut c_void,
+    iov: *mut iovec,
+    count: usize,
+    flags_: c_int,
+) -> c_int {
+    boundary(-1, || {
+        if iov.is_null() || count == 0 {
+            return Err(Error::Inval);
+        }
+        // SAFETY: the caller guarantees `count` iovecs at `iov` (checked non-NULL).
+        let parts = unsafe { std::slice::from_raw_parts(iov.cast::<libc::iovec>(), count) };
+        let mut last = 0;
+        for (i, part) in parts.iter().enumerate() {
+            if part.iov_base.is_null() && part.iov_len > 0 {
+                return Err(Error::Fault);
+            }
+            let data = if part.iov_len == 0 {
+                &[][..]
+            } else {
+                // SAFETY: the caller guarantees `iov_len` readable bytes at `iov_base`.
+                unsafe { std::slice::from_raw_parts(part.iov_base.cast::<u8>(), part.iov_len) }
+            };
+            let frame_flags = if i + 1 == count {
+                flags_ & !ZMQ_SNDMORE
+            } else {
+                flags_
+            };
+            let msg = Msg::from_slice(data);
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                with_socket(s, |socket| {
+                    socket.send(msg, flags(frame_flags)).map_err(|(e, _)| e)
+                })
+            }?;
+            last = size_result(part.iov_len);
+        }
+        Ok(last)
+    })
+}
+
+/// Receives up to `*count` frames of a message into buffers allocated with malloc (the caller
+/// frees them); sets `*count` and returns the number received (zmq_recviov(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `count` must point to the number of iovecs at `iov`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_recviov(
+    s: *mut c_void,
+    iov: *mut iovec,
+    count: *mut usize,
+    flags_: c_int,
+) -> c_int {
+    boundary(-1, || {
+        if iov.is_null() || count.is_null() {
+            return Err(Error::Inval);
+        }
+        // SAFETY: non-NULL (checked) and readable (caller's contract).
+        let room = unsafe { *count };
+        if room == 0 {
+            return Err(Error::Inval);
+        }
+        // SAFETY: as above.
+        unsafe { *count = 0 };
+        // SAFETY: the caller guarantees `room` iovecs at `iov`.
+        let parts = unsafe { std::slice::from_raw_parts_mut(iov.cast::<libc::iovec>(), room) };
+        let mut received = 0;
+        for part in parts.iter_mut() {
+            // SAFETY: forwarded from the caller.
+            let msg = unsafe { with_socket(s, |socket| socket.recv(flags(flags_))) }?;
+            // SAFETY: malloc of any size; checked below. At least 1 byte, so that an empty
+            // frame still gets a pointer the caller can free.
+            let buffer = unsafe { libc::malloc(msg.size().max(1)) };
+            if buffer.is_null() {
+                return Err(Error::NoMem);
+            }
+            // SAFETY: `buffer` holds at least `msg.size()` bytes.
+            unsafe {
+                ptr::copy_nonoverlapping(msg.data().as_ptr(), buffer.cast::<u8>(), msg.size())
+            };
+            part.iov_base = buffer;
+            part.iov_len = msg.size();
+            received += 1;
+            // SAFETY: as above.
+            unsafe { *count = received };
+            if !msg.more() {
+                break;
+            }
+        }
+        Ok(size_result(received))
+    })
+}
