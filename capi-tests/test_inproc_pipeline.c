@@ -257,6 +257,24 @@ int main (void)
         zmq_close (pull);
     }
 
+    tu_begin ("ZMQ_CONFLATE keeps only the newest message");
+    {
+        void *push = zmq_socket (ctx, ZMQ_PUSH), *pull = zmq_socket (ctx, ZMQ_PULL);
+        int one = 1, i;
+        /* Over inproc libzmq takes the option from the connecting side. */
+        CHECK_OK (zmq_setsockopt (pull, ZMQ_CONFLATE, &one, sizeof one));
+        CHECK_OK (zmq_bind (push, "inproc://conflate"));
+        CHECK_OK (zmq_connect (pull, "inproc://conflate"));
+        for (i = 1; i <= 5; i++) {
+            char text[2] = {(char) ('0' + i), 0};
+            CHECK_EQ (send_str (push, text, 0), 1);
+        }
+        CHECK (recv_is (pull, "5", 0));
+        CHECK_FAILS (zmq_recv (pull, NULL, 0, ZMQ_DONTWAIT), EAGAIN);
+        zmq_close (push);
+        zmq_close (pull);
+    }
+
     tu_begin ("zmq_sendiov and zmq_recviov");
     {
         void *a = zmq_socket (ctx, ZMQ_PAIR), *b = zmq_socket (ctx, ZMQ_PAIR);

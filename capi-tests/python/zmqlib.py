@@ -91,6 +91,14 @@ _SIGNATURES = {
     "zmq_stopwatch_intermediate": (c_ulong, [c_void_p]),
     "zmq_stopwatch_stop": (c_ulong, [c_void_p]),
     "zmq_sleep": (None, [c_int]),
+    "zmq_socket": (c_void_p, [c_void_p, c_int]),
+    "zmq_close": (c_int, [c_void_p]),
+    "zmq_bind": (c_int, [c_void_p, c_char_p]),
+    "zmq_connect": (c_int, [c_void_p, c_char_p]),
+    "zmq_send": (c_int, [c_void_p, c_char_p, c_size_t, c_int]),
+    "zmq_recv": (c_int, [c_void_p, c_void_p, c_size_t, c_int]),
+    "zmq_setsockopt": (c_int, [c_void_p, c_int, c_void_p, c_size_t]),
+    "zmq_getsockopt": (c_int, [c_void_p, c_int, c_void_p, POINTER(c_size_t)]),
 }
 
 

@@ -84,6 +84,8 @@ pub struct PipeEnd {
     state: State,
     /// Whether pending inbound messages are still delivered after the peer terminates.
     delay: bool,
+    /// ZMQ_CONFLATE: a read returns only the newest message waiting.
+    conflate: bool,
     outbox: VecDeque<PeerCommand>,
 }
 
@@ -115,6 +117,7 @@ pub fn pipe_pair(hwm_a_to_b: u64, hwm_b_to_a: u64) -> (PipeEnd, PipeEnd) {
         peers_msgs_read: 0,
         state: State::Active,
         delay: true,
+        conflate: false,
         outbox: VecDeque::new(),
     };
     (
@@ -128,6 +131,12 @@ impl PipeEnd {
     /// default; false drops them).
     pub fn set_delay(&mut self, delay: bool) {
         self.delay = delay;
+    }
+
+    /// Makes reads return only the newest message waiting (ZMQ_CONFLATE; single-frame
+    /// messages only, as in libzmq).
+    pub fn set_conflate(&mut self, conflate: bool) {
+        self.conflate = conflate;
     }
 
     /// The next command for the peer end, if any.
@@ -159,8 +168,21 @@ impl PipeEnd {
         }
     }
 
-    /// Reads one frame.
+    /// Reads one frame (with conflation, the newest complete message waiting).
     pub fn read(&mut self) -> Option<Msg> {
+        let mut msg = self.read_one()?;
+        if self.conflate {
+            while matches!(self.inbound.peek(), Some(Item::Msg(_))) {
+                match self.read_one() {
+                    Some(newer) => msg = newer,
+                    None => break,
+                }
+            }
+        }
+        Some(msg)
+    }
+
+    fn read_one(&mut self) -> Option<Msg> {
         if !self.in_active || !self.readable_state() {
             return None;
         }

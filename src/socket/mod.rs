@@ -378,6 +378,8 @@ impl Socket {
             endpoint,
             locally_initiated,
         } = new_pipe;
+        let mut end = end;
+        end.set_conflate(self.options.conflate);
         let key = self.pipes.insert(Attached {
             end,
             id,
