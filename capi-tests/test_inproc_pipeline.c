@@ -4,6 +4,8 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 static int send_str (void *s, const char *text, int flags)
@@ -56,6 +58,19 @@ static void *blocked_recv (void *arg)
     char buf[16];
     b->rc = zmq_recv (b->socket, buf, sizeof buf, 0);
     b->err = errno;
+    return NULL;
+}
+
+static void on_alarm (int sig)
+{
+    (void) sig;
+}
+
+static void *close_later (void *socket)
+{
+    struct timespec ts = {0, 200 * 1000000L};
+    nanosleep (&ts, NULL);
+    zmq_close (socket);
     return NULL;
 }
 
@@ -308,7 +323,33 @@ int main (void)
         zmq_close (b);
     }
 
+    tu_begin ("a signal interrupts a blocking receive with EINTR");
+    {
+        void *pull = zmq_socket (ctx, ZMQ_PULL);
+        struct sigaction sa;
+        struct itimerval timer;
+        memset (&sa, 0, sizeof sa);
+        sa.sa_handler = on_alarm;
+        sigaction (SIGALRM, &sa, NULL);
+        memset (&timer, 0, sizeof timer);
+        timer.it_value.tv_usec = 100000;
+        setitimer (ITIMER_REAL, &timer, NULL);
+        CHECK_FAILS (zmq_recv (pull, NULL, 0, 0), EINTR);
+        zmq_close (pull);
+    }
+
     CHECK_OK (zmq_ctx_term (ctx));
+
+    tu_begin ("zmq_ctx_term waits for the last socket to close");
+    {
+        void *c = zmq_ctx_new ();
+        void *s = zmq_socket (c, ZMQ_PAIR);
+        pthread_t t;
+        pthread_create (&t, NULL, close_later, s);
+        CHECK_OK (zmq_ctx_term (c));
+        pthread_join (t, NULL);
+        CHECK_FAILS (zmq_close (s), ENOTSOCK);
+    }
 
     tu_begin ("context termination wakes a blocked receiver with ETERM");
     {
