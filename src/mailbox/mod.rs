@@ -90,6 +90,10 @@ impl<C: Send> Mailbox<C> {
     /// and receive. It leaves the signaler raised when it finds commands after a sleep; the next
     /// `recv` clears it (at worst one spurious wake-up of a ZMQ_FD watcher).
     pub fn try_recv(&mut self) -> Option<C> {
+        // A load, not a read-modify-write, on the common path where nothing came.
+        if !self.reader.has_new() {
+            return None;
+        }
         if let Some(command) = self.reader.read() {
             self.active = true;
             return Some(command);

@@ -271,6 +271,17 @@ impl<T: Send> Reader<T> {
         }
     }
 
+    /// Whether values were published beyond what was read, with a single atomic load: unlike
+    /// `check_read`, it never puts the reader to sleep.
+    pub fn has_new(&mut self) -> bool {
+        let (shared, r) = self.parts();
+        if r.read < r.readable {
+            return true;
+        }
+        let published = shared.published.load(Ordering::Acquire);
+        published != ASLEEP && published > r.read
+    }
+
     /// Takes the next value, if one is ready (going to sleep when none is).
     pub fn read(&mut self) -> Option<T> {
         if !self.check_read() {
