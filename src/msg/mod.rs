@@ -10,7 +10,7 @@ mod metadata;
 
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 pub use self::metadata::Metadata;
 use crate::error::Result;
@@ -43,7 +43,7 @@ enum Body {
         buf: [u8; INLINE_MAX],
     },
     /// Owned by this message alone and writable (zmq_msg_init_size).
-    Unique(BytesMut),
+    Unique(Vec<u8>),
     /// Possibly shared with other messages.
     Shared(Bytes),
 }
@@ -155,7 +155,7 @@ impl Msg {
     pub fn into_bytes(self) -> Bytes {
         match self.body {
             Body::Inline { len, buf } => Bytes::copy_from_slice(&buf[..usize::from(len)]),
-            Body::Unique(b) => b.freeze(),
+            Body::Unique(b) => Bytes::from(b),
             Body::Shared(b) => b,
         }
     }
@@ -236,10 +236,11 @@ impl Msg {
                 Body::Shared(b.clone())
             }
             Body::Unique(b) => {
-                let frozen = std::mem::take(b).freeze();
-                self.body = Body::Shared(frozen.clone());
+                // Zero-copy: the vector becomes the shared buffer of both messages.
+                let shared = Bytes::from(std::mem::take(b));
+                self.body = Body::Shared(shared.clone());
                 self.flags |= SHARED;
-                Body::Shared(frozen)
+                Body::Shared(shared)
             }
         };
         Msg {
