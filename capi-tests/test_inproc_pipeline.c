@@ -272,6 +272,58 @@ int main (void)
         zmq_close (pull);
     }
 
+    tu_begin ("a disconnect in the middle of a message keeps it on its pipe");
+    {
+        void *a = zmq_socket (ctx, ZMQ_PULL), *b = zmq_socket (ctx, ZMQ_PULL);
+        void *c = zmq_socket (ctx, ZMQ_PULL), *push = zmq_socket (ctx, ZMQ_PUSH);
+        int more;
+        size_t len = sizeof more;
+        CHECK_OK (zmq_bind (a, "inproc://mid-a"));
+        CHECK_OK (zmq_bind (b, "inproc://mid-b"));
+        CHECK_OK (zmq_bind (c, "inproc://mid-c"));
+        CHECK_OK (zmq_connect (push, "inproc://mid-a"));
+        CHECK_OK (zmq_connect (push, "inproc://mid-b"));
+        CHECK_OK (zmq_connect (push, "inproc://mid-c"));
+        CHECK_EQ (send_str (push, "m1", 0), 2);
+        CHECK_EQ (send_str (push, "m2", 0), 2);
+        CHECK_EQ (send_str (push, "x", ZMQ_SNDMORE), 1);
+        CHECK_OK (zmq_disconnect (push, "inproc://mid-b"));
+        CHECK_EQ (send_str (push, "y", 0), 1);
+        CHECK (recv_is (c, "x", 0));
+        CHECK_OK (zmq_getsockopt (c, ZMQ_RCVMORE, &more, &len));
+        CHECK_EQ (more, 1);
+        CHECK (recv_is (c, "y", 0));
+        CHECK_OK (zmq_getsockopt (c, ZMQ_RCVMORE, &more, &len));
+        CHECK_EQ (more, 0);
+        zmq_close (a);
+        zmq_close (b);
+        zmq_close (c);
+        zmq_close (push);
+    }
+
+    tu_begin ("a PUSH whose only peer closed sends nothing; a failed zmq_msg_send keeps the message");
+    {
+        void *pull = zmq_socket (ctx, ZMQ_PULL), *push = zmq_socket (ctx, ZMQ_PUSH);
+        zmq_msg_t m;
+        int events;
+        size_t len = sizeof events;
+        CHECK_OK (zmq_bind (pull, "inproc://gone"));
+        CHECK_OK (zmq_connect (push, "inproc://gone"));
+        CHECK_OK (zmq_close (pull));
+        {
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep (&ts, NULL);
+        }
+        CHECK_OK (zmq_getsockopt (push, ZMQ_EVENTS, &events, &len));
+        CHECK_FAILS (send_str (push, "m", ZMQ_DONTWAIT), EAGAIN);
+        zmq_close (push);
+        zmq_msg_init_size (&m, 5);
+        memcpy (zmq_msg_data (&m), "hello", 5);
+        CHECK_FAILS (zmq_msg_send (&m, push, 0), ENOTSOCK);
+        CHECK_EQ_U (zmq_msg_size (&m), 5);
+        zmq_msg_close (&m);
+    }
+
     tu_begin ("ZMQ_CONFLATE keeps only the newest message");
     {
         void *push = zmq_socket (ctx, ZMQ_PUSH), *pull = zmq_socket (ctx, ZMQ_PULL);

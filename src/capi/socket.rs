@@ -290,19 +290,21 @@ pub unsafe extern "C" fn zmq_recv(
 pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags_: c_int) -> c_int {
     boundary(-1, || {
         // SAFETY: forwarded from the caller.
-        let taken = unsafe { live(msg) }?.take();
-        let size = taken.size();
-        // SAFETY: forwarded from the caller.
-        let result = unsafe { with_socket(s, |socket| Ok(socket.send(taken, flags(flags_)))) };
-        match result {
-            Ok(Ok(())) => Ok(size_result(size)),
-            Ok(Err((error, back))) => {
-                // A failed send leaves the message with the caller.
-                // SAFETY: the message was live above and nothing else touched it.
-                *unsafe { live(msg) }? = back;
-                Err(error)
-            }
-            Err(error) => Err(error),
+        unsafe { live(msg) }?;
+        // SAFETY: forwarded from the caller; the message is taken only once the socket is known
+        // to be valid, and put back when the send fails: a failed send leaves it with the caller.
+        unsafe {
+            with_socket(s, |socket| {
+                let taken = live(msg)?.take();
+                let size = taken.size();
+                match socket.send(taken, flags(flags_)) {
+                    Ok(()) => Ok(size_result(size)),
+                    Err((error, back)) => {
+                        *live(msg)? = back;
+                        Err(error)
+                    }
+                }
+            })
         }
     })
 }

@@ -138,6 +138,21 @@ mod tests {
     }
 
     #[test]
+    fn removing_another_pipe_keeps_a_message_on_its_pipe() {
+        let mut pipes = FakePipes::with(&[1, 2, 3]);
+        let mut lb = LoadBalancer::new();
+        for k in [1, 2, 3] {
+            lb.attach(k);
+        }
+        lb.send(&mut pipes, frame("m1", false)).unwrap();
+        lb.send(&mut pipes, frame("m2", false)).unwrap();
+        assert_eq!(lb.send(&mut pipes, frame("x", true)).unwrap(), Some(3));
+        lb.terminated(2);
+        assert_eq!(lb.send(&mut pipes, frame("y", false)).unwrap(), Some(3));
+        assert_eq!(pipes.sent(3), ["x", "y"]);
+    }
+
+    #[test]
     fn pipe_lost_mid_message_drops_the_rest() {
         let mut pipes = FakePipes::with(&[1, 2]);
         let mut lb = LoadBalancer::new();

@@ -69,7 +69,7 @@ impl ActiveList {
         }
     }
 
-    /// Removes a pipe.
+    /// Removes a pipe; `current` keeps pointing at the same pipe when that one stays active.
     fn remove(&mut self, key: PipeKey) {
         let Some(mut i) = self.pipes.iter().position(|&k| k == key) else {
             return;
@@ -77,6 +77,10 @@ impl ActiveList {
         if i < self.active {
             self.active -= 1;
             self.pipes.swap(i, self.active);
+            // The pipe that was last among the active ones moved to `i`.
+            if self.current == self.active {
+                self.current = i;
+            }
             i = self.active;
         }
         self.pipes.swap_remove(i);

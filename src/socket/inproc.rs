@@ -62,6 +62,9 @@ pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
     let (sndhwm, rcvhwm) = (socket.options.sndhwm, socket.options.rcvhwm);
     let wants_ids = socket.behaviour.recv_routing_id();
     let own_id = socket.options.routing_id.clone();
+    // As in libzmq, the connecting socket's ZMQ_CONFLATE decides for both ends, and a
+    // conflating pipe has no high-water mark.
+    let conflate = socket.options.conflate;
     let (local_id, far_id) = (PipeId::next(), PipeId::next());
     let to_local = Route::pending();
     let id = socket.id;
@@ -75,7 +78,10 @@ pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
             ),
             None => (Route::pending(), (limit(sndhwm), limit(rcvhwm))),
         };
+        let limits = if conflate { (0, 0) } else { limits };
         let (mut local_end, mut far_end) = pipe_pair(limits.0, limits.1);
+        local_end.set_conflate(conflate);
+        far_end.set_conflate(conflate);
         // Routing ids go first, each way the receiving socket wants them. A binder not there
         // yet gets ours anyway, and drops it if it does not want it.
         if peer.as_ref().is_none_or(|p| p.wants_ids) {
@@ -117,41 +123,35 @@ pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn unbind(socket: &mut Socket, name: &str) -> Result<()> {
-    let position = socket
-        .bound
-        .iter()
-        .position(|n| n == name)
-        .ok_or(Error::NoEnt)?;
-    socket.bound.swap_remove(position);
-    socket.ctx.unbind_inproc(name, socket.id);
-    socket.terminate_pipes(|p| p.endpoint.as_deref() == Some(name));
-    Ok(())
-}
-
-pub(super) fn disconnect(socket: &mut Socket, name: &str) -> Result<()> {
+/// zmq_unbind and zmq_disconnect of an inproc name, which libzmq treats alike: a name this
+/// socket bound is released (its connections stay); otherwise the connections this socket made
+/// to it are terminated; ENOENT when there are none.
+pub(super) fn term_endpoint(socket: &mut Socket, name: &str) -> Result<()> {
+    if let Some(position) = socket.bound.iter().position(|n| n == name) {
+        socket.bound.swap_remove(position);
+        socket.ctx.unbind_inproc(name, socket.id);
+        return Ok(());
+    }
+    let id = socket.id;
     let had_pending = socket.ctx.with_inproc(|registry| {
         let Some(list) = registry.pending.get_mut(name) else {
             return false;
         };
         let before = list.len();
-        list.retain(|p| p.connecter != socket.id);
+        list.retain(|p| p.connecter != id);
         before != list.len()
     });
+    let mine =
+        |p: &super::pipes::Attached| p.locally_initiated && p.endpoint.as_deref() == Some(name);
     let keys: Vec<_> = socket
         .pipes
         .keys()
         .into_iter()
-        .filter(|&k| {
-            socket
-                .pipes
-                .get_mut(k)
-                .is_some_and(|p| p.endpoint.as_deref() == Some(name))
-        })
+        .filter(|&k| socket.pipes.get_mut(k).is_some_and(|p| mine(p)))
         .collect();
     if keys.is_empty() && !had_pending {
         return Err(Error::NoEnt);
     }
-    socket.terminate_pipes(|p| p.endpoint.as_deref() == Some(name));
+    socket.terminate_pipes(mine);
     Ok(())
 }

@@ -212,7 +212,7 @@ impl Socket {
         self.process_commands(Some(Duration::ZERO))?;
         let (transport, address) = split_endpoint(endpoint)?;
         match transport {
-            "inproc" => inproc::unbind(self, address),
+            "inproc" => inproc::term_endpoint(self, address),
             _ => Err(Error::NoEnt),
         }
     }
@@ -223,7 +223,7 @@ impl Socket {
         self.process_commands(Some(Duration::ZERO))?;
         let (transport, address) = split_endpoint(endpoint)?;
         match transport {
-            "inproc" => inproc::disconnect(self, address),
+            "inproc" => inproc::term_endpoint(self, address),
             _ => Err(Error::NoEnt),
         }
     }
@@ -378,13 +378,12 @@ impl Socket {
             endpoint,
             locally_initiated,
         } = new_pipe;
-        let mut end = end;
-        end.set_conflate(self.options.conflate);
         let key = self.pipes.insert(Attached {
             end,
             id,
             to_peer,
             endpoint,
+            locally_initiated,
         });
         for command in to_self.attach(self.sender.clone(), id) {
             self.process_command(Command::Pipe(id, command));
@@ -507,6 +506,11 @@ impl Drop for Socket {
     fn drop(&mut self) {
         for name in std::mem::take(&mut self.bound) {
             self.ctx.unbind_inproc(&name, self.id);
+        }
+        // Pipes still on their way here (connects that found the name before it was released)
+        // are attached, so that they are terminated with the others and their peers learn it.
+        while let Ok(command) = self.mailbox.recv(Some(Duration::ZERO)) {
+            self.process_command(command);
         }
         self.terminate_pipes(|_| true);
         self.ctx.unregister_socket(self.id);

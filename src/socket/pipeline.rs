@@ -14,7 +14,9 @@ pub(crate) struct Push {
 }
 
 impl Behaviour for Push {
-    fn attach(&mut self, _pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
+    fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
+        // Nothing is ever read from a PUSH's pipes: when the peer goes, so does the pipe.
+        pipes.set_delay(key, false);
         self.lb.attach(key);
     }
 

@@ -18,8 +18,10 @@ pub(crate) struct Attached {
     pub(crate) id: PipeId,
     /// How it reaches its peer.
     pub(crate) to_peer: Arc<Route>,
-    /// The inproc endpoint it was made for, when this socket bound it (for zmq_unbind).
+    /// The inproc endpoint it was made for.
     pub(crate) endpoint: Option<String>,
+    /// Whether this socket made the connection (connect) rather than accepted it (bind).
+    pub(crate) locally_initiated: bool,
 }
 
 /// The pipe table.
@@ -89,12 +91,18 @@ impl Pipes {
         event
     }
 
+    /// Whether an end delivers what is left after its peer terminates.
+    pub(crate) fn set_delay(&mut self, key: PipeKey, delay: bool) {
+        if let Some(pipe) = self.get_mut(key) {
+            pipe.end.set_delay(delay);
+        }
+    }
+
     /// Terminates an end (it is finished at once) and tells its peer.
     pub(crate) fn terminate(&mut self, key: PipeKey) {
         if let Some(pipe) = self.get_mut(key) {
             pipe.end.terminate();
             self.deliver(key);
-            self.finished.push(key);
         }
     }
 

@@ -67,7 +67,7 @@ impl XPub {
     /// Reads the subscriptions waiting in a pipe.
     fn read_subscriptions(&mut self, pipes: &mut Pipes, key: PipeKey) {
         let mut first = true;
-        while let Some(msg) = pipes.read(key) {
+        while let Some(mut msg) = pipes.read(key) {
             let subscribing = match msg.data().first() {
                 Some(&b) if (b == 0 || b == 1) && (first || !self.only_first) => Some(b == 1),
                 _ => None,
@@ -78,6 +78,8 @@ impl XPub {
                 self.report(msg, key);
                 continue;
             };
+            // A notification stands alone, whatever frame it came in.
+            msg.set_more(false);
             if self.manual {
                 // The application decides, with ZMQ_SUBSCRIBE / ZMQ_UNSUBSCRIBE after receiving.
                 self.report(msg, key);
@@ -110,6 +112,8 @@ impl XPub {
 
 impl Behaviour for XPub {
     fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
+        // Subscriptions still queued when a subscriber goes no longer matter.
+        pipes.set_delay(key, false);
         self.dist.attach(key);
         self.pipes.push(key);
         if let Some(welcome) = &self.welcome {
@@ -259,12 +263,12 @@ impl XSub {
     /// Processes a frame the application sends upstream (XSUB) or a ZMQ_SUBSCRIBE /
     /// ZMQ_UNSUBSCRIBE (SUB).
     fn upstream(&mut self, pipes: &mut Pipes, msg: Msg) {
-        let first = !self.more_send;
+        // Any frame that starts with 1 or 0 is a (un)subscription, as libzmq 4.3 reads them.
         self.more_send = msg.more();
         let data = msg.data();
-        if first && data.first() == Some(&1) {
+        if data.first() == Some(&1) {
             self.subscriptions.add(&data[1..]);
-        } else if first && data.first() == Some(&0) && !self.subscriptions.remove(&data[1..]) {
+        } else if data.first() == Some(&0) && !self.subscriptions.remove(&data[1..]) {
             // Still subscribed through another subscription: the publisher keeps sending.
             return;
         }
