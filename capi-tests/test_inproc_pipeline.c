@@ -216,6 +216,23 @@ int main (void)
         zmq_close (pull);
     }
 
+    tu_begin ("high-water marks of a connect made before its bind");
+    {
+        void *push = zmq_socket (ctx, ZMQ_PUSH), *pull = zmq_socket (ctx, ZMQ_PULL);
+        int hwm = 10, sent = 0, events;
+        size_t len = sizeof events;
+        CHECK_OK (zmq_setsockopt (push, ZMQ_SNDHWM, &hwm, sizeof hwm));
+        CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVHWM, &hwm, sizeof hwm));
+        CHECK_OK (zmq_connect (push, "inproc://hwm-later"));
+        CHECK_OK (zmq_bind (pull, "inproc://hwm-later"));
+        CHECK_OK (zmq_getsockopt (push, ZMQ_EVENTS, &events, &len));
+        while (sent < 100 && send_str (push, "m", ZMQ_DONTWAIT) == 1)
+            sent++;
+        CHECK_EQ (sent, 20);
+        zmq_close (push);
+        zmq_close (pull);
+    }
+
     tu_begin ("RCVTIMEO and ZMQ_FD / ZMQ_EVENTS");
     {
         void *a = zmq_socket (ctx, ZMQ_PAIR), *b = zmq_socket (ctx, ZMQ_PAIR);

@@ -165,6 +165,8 @@ pub struct PendingConnect {
     pub connecter: SocketId,
     /// Whether the connecting socket wants the binder's routing id first.
     pub connecter_wants_ids: bool,
+    /// The connecting socket's ZMQ_SNDHWM and ZMQ_RCVHWM (and whether it conflates).
+    pub connecter_hwms: (i32, i32, bool),
     /// The end for the binder; the connecter's routing id is its first message.
     pub pipe: NewPipe,
 }

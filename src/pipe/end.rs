@@ -38,6 +38,9 @@ pub enum PeerCommand {
     ActivateWrite(u64),
     /// The sender terminated its end; a delimiter follows its last message.
     Term,
+    /// The receiver sets how many messages may be in flight toward it (0: no limit), as when
+    /// an inproc connect made before its bind learns the binder's high-water mark.
+    SetHwm(u64),
 }
 
 /// What processing a peer command means for the end's owner.
@@ -137,6 +140,14 @@ impl PipeEnd {
     /// messages only, as in libzmq).
     pub fn set_conflate(&mut self, conflate: bool) {
         self.conflate = conflate;
+    }
+
+    /// Sets how many messages may be in flight from this end (0: no limit), and tells the peer
+    /// end its own limit toward this one.
+    pub fn set_hwms(&mut self, out_hwm: u64, in_hwm: u64) {
+        self.hwm = out_hwm;
+        self.lwm = low_water_mark(in_hwm);
+        self.outbox.push_back(PeerCommand::SetHwm(in_hwm));
     }
 
     /// The next command for the peer end, if any.
@@ -304,6 +315,14 @@ impl PipeEnd {
             }
             PeerCommand::ActivateWrite(peers_msgs_read) => {
                 self.peers_msgs_read = peers_msgs_read;
+                if !self.out_active && self.state == State::Active {
+                    self.out_active = true;
+                    return PipeEvent::WriteActivated;
+                }
+                PipeEvent::None
+            }
+            PeerCommand::SetHwm(hwm) => {
+                self.hwm = hwm;
                 if !self.out_active && self.state == State::Active {
                     self.out_active = true;
                     return PipeEvent::WriteActivated;

@@ -53,6 +53,13 @@ pub(super) fn bind(socket: &mut Socket, name: &str) -> Result<()> {
         if connect.connecter_wants_ids {
             announce(&mut connect.pipe.end, &socket.options.routing_id);
         }
+        // Now both sides are known: the limits are the sums libzmq uses.
+        let (their_snd, their_rcv, conflate) = connect.connecter_hwms;
+        if !conflate {
+            let to_them = combined(socket.options.sndhwm, their_rcv);
+            let to_us = combined(their_snd, socket.options.rcvhwm);
+            connect.pipe.end.set_hwms(to_them, to_us);
+        }
         socket.attach(connect.pipe);
     }
     Ok(())
@@ -107,6 +114,7 @@ pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
                 .push(PendingConnect {
                     connecter: id,
                     connecter_wants_ids: wants_ids,
+                    connecter_hwms: (sndhwm, rcvhwm, conflate),
                     pipe: far,
                 }),
         }
