@@ -165,10 +165,20 @@ impl MTrie {
 
     /// Removes every subscription of `pipe`; returns the prefixes left with no subscriber.
     pub fn remove_pipe(&mut self, pipe: PipeKey) -> Vec<Vec<u8>> {
-        let mut emptied = Vec::new();
+        self.remove_pipe_all(pipe)
+            .into_iter()
+            .filter(|(_, emptied)| *emptied)
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    /// Removes every subscription of `pipe`; returns each of its prefixes, with whether it was
+    /// the prefix's last subscriber.
+    pub fn remove_pipe_all(&mut self, pipe: PipeKey) -> Vec<(Vec<u8>, bool)> {
+        let mut removed = Vec::new();
         let mut path = Vec::new();
-        remove_pipe_from(&mut self.root, pipe, &mut path, &mut emptied);
-        emptied
+        remove_pipe_from(&mut self.root, pipe, &mut path, &mut removed);
+        removed
     }
 
     /// Calls `f` for each pipe subscribed to a prefix of `data` (once per matching prefix).
@@ -182,17 +192,15 @@ fn remove_pipe_from(
     node: &mut Node<Vec<PipeKey>>,
     pipe: PipeKey,
     path: &mut Vec<u8>,
-    emptied: &mut Vec<Vec<u8>>,
+    removed: &mut Vec<(Vec<u8>, bool)>,
 ) {
     if let Some(i) = node.value.iter().position(|&p| p == pipe) {
         node.value.swap_remove(i);
-        if node.value.is_empty() {
-            emptied.push(path.clone());
-        }
+        removed.push((path.clone(), node.value.is_empty()));
     }
     node.children.retain(|&byte, child| {
         path.push(byte);
-        remove_pipe_from(child, pipe, path, emptied);
+        remove_pipe_from(child, pipe, path, removed);
         path.pop();
         !(child.value.is_empty() && child.children.is_empty())
     });

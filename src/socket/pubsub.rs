@@ -36,6 +36,8 @@ pub(crate) struct XPub {
     pending: VecDeque<(Msg, PipeKey)>,
     /// ZMQ_XPUB_MANUAL: the application decides which subscriptions take effect.
     manual: bool,
+    /// In manual mode, what each subscriber asked for (to report when it goes).
+    requested: MTrie,
     /// The pipe of the last subscription the application received (manual mode).
     last_pipe: Option<PipeKey>,
     /// ZMQ_ONLY_FIRST_SUBSCRIBE: only a message's first frame may be a subscription.
@@ -82,6 +84,11 @@ impl XPub {
             msg.set_more(false);
             if self.manual {
                 // The application decides, with ZMQ_SUBSCRIBE / ZMQ_UNSUBSCRIBE after receiving.
+                if subscribe {
+                    self.requested.add(&msg.data()[1..], key);
+                } else {
+                    self.requested.remove(&msg.data()[1..], key);
+                }
                 self.report(msg, key);
                 continue;
             }
@@ -133,13 +140,22 @@ impl Behaviour for XPub {
     }
 
     fn terminated(&mut self, key: PipeKey) {
-        for topic in self.subscriptions.remove_pipe(key) {
-            // The last subscriber of a topic left: the application hears an unsubscription.
-            self.report(subscription(false, &topic), key);
+        let removed = self.subscriptions.remove_pipe_all(key);
+        if self.manual {
+            // The application hears about every topic the subscriber had asked for.
+            for (topic, _) in self.requested.remove_pipe_all(key) {
+                self.report(subscription(false, &topic), key);
+            }
+        } else {
+            // The last subscriber of a topic left (or any, when verbose): an unsubscription.
+            for (topic, last) in removed {
+                if last || self.verbose_unsubs {
+                    self.report(subscription(false, &topic), key);
+                }
+            }
         }
         self.dist.terminated(key);
         self.pipes.retain(|&k| k != key);
-        self.pending.retain(|(_, k)| *k != key || !self.manual);
         if self.last_pipe == Some(key) {
             self.last_pipe = None;
         }
