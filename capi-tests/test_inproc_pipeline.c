@@ -61,6 +61,14 @@ static void *blocked_recv (void *arg)
     return NULL;
 }
 
+/* A free function that, like pyzmq's, reports the release on an inproc socket. */
+static void *gc_socket;
+static void release_and_report (void *data, void *hint)
+{
+    (void) data;
+    zmq_send (gc_socket, hint, strlen ((const char *) hint), 0);
+}
+
 static void on_alarm (int sig)
 {
     (void) sig;
@@ -339,6 +347,32 @@ int main (void)
         CHECK_FAILS (zmq_msg_send (&m, push, 0), ENOTSOCK);
         CHECK_EQ_U (zmq_msg_size (&m), 5);
         zmq_msg_close (&m);
+    }
+
+    tu_begin ("a zero-copy free function may send on another socket");
+    {
+        void *a = zmq_socket (ctx, ZMQ_PAIR), *b = zmq_socket (ctx, ZMQ_PAIR);
+        void *gc_in = zmq_socket (ctx, ZMQ_PULL);
+        static char payload[100];
+        zmq_msg_t m;
+        gc_socket = zmq_socket (ctx, ZMQ_PUSH);
+        CHECK_OK (zmq_bind (gc_in, "inproc://gc"));
+        CHECK_OK (zmq_connect (gc_socket, "inproc://gc"));
+        CHECK_OK (zmq_bind (a, "inproc://zero-copy"));
+        CHECK_OK (zmq_connect (b, "inproc://zero-copy"));
+        memset (payload, 'z', sizeof payload);
+        CHECK_OK (zmq_msg_init_data (&m, payload, sizeof payload, release_and_report, "freed"));
+        CHECK_EQ (zmq_msg_send (&m, a, 0), 100);
+        zmq_msg_close (&m);
+        zmq_msg_init (&m);
+        CHECK_EQ (zmq_msg_recv (&m, b, 0), 100);
+        CHECK_FAILS (zmq_recv (gc_in, NULL, 0, ZMQ_DONTWAIT), EAGAIN);
+        CHECK_OK (zmq_msg_close (&m));
+        CHECK (recv_is (gc_in, "freed", 0));
+        zmq_close (a);
+        zmq_close (b);
+        zmq_close (gc_in);
+        zmq_close (gc_socket);
     }
 
     tu_begin ("ZMQ_CONFLATE keeps only the newest message");
