@@ -1,11 +1,9 @@
 //! Sockets: zmq_socket, zmq_close, bind/connect, send/receive and options.
 
-use std::cell::RefCell;
+use std::cell::UnsafeCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use parking_lot::ReentrantMutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use super::constants::*;
 use super::ctx::ctx_handle;
@@ -20,25 +18,35 @@ const SOCKET_TAG: u32 = 0xbadd_ecaf;
 /// Tag of a closed socket's handle.
 const CLOSED: u32 = 0xdead_decf;
 
-/// A socket as C sees it. The lock makes a call from a second thread wait instead of racing
-/// (libzmq sockets are not thread-safe, but misuse must not corrupt memory); it is re-entrant
-/// so that a free function run inside a call on this socket cannot deadlock on it (it gets
-/// EAGAIN instead). The handle is never freed, so a closed socket's pointer stays readable and
-/// answers ENOTSOCK.
+/// A socket as C sees it. Sockets are used by one thread at a time; the `busy` flag makes a
+/// call that overlaps another on the same socket (from a second thread, or from a free function
+/// run inside a call) fail with EAGAIN instead of racing or deadlocking. The handle is never
+/// freed, so a closed socket's pointer stays readable and answers ENOTSOCK.
 #[repr(C)]
 struct SocketHandle {
     tag: AtomicU32,
-    socket: ReentrantMutex<RefCell<Option<Socket>>>,
+    busy: AtomicBool,
+    socket: UnsafeCell<Option<Socket>>,
 }
 
-/// Runs `f` on the open socket behind `s`; ENOTSOCK for NULL, closed or foreign pointers.
+// SAFETY: the socket inside is reached only by the one thread that holds `busy`.
+unsafe impl Sync for SocketHandle {}
+
+/// Clears a handle's `busy` flag when the call ends, however it ends.
+struct Busy<'a>(&'a AtomicBool);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// The live socket handle behind `s`, held busy for the caller; ENOTSOCK for NULL, closed or
+/// foreign pointers, EAGAIN when a call on it is under way.
 ///
 /// # Safety
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
-pub(crate) unsafe fn with_socket<R>(
-    s: *mut c_void,
-    f: impl FnOnce(&mut Socket) -> Result<R>,
-) -> Result<R> {
+unsafe fn acquire<'a>(s: *mut c_void) -> Result<(&'a SocketHandle, Busy<'a>)> {
     if s.is_null() {
         return Err(Error::NotSock);
     }
@@ -49,9 +57,27 @@ pub(crate) unsafe fn with_socket<R>(
     }
     // SAFETY: the tag matched: a socket handle, never freed.
     let handle = unsafe { &*handle };
-    let guard = handle.socket.lock();
-    let mut cell = guard.try_borrow_mut().map_err(|_| Error::Again)?;
-    let socket = cell.as_mut().ok_or(Error::NotSock)?;
+    handle
+        .busy
+        .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+        .map_err(|_| Error::Again)?;
+    Ok((handle, Busy(&handle.busy)))
+}
+
+/// Runs `f` on the open socket behind `s`; ENOTSOCK for NULL, closed or foreign pointers.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+pub(crate) unsafe fn with_socket<R>(
+    s: *mut c_void,
+    f: impl FnOnce(&mut Socket) -> Result<R>,
+) -> Result<R> {
+    // SAFETY: forwarded from the caller.
+    let (handle, _busy) = unsafe { acquire(s) }?;
+    // SAFETY: `busy` is held: no other reference to the socket exists until it is released.
+    let socket = unsafe { &mut *handle.socket.get() }
+        .as_mut()
+        .ok_or(Error::NotSock)?;
     f(socket)
 }
 
@@ -124,7 +150,8 @@ pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_vo
         let socket = Socket::new(ctx, socket_type(type_)?)?;
         let handle = SocketHandle {
             tag: AtomicU32::new(SOCKET_TAG),
-            socket: ReentrantMutex::new(RefCell::new(Some(socket))),
+            busy: AtomicBool::new(false),
+            socket: UnsafeCell::new(Some(socket)),
         };
         Ok(Box::into_raw(Box::new(handle)).cast())
     })
@@ -137,20 +164,17 @@ pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_vo
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
     boundary(-1, || {
-        // SAFETY: forwarded from the caller.
-        let socket = unsafe { with_socket(s, |_| Ok(())) }.and_then(|()| {
-            // SAFETY: `with_socket` checked that `s` is a live socket handle.
-            let handle = unsafe { &*s.cast::<SocketHandle>() };
-            let guard = handle.socket.lock();
-            let socket = guard
-                .try_borrow_mut()
-                .map_err(|_| Error::Again)?
+        let socket = {
+            // SAFETY: forwarded from the caller.
+            let (handle, _busy) = unsafe { acquire(s) }?;
+            // SAFETY: `busy` is held: no other reference to the socket exists.
+            let socket = unsafe { &mut *handle.socket.get() }
                 .take()
                 .ok_or(Error::NotSock)?;
             handle.tag.store(CLOSED, Ordering::Release);
-            Ok(socket)
-        })?;
-        // Dropped with no lock held: closing may run free functions that call the library.
+            socket
+        };
+        // Dropped once the handle is released: closing may run free functions that call the library.
         drop(socket);
         Ok(0)
     })
