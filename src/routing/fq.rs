@@ -62,17 +62,7 @@ impl FairQueue {
 
     /// Whether a frame could be received now.
     pub fn has_in(&mut self, pipes: &mut impl PipeSet) -> bool {
-        if self.more {
-            return true;
-        }
-        let l = &mut self.list;
-        while l.active > 0 {
-            if pipes.check_read(l.pipes[l.current]) {
-                return true;
-            }
-            l.deactivate_current();
-        }
-        false
+        self.more || self.list.find_ready(|key| pipes.check_read(key))
     }
 }
 

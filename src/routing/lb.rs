@@ -86,17 +86,7 @@ impl LoadBalancer {
 
     /// Whether a message could be sent now.
     pub fn has_out(&mut self, pipes: &mut impl PipeSet) -> bool {
-        if self.more {
-            return true;
-        }
-        let l = &mut self.list;
-        while l.active > 0 {
-            if pipes.check_write(l.pipes[l.current]) {
-                return true;
-            }
-            l.deactivate_current();
-        }
-        false
+        self.more || self.list.find_ready(|key| pipes.check_write(key))
     }
 }
 

@@ -69,6 +69,18 @@ impl ActiveList {
         }
     }
 
+    /// Whether some active pipe is `ready`, starting at `current`; the pipes found not ready are
+    /// deactivated on the way.
+    fn find_ready(&mut self, mut ready: impl FnMut(PipeKey) -> bool) -> bool {
+        while self.active > 0 {
+            if ready(self.pipes[self.current]) {
+                return true;
+            }
+            self.deactivate_current();
+        }
+        false
+    }
+
     /// Removes a pipe; `current` keeps pointing at the same pipe when that one stays active.
     fn remove(&mut self, key: PipeKey) {
         let Some(mut i) = self.pipes.iter().position(|&k| k == key) else {

@@ -179,14 +179,8 @@ impl Socket {
 
     /// Binds to an endpoint.
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
-        self.check_alive()?;
-        self.process_commands(Some(Duration::ZERO))?;
-        let (transport, address) = split_endpoint(endpoint)?;
-        match transport {
-            "inproc" => inproc::bind(self, address)?,
-            "tcp" | "ipc" | "tipc" | "pgm" | "epgm" | "norm" | "vmci" | "udp" | "ws" | "wss" => {
-                return Err(Error::ProtoNoSupport);
-            }
+        match self.prepare_endpoint(endpoint)? {
+            ("inproc", name) => inproc::bind(self, name)?,
             _ => return Err(Error::ProtoNoSupport),
         }
         self.last_endpoint = endpoint.to_owned();
@@ -195,37 +189,34 @@ impl Socket {
 
     /// Connects to an endpoint.
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
-        self.check_alive()?;
-        self.process_commands(Some(Duration::ZERO))?;
-        let (transport, address) = split_endpoint(endpoint)?;
-        match transport {
-            "inproc" => inproc::connect(self, address)?,
+        match self.prepare_endpoint(endpoint)? {
+            ("inproc", name) => inproc::connect(self, name)?,
             _ => return Err(Error::ProtoNoSupport),
         }
         self.last_endpoint = endpoint.to_owned();
         Ok(())
     }
 
-    /// Stops listening on an endpoint bound before, dropping its connections.
+    /// Stops listening on an endpoint bound before (zmq_unbind); libzmq treats it as
+    /// zmq_disconnect for inproc names.
     pub fn unbind(&mut self, endpoint: &str) -> Result<()> {
-        self.check_alive()?;
-        self.process_commands(Some(Duration::ZERO))?;
-        let (transport, address) = split_endpoint(endpoint)?;
-        match transport {
-            "inproc" => inproc::term_endpoint(self, address),
+        self.disconnect(endpoint)
+    }
+
+    /// Disconnects from an endpoint (zmq_disconnect).
+    pub fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        match self.prepare_endpoint(endpoint)? {
+            ("inproc", name) => inproc::term_endpoint(self, name),
             _ => Err(Error::NoEnt),
         }
     }
 
-    /// Disconnects from an endpoint connected before.
-    pub fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+    /// What every endpoint call does first: fail once the context is terminating, bring the
+    /// socket up to date, and split "transport://address".
+    fn prepare_endpoint<'e>(&mut self, endpoint: &'e str) -> Result<(&'e str, &'e str)> {
         self.check_alive()?;
         self.process_commands(Some(Duration::ZERO))?;
-        let (transport, address) = split_endpoint(endpoint)?;
-        match transport {
-            "inproc" => inproc::term_endpoint(self, address),
-            _ => Err(Error::NoEnt),
-        }
+        split_endpoint(endpoint)
     }
 
     fn check_alive(&self) -> Result<()> {
