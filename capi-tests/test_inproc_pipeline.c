@@ -349,6 +349,23 @@ int main (void)
         zmq_msg_close (&m);
     }
 
+    tu_begin ("zmq_send_const sends without copying; the message reports ZMQ_SHARED");
+    {
+        void *a = zmq_socket (ctx, ZMQ_PAIR), *b = zmq_socket (ctx, ZMQ_PAIR);
+        static const char constant[] = "constant data that outlives every message";
+        zmq_msg_t m;
+        CHECK_OK (zmq_bind (a, "inproc://const"));
+        CHECK_OK (zmq_connect (b, "inproc://const"));
+        CHECK_EQ (zmq_send_const (a, constant, sizeof constant, 0), (int) sizeof constant);
+        zmq_msg_init (&m);
+        CHECK_EQ (zmq_msg_recv (&m, b, 0), (int) sizeof constant);
+        CHECK (zmq_msg_data (&m) == (const void *) constant);
+        CHECK_EQ (zmq_msg_get (&m, ZMQ_SHARED), 1);
+        zmq_msg_close (&m);
+        zmq_close (a);
+        zmq_close (b);
+    }
+
     tu_begin ("a zero-copy free function may send on another socket");
     {
         void *a = zmq_socket (ctx, ZMQ_PAIR), *b = zmq_socket (ctx, ZMQ_PAIR);
