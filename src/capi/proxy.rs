@@ -20,6 +20,23 @@ struct Side {
     bytes_out: u64,
 }
 
+/// Sends a frame on one of the proxy's sockets.
+fn send(socket: *mut c_void, msg: Msg, more: bool) -> Result<()> {
+    // SAFETY: the caller of the proxy passes sockets.
+    unsafe {
+        with_socket(socket, |s| {
+            s.send(
+                msg,
+                Flags {
+                    more,
+                    ..Flags::default()
+                },
+            )
+            .map_err(|(e, _)| e)
+        })
+    }
+}
+
 /// Moves one whole message from `from` to `to`, copying each frame to `capture` if any.
 fn forward(
     from: *mut c_void,
@@ -30,41 +47,16 @@ fn forward(
 ) -> Result<()> {
     loop {
         // SAFETY: the caller of the proxy passes sockets.
-        let msg = unsafe { with_socket(from, |s| s.recv(Flags::default())) }?;
+        let mut msg = unsafe { with_socket(from, |s| s.recv(Flags::default())) }?;
         let more = msg.more();
         let size = msg.size() as u64;
         stats[dir].msgs_in += u64::from(!more);
         stats[dir].bytes_in += size;
         if !capture.is_null() {
-            let mut copy = Msg::from_slice(msg.data());
-            copy.set_more(more);
-            // SAFETY: as above.
-            unsafe {
-                with_socket(capture, |s| {
-                    s.send(
-                        copy,
-                        Flags {
-                            more,
-                            ..Flags::default()
-                        },
-                    )
-                    .map_err(|(e, _)| e)
-                })
-            }?;
+            // The capture shares the frame's buffer rather than copying it.
+            send(capture, msg.share(), more)?;
         }
-        // SAFETY: as above.
-        unsafe {
-            with_socket(to, |s| {
-                s.send(
-                    msg,
-                    Flags {
-                        more,
-                        ..Flags::default()
-                    },
-                )
-                .map_err(|(e, _)| e)
-            })
-        }?;
+        send(to, msg, more)?;
         stats[1 - dir].msgs_out += u64::from(!more);
         stats[1 - dir].bytes_out += size;
         if !more {
@@ -87,13 +79,7 @@ fn read_control(control: *mut c_void, capture: *mut c_void) -> Result<Control> {
     let msg = unsafe { with_socket(control, |s| s.recv(Flags::default())) }?;
     if !capture.is_null() {
         // Commands are captured too, as libzmq does.
-        let copy = Msg::from_slice(msg.data());
-        // SAFETY: as above.
-        unsafe {
-            with_socket(capture, |s| {
-                s.send(copy, Flags::default()).map_err(|(e, _)| e)
-            })
-        }?;
+        send(capture, Msg::from_slice(msg.data()), false)?;
     }
     Ok(match msg.data() {
         b"PAUSE" => Control::Pause,
@@ -110,22 +96,11 @@ fn send_statistics(control: *mut c_void, stats: &[Side; 2]) -> Result<()> {
         .flat_map(|s| [s.msgs_in, s.bytes_in, s.msgs_out, s.bytes_out])
         .collect();
     for (i, value) in values.iter().enumerate() {
-        let mut frame = Msg::from_slice(&value.to_ne_bytes());
-        let more = i + 1 < values.len();
-        frame.set_more(more);
-        // SAFETY: the caller of the proxy passes a socket.
-        unsafe {
-            with_socket(control, |s| {
-                s.send(
-                    frame,
-                    Flags {
-                        more,
-                        ..Flags::default()
-                    },
-                )
-                .map_err(|(e, _)| e)
-            })
-        }?;
+        send(
+            control,
+            Msg::from_slice(&value.to_ne_bytes()),
+            i + 1 < values.len(),
+        )?;
     }
     Ok(())
 }
