@@ -1,17 +1,270 @@
-//! Allocation of large message buffers without aborting the process when memory runs out.
+//! Writable buffers of large messages, recycled between threads in batches.
+//!
+//! In a pipeline one thread allocates message buffers and another frees them. With the C
+//! allocator both threads then contend on one arena lock (a free of memory from another thread's
+//! arena takes that arena's lock), and at a few million messages a second that lock is most of
+//! the cost. Buffers of up to [`MAX_POOLED`] bytes are therefore rounded up to a size class and,
+//! when freed, kept in a per-thread cache of that class. A cache that grows past two batches hands
+//! one batch to a shared depot; a cache that runs dry takes a batch from it. A steady stream from
+//! one thread to another so costs one lock per batch instead of two per message. The depot and the
+//! caches are bounded; what does not fit goes back to the allocator.
+
+use std::alloc::{self, Layout};
+use std::cell::RefCell;
+use std::ptr::NonNull;
+
+use parking_lot::Mutex;
 
 use crate::error::{Error, Result};
 
-/// A buffer of `size` bytes for the application to fill (zmq_msg_init_size), or `Error::NoMem`.
-///
-/// The bytes are not cleared: zmq_msg_init_size(3) leaves the content undefined, and clearing
-/// would double the memory traffic of every large message. The library never interprets them; it
-/// only moves them as opaque bytes (copies and system calls).
-pub(super) fn uninit(size: usize) -> Result<Vec<u8>> {
-    let mut buffer = Vec::new();
-    buffer.try_reserve_exact(size).map_err(|_| Error::NoMem)?;
-    // SAFETY: the capacity is at least `size` (reserved above). The bytes hold whatever the
-    // allocator left there; see the function's note on why they are not cleared.
-    unsafe { buffer.set_len(size) };
-    Ok(buffer)
+/// Alignment of every buffer (what malloc guarantees, so C callers may store any type in it).
+const ALIGN: usize = 16;
+/// The largest buffer kept for reuse; larger ones go straight back to the allocator.
+pub(super) const MAX_POOLED: usize = 32 * 1024;
+/// Size classes: 64 bytes, then four classes per doubling up to `MAX_POOLED`.
+const CLASSES: usize = 37;
+/// Bytes of buffers the depot keeps per class (at least two batches).
+const DEPOT_BYTES: usize = 512 * 1024;
+/// Marks a buffer that was not taken from a class.
+const UNPOOLED: u8 = u8::MAX;
+
+/// The class of a buffer of `size` bytes, or `None` when it is too large to pool.
+fn class_of(size: usize) -> Option<usize> {
+    if size <= 64 {
+        return Some(0);
+    }
+    if size > MAX_POOLED {
+        return None;
+    }
+    // size is in (2^k, 2^(k+1)], split into four steps of 2^(k-2); k >= 6 here.
+    let k = (usize::BITS - 1 - (size - 1).leading_zeros()) as usize;
+    let step = 1usize << (k - 2);
+    let sub = (size - (1usize << k)).div_ceil(step);
+    Some((k - 6) * 4 + sub)
+}
+
+/// The size of the buffers of `class`.
+const fn class_size(class: usize) -> usize {
+    if class == 0 {
+        return 64;
+    }
+    let k = 6 + (class - 1) / 4;
+    let sub = (class - 1) % 4 + 1;
+    (1 << k) + sub * (1 << (k - 2))
+}
+
+/// How many buffers of `class` move between a thread and the depot at once.
+const fn batch_len(class: usize) -> usize {
+    let n = 16 * 1024 / class_size(class);
+    if n < 2 {
+        2
+    } else if n > 32 {
+        32
+    } else {
+        n
+    }
+}
+
+fn layout(size: usize) -> Result<Layout> {
+    Layout::from_size_align(size, ALIGN).map_err(|_| Error::NoMem)
+}
+
+/// A free buffer, owned by whichever cache or depot holds it.
+struct Block(NonNull<u8>);
+
+// SAFETY: a Block is the only reference to its memory, which any thread may reuse or free.
+unsafe impl Send for Block {}
+
+/// Batches of free buffers, per class, shared by all threads.
+static DEPOT: [Mutex<Vec<Vec<Block>>>; CLASSES] = [const { Mutex::new(Vec::new()) }; CLASSES];
+
+/// The calling thread's free buffers, per class.
+struct Cache {
+    classes: [Vec<Block>; CLASSES],
+}
+
+impl Drop for Cache {
+    fn drop(&mut self) {
+        for (class, blocks) in self.classes.iter_mut().enumerate() {
+            while !blocks.is_empty() {
+                let at = blocks.len().saturating_sub(batch_len(class));
+                give_to_depot(class, blocks.split_off(at));
+            }
+        }
+    }
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = const {
+        RefCell::new(Cache { classes: [const { Vec::new() }; CLASSES] })
+    };
+}
+
+/// Hands a batch to the depot, or back to the allocator when the depot is full.
+fn give_to_depot(class: usize, batch: Vec<Block>) {
+    let size = class_size(class);
+    let limit = (DEPOT_BYTES / (size * batch_len(class))).max(2);
+    let rejected = {
+        let mut depot = DEPOT[class].lock();
+        if depot.len() < limit {
+            depot.push(batch);
+            return;
+        }
+        batch
+    };
+    for block in rejected {
+        // SAFETY: every block of this class was allocated with this layout and is owned here.
+        unsafe {
+            alloc::dealloc(
+                block.0.as_ptr(),
+                Layout::from_size_align_unchecked(size, ALIGN),
+            )
+        };
+    }
+}
+
+/// A free buffer of `class`: from this thread's cache, else a batch from the depot, else `None`.
+fn take(class: usize) -> Option<Block> {
+    CACHE
+        .try_with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let blocks = &mut cache.classes[class];
+            if blocks.is_empty() {
+                *blocks = DEPOT[class].lock().pop()?;
+            }
+            blocks.pop()
+        })
+        .ok()
+        .flatten()
+}
+
+/// Keeps a freed buffer of `class` for reuse; `false` when this thread can no longer cache.
+fn keep(class: usize, block: Block) -> bool {
+    let mut block = Some(block);
+    let kept = CACHE.try_with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let blocks = &mut cache.classes[class];
+        let batch = batch_len(class);
+        if blocks.len() >= 2 * batch {
+            let spill = blocks.split_off(blocks.len() - batch);
+            give_to_depot(class, spill);
+        }
+        blocks.extend(block.take());
+    });
+    kept.is_ok()
+}
+
+/// A writable message buffer whose bytes are left as the allocator (or a previous message) left
+/// them: zmq_msg_init_size(3) leaves the content undefined, and clearing it would double the
+/// memory traffic of every large message. The library never interprets these bytes; it only moves
+/// them as opaque bytes (copies and system calls).
+pub(super) struct Buffer {
+    ptr: NonNull<u8>,
+    len: usize,
+    class: u8,
+}
+
+// SAFETY: a Buffer owns its memory exclusively, like a Vec<u8>.
+unsafe impl Send for Buffer {}
+// SAFETY: shared access only reads the bytes.
+unsafe impl Sync for Buffer {}
+
+impl Buffer {
+    /// A buffer of `len` bytes (more than zero), or `Error::NoMem`.
+    pub(super) fn new(len: usize) -> Result<Buffer> {
+        debug_assert!(len > 0);
+        let (class, size) = match class_of(len) {
+            Some(class) => {
+                if let Some(block) = take(class) {
+                    return Ok(Buffer {
+                        ptr: block.0,
+                        len,
+                        class: class as u8,
+                    });
+                }
+                (class as u8, class_size(class))
+            }
+            None => (UNPOOLED, len),
+        };
+        let layout = layout(size)?;
+        // SAFETY: the layout's size is not zero (len > 0 and classes are at least 64 bytes).
+        let ptr = NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(Error::NoMem)?;
+        Ok(Buffer { ptr, len, class })
+    }
+
+    pub(super) fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+}
+
+impl std::ops::Deref for Buffer {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        // SAFETY: ptr holds len bytes owned by this buffer (see the type's note on their content).
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl AsRef<[u8]> for Buffer {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        let class = usize::from(self.class);
+        let size = if self.class == UNPOOLED {
+            self.len
+        } else if keep(class, Block(self.ptr)) {
+            return;
+        } else {
+            class_size(class)
+        };
+        // SAFETY: the buffer was allocated with this layout (see `new`) and is not kept elsewhere.
+        unsafe {
+            alloc::dealloc(
+                self.ptr.as_ptr(),
+                Layout::from_size_align_unchecked(size, ALIGN),
+            )
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_cover_every_size_and_waste_at_most_a_quarter() {
+        assert_eq!(class_size(CLASSES - 1), MAX_POOLED);
+        assert_eq!(class_of(MAX_POOLED), Some(CLASSES - 1));
+        assert_eq!(class_of(MAX_POOLED + 1), None);
+        let mut previous = 0;
+        for size in 1..=MAX_POOLED {
+            let class = class_of(size).unwrap();
+            assert!(class_size(class) >= size, "size {size}");
+            assert!(class >= previous);
+            previous = class;
+            if size > 64 {
+                assert!(class_size(class) * 4 <= size * 5 + 64, "size {size}");
+                assert!(class == 0 || class_size(class - 1) < size, "size {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn buffers_are_reused_across_threads() {
+        let sent: Vec<Buffer> = (0..1000).map(|_| Buffer::new(1000).unwrap()).collect();
+        std::thread::spawn(move || drop(sent)).join().unwrap();
+        for _ in 0..1000 {
+            let mut b = Buffer::new(1000).unwrap();
+            assert_eq!(b.len(), 1000);
+            assert_eq!(b.as_mut_ptr() as usize % ALIGN, 0);
+        }
+        let big = Buffer::new(MAX_POOLED + 1).unwrap();
+        assert_eq!(big.len(), MAX_POOLED + 1);
+        assert!(matches!(Buffer::new(usize::MAX), Err(Error::NoMem)));
+    }
 }

@@ -43,7 +43,7 @@ enum Body {
         buf: [u8; INLINE_MAX],
     },
     /// Owned by this message alone and writable (zmq_msg_init_size).
-    Unique(Vec<u8>),
+    Unique(buffer::Buffer),
     /// Possibly shared with other messages.
     Shared(Bytes),
 }
@@ -77,7 +77,7 @@ impl Msg {
                 buf: [0; INLINE_MAX],
             }));
         }
-        Ok(Self::with_body(Body::Unique(buffer::uninit(size)?)))
+        Ok(Self::with_body(Body::Unique(buffer::Buffer::new(size)?)))
     }
 
     /// A message holding a copy of `data`.
@@ -155,7 +155,7 @@ impl Msg {
     pub fn into_bytes(self) -> Bytes {
         match self.body {
             Body::Inline { len, buf } => Bytes::copy_from_slice(&buf[..usize::from(len)]),
-            Body::Unique(b) => Bytes::from(b),
+            Body::Unique(b) => Bytes::from_owner(b),
             Body::Shared(b) => b,
         }
     }
@@ -235,9 +235,13 @@ impl Msg {
                 self.flags |= SHARED;
                 Body::Shared(b.clone())
             }
-            Body::Unique(b) => {
-                // Zero-copy: the vector becomes the shared buffer of both messages.
-                let shared = Bytes::from(std::mem::take(b));
+            Body::Unique(_) => {
+                // Zero-copy: the buffer becomes the shared buffer of both messages.
+                let Body::Unique(b) = std::mem::replace(&mut self.body, Body::Shared(Bytes::new()))
+                else {
+                    unreachable!("matched above")
+                };
+                let shared = Bytes::from_owner(b);
                 self.body = Body::Shared(shared.clone());
                 self.flags |= SHARED;
                 Body::Shared(shared)
