@@ -28,6 +28,9 @@ const SHARED: u8 = 0x04;
 const CONSTANT: u8 = 0x08;
 /// The frame carries a peer's routing id (exchanged when a connection starts).
 const ROUTING_ID: u8 = 0x10;
+/// The frame is a subscription a SUB socket made (ZMTP 3.1 sends it as a SUBSCRIBE or CANCEL
+/// command); its payload is still the 1 (subscribe) or 0 (cancel) byte and the topic.
+const SUBSCRIPTION: u8 = 0x20;
 
 /// One message frame.
 pub struct Msg {
@@ -188,6 +191,17 @@ impl Msg {
     /// Marks this frame as carrying a routing id.
     pub fn set_routing_id_flag(&mut self, on: bool) {
         self.set_flag(ROUTING_ID, on);
+    }
+
+    /// Whether this frame is a subscription made by a SUB socket (see `set_subscription`).
+    pub fn is_subscription(&self) -> bool {
+        self.flags & SUBSCRIPTION != 0
+    }
+
+    /// Marks this frame, whose payload is 1 or 0 and a topic, as a subscription or cancellation
+    /// (what ZMTP 3.1 carries as SUBSCRIBE and CANCEL commands).
+    pub fn set_subscription(&mut self, on: bool) {
+        self.set_flag(SUBSCRIPTION, on);
     }
 
     fn set_flag(&mut self, flag: u8, on: bool) {

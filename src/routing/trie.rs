@@ -147,20 +147,19 @@ impl MTrie {
         first
     }
 
-    /// Removes `pipe`'s subscription; true when the prefix has no subscriber left.
-    pub fn remove(&mut self, prefix: &[u8], pipe: PipeKey) -> bool {
-        let Some(node) = find_mut(&mut self.root, prefix) else {
-            return false;
-        };
-        let Some(i) = node.value.iter().position(|&p| p == pipe) else {
-            return false;
-        };
-        node.value.swap_remove(i);
+    /// Removes `pipe`'s subscription. Returns None when nobody subscribed to the prefix,
+    /// Some(true) when `pipe` was its last subscriber, Some(false) when others remain (as
+    /// libzmq's not_found, last_value_removed and values_remain).
+    pub fn remove(&mut self, prefix: &[u8], pipe: PipeKey) -> Option<bool> {
+        let node = find_mut(&mut self.root, prefix).filter(|n| !n.value.is_empty())?;
+        if let Some(i) = node.value.iter().position(|&p| p == pipe) {
+            node.value.swap_remove(i);
+        }
         let last = node.value.is_empty();
         if last {
             self.root.prune(prefix, &|v: &Vec<PipeKey>| v.is_empty());
         }
-        last
+        Some(last)
     }
 
     /// Removes every subscription of `pipe`; returns the prefixes left with no subscriber.
@@ -237,11 +236,15 @@ mod tests {
         t.matching(b"abc", |p| got.push(p));
         got.sort();
         assert_eq!(got, [1, 2, 2]);
-        assert!(!t.remove(b"a", 1));
+        assert_eq!(t.remove(b"a", 1), Some(false));
+        assert_eq!(t.remove(b"zz", 1), None);
         let emptied = t.remove_pipe(2);
         assert_eq!(emptied, vec![b"a".to_vec(), b"ab".to_vec()]);
         let mut none = Vec::new();
         t.matching(b"abc", |p| none.push(p));
         assert!(none.is_empty());
+        assert!(t.add(b"x", 3));
+        assert_eq!(t.remove(b"x", 3), Some(true));
+        assert_eq!(t.remove(b"x", 3), None);
     }
 }

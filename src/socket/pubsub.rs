@@ -24,6 +24,17 @@ fn subscription(subscribe: bool, topic: &[u8]) -> Msg {
     Msg::from_slice(&data)
 }
 
+/// Where a message an XPUB reports came from: it decides the pipe a manual ZMQ_SUBSCRIBE acts on.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// A (un)subscription from this subscriber.
+    Subscriber(PipeKey),
+    /// The unsubscription of a subscriber that is gone.
+    Gone,
+    /// Any other message from a subscriber.
+    Data,
+}
+
 /// The XPUB and PUB socket types.
 #[derive(Debug, Default)]
 pub(crate) struct XPub {
@@ -31,15 +42,18 @@ pub(crate) struct XPub {
     quiet: bool,
     dist: Distributor,
     subscriptions: MTrie,
-    /// Subscription (and other upstream) messages for the application to receive, with the
-    /// pipe each came from.
-    pending: VecDeque<(Msg, PipeKey)>,
+    /// Subscription (and other upstream) messages for the application to receive, with where
+    /// each came from.
+    pending: VecDeque<(Msg, Origin)>,
     /// ZMQ_XPUB_MANUAL: the application decides which subscriptions take effect.
     manual: bool,
     /// In manual mode, what each subscriber asked for (to report when it goes).
     requested: MTrie,
     /// The pipe of the last subscription the application received (manual mode).
     last_pipe: Option<PipeKey>,
+    /// ZMQ_XPUB_MANUAL_LAST_VALUE: the first message after a subscription was received goes to
+    /// its subscriber alone (to send it the last value of the topic).
+    send_last_pipe: bool,
     /// ZMQ_ONLY_FIRST_SUBSCRIBE: only a message's first frame may be a subscription.
     only_first: bool,
     /// ZMQ_XPUB_VERBOSE: report every subscription, not only the first to a topic.
@@ -52,8 +66,13 @@ pub(crate) struct XPub {
     invert: bool,
     /// ZMQ_XPUB_WELCOME_MSG, sent to each new subscriber.
     welcome: Option<Vec<u8>>,
-    /// In the middle of a multipart message.
+    /// In the middle of sending a multipart message.
     more_send: bool,
+    /// In the middle of reading a multipart message from a subscriber.
+    more_recv: bool,
+    /// Whether the frames of the message being read may be subscriptions (ZMQ_ONLY_FIRST_SUBSCRIBE:
+    /// only when its first frame was one).
+    process_subscribe: bool,
     /// The pipes attached, to read subscriptions from.
     pipes: Vec<PipeKey>,
 }
@@ -68,16 +87,19 @@ impl XPub {
 
     /// Reads the subscriptions waiting in a pipe.
     fn read_subscriptions(&mut self, pipes: &mut Pipes, key: PipeKey) {
-        let mut first = true;
         while let Some(mut msg) = pipes.read(key) {
+            let first = !self.more_recv;
+            self.more_recv = msg.more();
             let subscribing = match msg.data().first() {
-                Some(&b) if (b == 0 || b == 1) && (first || !self.only_first) => Some(b == 1),
+                Some(&b) if b <= 1 && (first || self.process_subscribe) => Some(b == 1),
                 _ => None,
             };
-            first = !msg.more();
+            if first {
+                self.process_subscribe = !self.only_first || subscribing.is_some();
+            }
             let Some(subscribe) = subscribing else {
                 // Any other message from a subscriber goes to the application (XPUB only).
-                self.report(msg, key);
+                self.report(msg, Origin::Data);
                 continue;
             };
             // A notification stands alone, whatever frame it came in.
@@ -89,30 +111,35 @@ impl XPub {
                 } else {
                     self.requested.remove(&msg.data()[1..], key);
                 }
-                self.report(msg, key);
+                self.report(msg, Origin::Subscriber(key));
                 continue;
             }
             let topic = &msg.data()[1..];
             let notify = if subscribe {
                 self.subscriptions.add(topic, key) || self.verbose_subs
             } else {
-                self.subscriptions.remove(topic, key) || self.verbose_unsubs
+                // Reported unless other subscribers keep the topic (even one never subscribed).
+                self.subscriptions.remove(topic, key) != Some(false) || self.verbose_unsubs
             };
             if notify {
-                self.report(msg, key);
+                self.report(msg, Origin::Subscriber(key));
             }
         }
     }
 
-    fn report(&mut self, msg: Msg, key: PipeKey) {
+    fn report(&mut self, msg: Msg, origin: Origin) {
         if !self.quiet {
-            self.pending.push_back((msg, key));
+            self.pending.push_back((msg, origin));
         }
     }
 
     fn take_pending(&mut self) -> Option<Msg> {
-        let (msg, key) = self.pending.pop_front()?;
-        self.last_pipe = Some(key);
+        let (msg, origin) = self.pending.pop_front()?;
+        match origin {
+            Origin::Subscriber(key) => self.last_pipe = Some(key),
+            Origin::Gone => self.last_pipe = None,
+            Origin::Data => {}
+        }
         Some(msg)
     }
 }
@@ -144,18 +171,24 @@ impl Behaviour for XPub {
         if self.manual {
             // The application hears about every topic the subscriber had asked for.
             for (topic, _) in self.requested.remove_pipe_all(key) {
-                self.report(subscription(false, &topic), key);
+                self.report(subscription(false, &topic), Origin::Gone);
             }
         } else {
             // The last subscriber of a topic left (or any, when verbose): an unsubscription.
             for (topic, last) in removed {
                 if last || self.verbose_unsubs {
-                    self.report(subscription(false, &topic), key);
+                    self.report(subscription(false, &topic), Origin::Gone);
                 }
             }
         }
         self.dist.terminated(key);
         self.pipes.retain(|&k| k != key);
+        // A subscription received later must not act on the gone pipe's key (it may be reused).
+        for (_, origin) in &mut self.pending {
+            if matches!(origin, Origin::Subscriber(k) if *k == key) {
+                *origin = Origin::Gone;
+            }
+        }
         if self.last_pipe == Some(key) {
             self.last_pipe = None;
         }
@@ -166,8 +199,20 @@ impl Behaviour for XPub {
         if !self.more_send {
             self.dist.unmatch();
             let dist = &mut self.dist;
-            self.subscriptions
-                .matching(msg.data(), |key| dist.match_pipe(key));
+            match self.last_pipe.take() {
+                Some(last) if self.manual && self.send_last_pipe => {
+                    self.subscriptions.matching(msg.data(), |key| {
+                        if key == last {
+                            dist.match_pipe(key);
+                        }
+                    });
+                }
+                last => {
+                    self.last_pipe = last;
+                    self.subscriptions
+                        .matching(msg.data(), |key| dist.match_pipe(key));
+                }
+            }
             if self.invert {
                 self.dist.reverse_match();
             }
@@ -235,7 +280,7 @@ impl Behaviour for XPub {
                 ids::XPUB_VERBOSER => (self.verbose_subs, self.verbose_unsubs) = (v, v),
                 ids::XPUB_NODROP => self.nodrop = v,
                 ids::ONLY_FIRST_SUBSCRIBE => self.only_first = v,
-                // Manual mode with last-value caching is manual mode here.
+                ids::XPUB_MANUAL_LAST_VALUE => (self.manual, self.send_last_pipe) = (v, v),
                 _ => self.manual = v,
             })),
             _ => None,
@@ -261,6 +306,10 @@ pub(crate) struct XSub {
     more_recv: bool,
     /// In the middle of sending a multipart message.
     more_send: bool,
+    /// ZMQ_ONLY_FIRST_SUBSCRIBE (XSUB): only a message's first frame may be a subscription.
+    only_first: bool,
+    /// Whether the frames of the message being sent may be subscriptions.
+    process_subscribe: bool,
     invert: bool,
 }
 
@@ -272,21 +321,34 @@ impl XSub {
         }
     }
 
+    /// Whether a received message passes: SUB filters by its subscriptions; XSUB passes
+    /// everything, as the publisher already matched it (libzmq filters only for SUB).
     fn matches(&self, msg: &Msg) -> bool {
-        self.subscriptions.check(msg.data()) ^ self.invert
+        !self.sub || self.subscriptions.check(msg.data()) ^ self.invert
     }
 
     /// Processes a frame the application sends upstream (XSUB) or a ZMQ_SUBSCRIBE /
     /// ZMQ_UNSUBSCRIBE (SUB).
     fn upstream(&mut self, pipes: &mut Pipes, msg: Msg) {
-        // Any frame that starts with 1 or 0 is a (un)subscription, as libzmq 4.3 reads them.
+        // A frame that starts with 1 or 0 is a (un)subscription, as libzmq 4.3 reads them;
+        // with ZMQ_ONLY_FIRST_SUBSCRIBE, only while the message's frames so far were ones.
+        let first = !self.more_send;
         self.more_send = msg.more();
+        if first {
+            self.process_subscribe = !self.only_first;
+        }
         let data = msg.data();
-        if data.first() == Some(&1) {
-            self.subscriptions.add(&data[1..]);
-        } else if data.first() == Some(&0) && !self.subscriptions.remove(&data[1..]) {
-            // Still subscribed through another subscription: the publisher keeps sending.
-            return;
+        if first || self.process_subscribe {
+            if data.first() == Some(&1) {
+                self.subscriptions.add(&data[1..]);
+                self.process_subscribe = true;
+            } else if data.first() == Some(&0) {
+                self.process_subscribe = true;
+                if !self.subscriptions.remove(&data[1..]) {
+                    // Not the last subscription to the topic: the publisher keeps sending.
+                    return;
+                }
+            }
         }
         self.dist.send_to_all(pipes, msg);
     }
@@ -323,7 +385,9 @@ impl Behaviour for XSub {
         self.subscriptions
             .for_each(|topic| topics.push(topic.to_vec()));
         for topic in topics {
-            let _ = pipes.write(key, subscription(true, &topic));
+            let mut msg = subscription(true, &topic);
+            msg.set_subscription(true);
+            let _ = pipes.write(key, msg);
         }
         pipes.flush(key);
     }
@@ -373,11 +437,14 @@ impl Behaviour for XSub {
     fn set_option(&mut self, pipes: &mut Pipes, id: i32, value: &[u8]) -> Option<Result<()>> {
         match id {
             ids::SUBSCRIBE | ids::UNSUBSCRIBE if self.sub => {
-                self.upstream(pipes, subscription(id == ids::SUBSCRIBE, value));
+                let mut msg = subscription(id == ids::SUBSCRIBE, value);
+                msg.set_subscription(true);
+                self.upstream(pipes, msg);
                 Some(Ok(()))
             }
-            // Accepted for compatibility; an XSUB's first frames are the ones it checks anyway.
-            ids::ONLY_FIRST_SUBSCRIBE if !self.sub => Some(flag_option(value).map(|_| ())),
+            ids::ONLY_FIRST_SUBSCRIBE if !self.sub => {
+                Some(flag_option(value).map(|v| self.only_first = v))
+            }
             _ => None,
         }
     }
