@@ -67,6 +67,8 @@ int main (void)
                                  "tcp-is-not-a-capability-name"};
         size_t i;
         CHECK_EQ (ZMQ_HAS_CAPABILITIES, 1);
+        /* Both libraries have the ipc transport. */
+        CHECK_EQ (zmq_has ("ipc"), 1);
         for (i = 0; i < sizeof known / sizeof known[0]; i++) {
             int r = zmq_has (known[i]);
             printf ("zmq_has(\"%s\") = %d\n", known[i], r);

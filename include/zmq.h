@@ -602,6 +602,9 @@ int zmq_unbind(void *s, const char *addr);
 // Disconnects from an endpoint (zmq_disconnect(3)).
 int zmq_disconnect(void *s, const char *addr);
 
+// Monitors a socket's connection events on an inproc PAIR endpoint, or stops monitoring
+int zmq_socket_monitor(void *s, const char *addr, int events);
+
 // Sends a frame copied from a buffer; returns its size (zmq_send(3)).
 int zmq_send(void *s, const void *buf, size_t len, int flags_);
 

@@ -2,12 +2,14 @@
 #![forbid(unsafe_code)]
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use parking_lot::{Condvar, Mutex};
 
 use crate::error::{Error, Result};
 use crate::mailbox::MailboxSender;
+use crate::reactor::IoThread;
 use crate::socket::{Command, NewPipe};
 
 /// The size of the C `zmq_msg_t`, reported by the MSG_T_SIZE option.
@@ -195,6 +197,14 @@ pub struct Ctx {
     sockets: Mutex<Sockets>,
     all_closed: Condvar,
     inproc: Mutex<InprocRegistry>,
+    /// I/O threads, started by the first tcp or ipc endpoint.
+    io: Mutex<IoThreads>,
+}
+
+#[derive(Default)]
+struct IoThreads {
+    threads: Vec<Arc<IoThread>>,
+    next: usize,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -278,6 +288,26 @@ impl Ctx {
         }
     }
 
+    /// An I/O thread for a new listener or session (ZMQ_IO_THREADS of them, started on first
+    /// use, taken in turn). EMTHREAD when the context has none; ETERM once it terminates.
+    pub(crate) fn io_thread(&self) -> Result<Arc<IoThread>> {
+        if self.is_shut_down() {
+            return Err(Error::Term);
+        }
+        let count = usize::try_from(self.options.lock().io_threads).unwrap_or(0);
+        let mut io = self.io.lock();
+        if io.threads.is_empty() {
+            for i in 0..count {
+                io.threads.push(IoThread::start(format!("ZMQbg/IO/{i}"))?);
+            }
+        }
+        if io.threads.is_empty() {
+            return Err(Error::MThread);
+        }
+        io.next = (io.next + 1) % io.threads.len();
+        Ok(io.threads[io.next].clone())
+    }
+
     /// Starts shutting down: every socket's blocking calls now fail with ETERM, and no new
     /// socket can be made.
     pub fn shutdown(&self) {
@@ -307,6 +337,12 @@ impl Ctx {
         // Connects that never found their bind die with the context.
         let pending = std::mem::take(&mut self.inproc.lock().pending);
         drop(pending);
+        // Sessions still sending what closed sockets left (ZMQ_LINGER) finish, then the I/O
+        // threads exit.
+        let threads = std::mem::take(&mut self.io.lock().threads);
+        for thread in threads {
+            thread.stop();
+        }
         Ok(())
     }
 }

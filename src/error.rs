@@ -49,6 +49,10 @@ pub enum Error {
     Term,
     /// EMTHREAD: no I/O thread is available.
     MThread,
+    /// ENODEV: a bind address names no local interface or numeric address.
+    NoDev,
+    /// ENAMETOOLONG: an IPC path does not fit a socket address.
+    NameTooLong,
     /// Any other operating-system error, by its raw errno value.
     Os(i32),
 }

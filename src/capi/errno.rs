@@ -21,6 +21,8 @@ pub(crate) fn from_error(error: Error) -> c_int {
         Error::NotSock => libc::ENOTSOCK,
         Error::MsgSize => libc::EMSGSIZE,
         Error::HostUnreach => libc::EHOSTUNREACH,
+        Error::NoDev => libc::ENODEV,
+        Error::NameTooLong => libc::ENAMETOOLONG,
         Error::NoEnt => libc::ENOENT,
         Error::MFile => libc::EMFILE,
         Error::Intr => libc::EINTR,

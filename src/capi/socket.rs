@@ -220,6 +220,35 @@ pub unsafe extern "C" fn zmq_disconnect(s: *mut c_void, addr: *const c_char) -> 
     unsafe { endpoint_call(s, addr, Socket::disconnect) }
 }
 
+/// Monitors a socket's connection events on an inproc PAIR endpoint, or stops monitoring
+/// when `addr` is NULL (zmq_socket_monitor(3)).
+///
+/// # Safety
+/// `s` must be NULL or a socket; `addr` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_socket_monitor(
+    s: *mut c_void,
+    addr: *const c_char,
+    events: c_int,
+) -> c_int {
+    boundary(-1, || {
+        // The mask is read as the unsigned bits it is.
+        let events = u64::from(events as u32);
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            with_socket(s, |socket| {
+                let endpoint = if addr.is_null() {
+                    None
+                } else {
+                    Some(text(addr)?)
+                };
+                socket.monitor(endpoint, events)
+            })
+        }
+        .map(|()| 0)
+    })
+}
+
 /// Sends a frame copied from a buffer; returns its size (zmq_send(3)).
 ///
 /// # Safety

@@ -41,6 +41,9 @@ pub enum PeerCommand {
     /// The receiver sets how many messages may be in flight toward it (0: no limit), as when
     /// an inproc connect made before its bind learns the binder's high-water mark.
     SetHwm(u64),
+    /// The connection behind the peer was lost and is being remade (libzmq's hiccup): a
+    /// subscriber sends its subscriptions again.
+    Hiccup,
 }
 
 /// What processing a peer command means for the end's owner.
@@ -56,6 +59,8 @@ pub enum PipeEvent {
     PeerTerminating,
     /// The end is finished: the owner drops it.
     Finished,
+    /// The peer's connection is being remade (see `PeerCommand::Hiccup`).
+    Hiccuped,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,6 +334,8 @@ impl PipeEnd {
                 }
                 PipeEvent::None
             }
+            PeerCommand::Hiccup if self.state == State::Active => PipeEvent::Hiccuped,
+            PeerCommand::Hiccup => PipeEvent::None,
             PeerCommand::Term => match self.state {
                 State::Active if self.delay => {
                     self.state = State::WaitingForDelimiter;

@@ -30,6 +30,8 @@ pub enum Command {
     Attach(Box<NewPipe>),
     /// The context is terminating: blocking calls must fail with ETERM.
     Stop,
+    /// Work for an I/O thread (only I/O threads receive these).
+    Io(crate::reactor::IoWork),
 }
 
 /// A pipe end on its way to the socket that will own it.

@@ -7,6 +7,8 @@
 mod command;
 mod dealer;
 mod inproc;
+pub(crate) mod monitor;
+mod network;
 mod pair;
 mod pipeline;
 mod pipes;
@@ -63,6 +65,8 @@ pub(crate) trait Behaviour: Send {
     fn read_activated(&mut self, _pipes: &mut Pipes, _key: PipeKey) {}
     /// A pipe accepts messages again.
     fn write_activated(&mut self, _key: PipeKey) {}
+    /// The connection behind a pipe is being remade.
+    fn hiccuped(&mut self, _pipes: &mut Pipes, _key: PipeKey) {}
     /// A pipe is gone.
     fn terminated(&mut self, key: PipeKey);
     /// Sends a frame, or gives it back with the reason.
@@ -126,6 +130,12 @@ pub struct Socket {
     /// inproc names this socket bound.
     bound: Vec<String>,
     ticks: u32,
+    /// What this socket's sessions and listeners know of it (made by the first tcp/ipc use).
+    link: Option<Arc<crate::reactor::session::SocketLink>>,
+    /// The I/O threads running this socket's listeners and sessions.
+    io_threads: Vec<Arc<crate::reactor::IoThread>>,
+    /// The tcp and ipc endpoints bound and connected.
+    net_endpoints: Vec<network::NetEndpoint>,
 }
 
 impl Socket {
@@ -169,6 +179,9 @@ impl Socket {
             last_endpoint: String::new(),
             bound: Vec::new(),
             ticks: 0,
+            link: None,
+            io_threads: Vec::new(),
+            net_endpoints: Vec::new(),
         })
     }
 
@@ -179,11 +192,14 @@ impl Socket {
 
     /// Binds to an endpoint.
     pub fn bind(&mut self, endpoint: &str) -> Result<()> {
-        match self.prepare_endpoint(endpoint)? {
-            ("inproc", name) => inproc::bind(self, name)?,
-            _ => return Err(Error::ProtoNoSupport),
-        }
-        self.last_endpoint = endpoint.to_owned();
+        self.last_endpoint = match self.prepare_endpoint(endpoint)? {
+            ("inproc", name) => {
+                inproc::bind(self, name)?;
+                endpoint.to_owned()
+            }
+            (transport @ ("tcp" | "ipc"), address) => network::bind(self, transport, address)?,
+            (transport, _) => return Err(unsupported(transport)),
+        };
         Ok(())
     }
 
@@ -191,7 +207,10 @@ impl Socket {
     pub fn connect(&mut self, endpoint: &str) -> Result<()> {
         match self.prepare_endpoint(endpoint)? {
             ("inproc", name) => inproc::connect(self, name)?,
-            _ => return Err(Error::ProtoNoSupport),
+            (transport @ ("tcp" | "ipc"), address) => {
+                network::connect(self, transport, address, endpoint)?;
+            }
+            (transport, _) => return Err(unsupported(transport)),
         }
         self.last_endpoint = endpoint.to_owned();
         Ok(())
@@ -200,14 +219,51 @@ impl Socket {
     /// Stops listening on an endpoint bound before (zmq_unbind); libzmq treats it as
     /// zmq_disconnect for inproc names.
     pub fn unbind(&mut self, endpoint: &str) -> Result<()> {
-        self.disconnect(endpoint)
+        self.term_endpoint(endpoint, true)
     }
 
     /// Disconnects from an endpoint (zmq_disconnect).
     pub fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        self.term_endpoint(endpoint, false)
+    }
+
+    fn term_endpoint(&mut self, endpoint: &str, unbind: bool) -> Result<()> {
         match self.prepare_endpoint(endpoint)? {
             ("inproc", name) => inproc::term_endpoint(self, name),
+            ("tcp" | "ipc", _) => network::term_endpoint(self, endpoint, unbind),
             _ => Err(Error::NoEnt),
+        }
+    }
+
+    /// Starts monitoring this socket on an inproc endpoint for the ZMQ_EVENT_* bits of
+    /// `events` (zmq_socket_monitor); `None` stops the monitor. A new monitor replaces the old.
+    pub fn monitor(&mut self, endpoint: Option<&str>, events: u64) -> Result<()> {
+        self.check_alive()?;
+        if events >> 16 != 0 {
+            return Err(Error::Inval);
+        }
+        let link = network::link(self);
+        let Some(endpoint) = endpoint else {
+            link.monitor.set(None);
+            return Ok(());
+        };
+        match split_endpoint(endpoint)? {
+            ("inproc", _) => {}
+            (transport, _) if transport == "udp" => return Err(unsupported(transport)),
+            _ => return Err(Error::ProtoNoSupport),
+        }
+        link.monitor.set(None);
+        let mut pair = Socket::new(self.ctx.clone(), SocketType::Pair)?;
+        pair.set_option(ids::LINGER, Some(&0i32.to_ne_bytes()))?;
+        pair.bind(endpoint)?;
+        link.monitor.set(Some(monitor::Monitor::new(pair, events)));
+        Ok(())
+    }
+
+    /// Notes that an I/O thread runs some of this socket's listeners or sessions.
+    fn remember_io(&mut self, io: &Arc<crate::reactor::IoThread>) {
+        if !self.io_threads.iter().any(|t| Arc::ptr_eq(t, io)) {
+            self.io_threads.push(io.clone());
         }
     }
 
@@ -351,11 +407,13 @@ impl Socket {
                         self.behaviour.read_activated(&mut self.pipes, key)
                     }
                     PipeEvent::WriteActivated => self.behaviour.write_activated(key),
+                    PipeEvent::Hiccuped => self.behaviour.hiccuped(&mut self.pipes, key),
                     PipeEvent::None | PipeEvent::Finished => {}
                 }
             }
             Command::Attach(new_pipe) => self.attach(*new_pipe),
             Command::Stop => self.ctx_terminated = true,
+            Command::Io(_) => {}
         }
     }
 
@@ -498,6 +556,7 @@ impl Drop for Socket {
         for name in std::mem::take(&mut self.bound) {
             self.ctx.unbind_inproc(&name, self.id);
         }
+        network::close(self);
         // Pipes still on their way here (connects that found the name before it was released)
         // are attached, so that they are terminated with the others and their peers learn it.
         while let Ok(command) = self.mailbox.recv(Some(Duration::ZERO)) {
@@ -505,6 +564,16 @@ impl Drop for Socket {
         }
         self.terminate_pipes(|_| true);
         self.ctx.unregister_socket(self.id);
+    }
+}
+
+/// The error for a transport this build does not offer: udp serves only RADIO and DISH
+/// (ENOCOMPATPROTO for the other types), the rest are unknown (EPROTONOSUPPORT).
+fn unsupported(transport: &str) -> Error {
+    if transport == "udp" {
+        Error::NoCompatProto
+    } else {
+        Error::ProtoNoSupport
     }
 }
 

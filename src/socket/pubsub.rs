@@ -327,6 +327,19 @@ impl XSub {
         !self.sub || self.subscriptions.check(msg.data()) ^ self.invert
     }
 
+    /// Sends every current subscription to a publisher (new, or reconnected).
+    fn send_subscriptions(&mut self, pipes: &mut Pipes, key: PipeKey) {
+        let mut topics = Vec::new();
+        self.subscriptions
+            .for_each(|topic| topics.push(topic.to_vec()));
+        for topic in topics {
+            let mut msg = subscription(true, &topic);
+            msg.set_subscription(true);
+            let _ = pipes.write(key, msg);
+        }
+        pipes.flush(key);
+    }
+
     /// Processes a frame the application sends upstream (XSUB) or a ZMQ_SUBSCRIBE /
     /// ZMQ_UNSUBSCRIBE (SUB).
     fn upstream(&mut self, pipes: &mut Pipes, msg: Msg) {
@@ -380,16 +393,12 @@ impl Behaviour for XSub {
     fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
         self.fq.attach(key);
         self.dist.attach(key);
-        // A new publisher learns every current subscription.
-        let mut topics = Vec::new();
-        self.subscriptions
-            .for_each(|topic| topics.push(topic.to_vec()));
-        for topic in topics {
-            let mut msg = subscription(true, &topic);
-            msg.set_subscription(true);
-            let _ = pipes.write(key, msg);
-        }
-        pipes.flush(key);
+        self.send_subscriptions(pipes, key);
+    }
+
+    fn hiccuped(&mut self, pipes: &mut Pipes, key: PipeKey) {
+        // A reconnected publisher knows nothing of us yet.
+        self.send_subscriptions(pipes, key);
     }
 
     fn read_activated(&mut self, _pipes: &mut Pipes, key: PipeKey) {

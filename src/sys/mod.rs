@@ -1,5 +1,7 @@
 //! Raw system calls the library makes outside mio: eventfd and poll. All their unsafe code is here.
 
+pub mod net;
+
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;

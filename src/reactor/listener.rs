@@ -1,0 +1,164 @@
+//! A listener: a bound tcp or ipc socket whose accepted connections become sessions.
+
+use std::io;
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+
+use mio::Interest;
+use mio::net::{TcpListener, UnixListener};
+
+use super::Io;
+use super::session::{Session, SocketLink, Stream};
+use crate::ctx::SocketId;
+use crate::options::Options;
+use crate::socket::monitor::event;
+use crate::transport::tcp;
+
+/// The listening socket.
+pub(crate) enum Listening {
+    Tcp(TcpListener),
+    Ipc {
+        listener: UnixListener,
+        /// The socket file and its identity (device, inode), removed on close unless another
+        /// bind replaced it meanwhile (None in the abstract namespace).
+        path: Option<(String, u64, u64)>,
+        /// The directory made for "ipc://*", removed on close.
+        temp_dir: Option<String>,
+    },
+}
+
+impl Listening {
+    /// The descriptor, as monitor events report it.
+    pub(crate) fn fd(&self) -> u32 {
+        let fd = match self {
+            Listening::Tcp(l) => l.as_raw_fd(),
+            Listening::Ipc { listener, .. } => listener.as_raw_fd(),
+        };
+        u32::try_from(fd).unwrap_or(0)
+    }
+}
+
+/// A listener.
+pub(crate) struct Listener {
+    link: Arc<SocketLink>,
+    options: Arc<Options>,
+    /// The endpoint as ZMQ_LAST_ENDPOINT shows it.
+    endpoint: String,
+    listening: Option<Listening>,
+}
+
+impl Listener {
+    pub(crate) fn new(
+        link: Arc<SocketLink>,
+        options: Arc<Options>,
+        endpoint: String,
+        listening: Listening,
+    ) -> Listener {
+        Listener {
+            link,
+            options,
+            endpoint,
+            listening: Some(listening),
+        }
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.listening.is_none()
+    }
+
+    pub(crate) fn start(&mut self, io: &mut Io<'_>) {
+        let registered = match self.listening.as_mut() {
+            Some(Listening::Tcp(l)) => io.registry.register(l, io.token, Interest::READABLE),
+            Some(Listening::Ipc { listener, .. }) => {
+                io.registry.register(listener, io.token, Interest::READABLE)
+            }
+            None => return,
+        };
+        if registered.is_err() {
+            self.stop(io);
+        }
+    }
+
+    /// Accepts every waiting connection.
+    pub(crate) fn accept(&mut self, io: &mut Io<'_>) {
+        loop {
+            let accepted = match self.listening.as_ref() {
+                Some(Listening::Tcp(l)) => l.accept().map(|(s, _)| {
+                    tcp::configure_socket(s.as_raw_fd(), &self.options);
+                    tcp::configure_connection(s.as_raw_fd(), &self.options);
+                    Stream::Tcp(s)
+                }),
+                Some(Listening::Ipc { listener, .. }) => {
+                    listener.accept().map(|(s, _)| Stream::Ipc(s))
+                }
+                None => return,
+            };
+            match accepted {
+                Ok(stream) => {
+                    let fd = u32::try_from(stream.fd()).unwrap_or(0);
+                    self.link.monitor.event(event::ACCEPTED, fd, &self.endpoint);
+                    io.spawned.push(Session::accepted(
+                        self.link.clone(),
+                        self.options.clone(),
+                        self.endpoint.clone(),
+                        stream,
+                        io.now,
+                    ));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                // EMFILE, ECONNABORTED...: that connection is lost, the listener stays.
+                Err(e) => {
+                    let errno = e.raw_os_error().and_then(|n| u32::try_from(n).ok());
+                    let endpoint = &self.endpoint;
+                    self.link
+                        .monitor
+                        .event(event::ACCEPT_FAILED, errno.unwrap_or(0), endpoint);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Stops listening if the socket closed or unbound this endpoint.
+    pub(crate) fn close(&mut self, io: &mut Io<'_>, socket: SocketId, endpoint: Option<&str>) {
+        if socket != self.link.socket {
+            return;
+        }
+        if endpoint.is_some_and(|e| e != self.endpoint) {
+            return;
+        }
+        self.stop(io);
+    }
+
+    fn stop(&mut self, io: &mut Io<'_>) {
+        if let Some(listening) = &self.listening {
+            let fd = listening.fd();
+            self.link.monitor.event(event::CLOSED, fd, &self.endpoint);
+        }
+        match self.listening.take() {
+            Some(Listening::Tcp(mut l)) => {
+                let _ = io.registry.deregister(&mut l);
+            }
+            Some(Listening::Ipc {
+                mut listener,
+                path,
+                temp_dir,
+            }) => {
+                let _ = io.registry.deregister(&mut listener);
+                if let Some((path, dev, ino)) = path {
+                    use std::os::unix::fs::MetadataExt;
+                    let ours = std::fs::symlink_metadata(&path)
+                        .is_ok_and(|m| m.dev() == dev && m.ino() == ino);
+                    if ours {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+                if let Some(dir) = temp_dir {
+                    let _ = std::fs::remove_dir(dir);
+                }
+            }
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! I/O threads: each runs one mio poll loop over its listeners and sessions, with a mailbox for
+//! commands (from sockets, and from the sockets' ends of the sessions' pipes) and a timer queue.
+//!
+//! A handler (listener or session) is driven by readiness events, pipe commands, commands from
+//! its socket and its own deadline; after each call the loop asks for its next deadline and
+//! whether it is done. mio is edge-triggered, so handlers read and write until the system says
+//! WouldBlock, and resume on their own when a pipe that stopped them drains.
+#![forbid(unsafe_code)]
+
+pub(crate) mod listener;
+pub(crate) mod session;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Registry, Token};
+use parking_lot::Mutex;
+
+use self::listener::Listener;
+use self::session::Session;
+use crate::ctx::SocketId;
+use crate::error::Result;
+use crate::mailbox::{Mailbox, MailboxSender};
+use crate::socket::{Command, PipeId};
+
+/// What an I/O thread is asked to do.
+pub(crate) enum IoCommand {
+    /// Accept connections on a bound listener.
+    Listen(Box<Listener>),
+    /// Run a connecting session.
+    Connect(Box<Session>),
+    /// Close what a socket has on this thread: everything (socket closed, `endpoint` None) or
+    /// the listeners and sessions of one endpoint (zmq_unbind, zmq_disconnect). Sessions with
+    /// messages still queued keep sending them for up to `linger` ms (-1: until done).
+    Close {
+        socket: SocketId,
+        endpoint: Option<String>,
+        linger: i32,
+    },
+    /// The context is terminating: exit once the last session is done.
+    Stop,
+}
+
+/// An `IoCommand` as it travels in a mailbox.
+pub struct IoWork(pub(crate) IoCommand);
+
+/// The mailbox token; handlers use their slot index + 1.
+const MAILBOX: Token = Token(0);
+
+/// What a handler sees of its I/O thread while it runs.
+pub(crate) struct Io<'a> {
+    pub(crate) registry: &'a Registry,
+    pub(crate) token: Token,
+    pub(crate) sender: &'a MailboxSender<Command>,
+    pub(crate) now: Instant,
+    /// Pipe ends whose commands must reach this handler.
+    pipes: &'a mut HashMap<PipeId, Token>,
+    /// Sessions a listener accepted, to be started by the loop.
+    pub(crate) spawned: Vec<Session>,
+}
+
+impl Io<'_> {
+    /// Routes the commands for pipe end `id` to the running handler.
+    pub(crate) fn own_pipe(&mut self, id: PipeId) {
+        self.pipes.insert(id, self.token);
+    }
+
+    /// Stops routing commands for pipe end `id`.
+    pub(crate) fn disown_pipe(&mut self, id: PipeId) {
+        self.pipes.remove(&id);
+    }
+}
+
+/// A listener or a session.
+enum Handler {
+    Listener(Box<Listener>),
+    Session(Box<Session>),
+}
+
+impl Handler {
+    fn ready(&mut self, io: &mut Io<'_>, event: &mio::event::Event) {
+        match self {
+            Handler::Listener(l) => l.accept(io),
+            Handler::Session(s) => s.ready(io, event.is_readable(), event.is_writable()),
+        }
+    }
+
+    fn timeout(&mut self, io: &mut Io<'_>) {
+        if let Handler::Session(s) = self {
+            s.timeout(io);
+        }
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        match self {
+            Handler::Listener(_) => None,
+            Handler::Session(s) => s.deadline(),
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        match self {
+            Handler::Listener(l) => l.is_done(),
+            Handler::Session(s) => s.is_done(),
+        }
+    }
+
+    fn close(&mut self, io: &mut Io<'_>, socket: SocketId, endpoint: Option<&str>, linger: i32) {
+        match self {
+            Handler::Listener(l) => l.close(io, socket, endpoint),
+            Handler::Session(s) => s.close(io, socket, endpoint, linger),
+        }
+    }
+}
+
+struct Slot {
+    handler: Handler,
+    /// The deadline last put in the timer queue for this handler.
+    scheduled: Option<Instant>,
+}
+
+/// The state of one I/O thread's loop.
+struct Reactor {
+    poll: Poll,
+    mailbox: Mailbox<Command>,
+    sender: MailboxSender<Command>,
+    slots: Vec<Option<Slot>>,
+    free: Vec<usize>,
+    pipes: HashMap<PipeId, Token>,
+    timers: BinaryHeap<Reverse<(Instant, usize)>>,
+    stopping: bool,
+}
+
+impl Reactor {
+    fn run(mut self) {
+        let mut events = Events::with_capacity(256);
+        loop {
+            if self.stopping && self.slots.iter().all(Option::is_none) {
+                return;
+            }
+            let timeout = self.next_timeout();
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return;
+                }
+            }
+            for event in &events {
+                if event.token() == MAILBOX {
+                    self.drain_mailbox();
+                } else {
+                    let index = event.token().0 - 1;
+                    self.with_handler(index, |h, io| h.ready(io, event));
+                }
+            }
+            self.fire_timers();
+        }
+    }
+
+    fn next_timeout(&mut self) -> Option<Duration> {
+        let now = Instant::now();
+        self.timers
+            .peek()
+            .map(|Reverse((at, _))| at.saturating_duration_since(now))
+    }
+
+    fn fire_timers(&mut self) {
+        let now = Instant::now();
+        while let Some(&Reverse((at, index))) = self.timers.peek() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            let current = self.slots.get(index).and_then(Option::as_ref);
+            if current.is_some_and(|s| s.scheduled == Some(at)) {
+                if let Some(slot) = self.slots[index].as_mut() {
+                    slot.scheduled = None;
+                }
+                self.with_handler(index, |h, io| h.timeout(io));
+            }
+        }
+    }
+
+    fn drain_mailbox(&mut self) {
+        while let Ok(command) = self.mailbox.recv(Some(Duration::ZERO)) {
+            match command {
+                Command::Pipe(id, peer_command) => {
+                    if let Some(token) = self.pipes.get(&id).copied() {
+                        self.with_handler(token.0 - 1, |h, io| {
+                            if let Handler::Session(s) = h {
+                                s.pipe_command(io, peer_command);
+                            }
+                        });
+                    }
+                }
+                Command::Io(IoWork(io_command)) => self.io_command(io_command),
+                Command::Attach(_) | Command::Stop => {}
+            }
+        }
+    }
+
+    fn io_command(&mut self, command: IoCommand) {
+        match command {
+            IoCommand::Listen(listener) => {
+                let index = self.insert(Handler::Listener(listener));
+                self.with_handler(index, |h, io| {
+                    if let Handler::Listener(l) = h {
+                        l.start(io);
+                    }
+                });
+            }
+            IoCommand::Connect(session) => self.start_session(*session),
+            IoCommand::Close {
+                socket,
+                endpoint,
+                linger,
+            } => {
+                for index in 0..self.slots.len() {
+                    self.with_handler(index, |h, io| {
+                        h.close(io, socket, endpoint.as_deref(), linger);
+                    });
+                }
+            }
+            IoCommand::Stop => self.stopping = true,
+        }
+    }
+
+    fn start_session(&mut self, session: Session) {
+        let index = self.insert(Handler::Session(Box::new(session)));
+        self.with_handler(index, |h, io| {
+            if let Handler::Session(s) = h {
+                s.start(io);
+            }
+        });
+    }
+
+    fn insert(&mut self, handler: Handler) -> usize {
+        let slot = Slot {
+            handler,
+            scheduled: None,
+        };
+        match self.free.pop() {
+            Some(index) => {
+                self.slots[index] = Some(slot);
+                index
+            }
+            None => {
+                self.slots.push(Some(slot));
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    /// Runs `f` on a handler, then starts what it spawned, reschedules it, and removes it
+    /// when it is done.
+    fn with_handler(&mut self, index: usize, f: impl FnOnce(&mut Handler, &mut Io<'_>)) {
+        let Some(slot) = self.slots.get_mut(index).and_then(Option::as_mut) else {
+            return;
+        };
+        let mut io = Io {
+            registry: self.poll.registry(),
+            token: Token(index + 1),
+            sender: &self.sender,
+            now: Instant::now(),
+            pipes: &mut self.pipes,
+            spawned: Vec::new(),
+        };
+        f(&mut slot.handler, &mut io);
+        let spawned = std::mem::take(&mut io.spawned);
+        if slot.handler.is_done() {
+            self.pipes.retain(|_, t| t.0 != index + 1);
+            self.slots[index] = None;
+            self.free.push(index);
+        } else {
+            let deadline = slot.handler.deadline();
+            if deadline != slot.scheduled {
+                slot.scheduled = deadline;
+                if let Some(at) = deadline {
+                    self.timers.push(Reverse((at, index)));
+                }
+            }
+        }
+        for session in spawned {
+            self.start_session(session);
+        }
+    }
+}
+
+/// An I/O thread, as the context holds it.
+pub(crate) struct IoThread {
+    sender: MailboxSender<Command>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl IoThread {
+    /// Starts a thread.
+    pub(crate) fn start(name: String) -> Result<Arc<IoThread>> {
+        let poll = Poll::new()?;
+        let mailbox = Mailbox::new()?;
+        let sender = mailbox.sender();
+        poll.registry()
+            .register(&mut SourceFd(&mailbox.fd()), MAILBOX, Interest::READABLE)?;
+        let reactor = Reactor {
+            poll,
+            mailbox,
+            sender: sender.clone(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            pipes: HashMap::new(),
+            timers: BinaryHeap::new(),
+            stopping: false,
+        };
+        let thread = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || reactor.run())?;
+        Ok(Arc::new(IoThread {
+            sender,
+            thread: Mutex::new(Some(thread)),
+        }))
+    }
+
+    /// Posts a command to the thread.
+    pub(crate) fn send(&self, command: IoCommand) {
+        self.sender.send(Command::Io(IoWork(command)));
+    }
+
+    /// Asks the thread to finish its sessions and exit, and waits for it.
+    pub(crate) fn stop(&self) {
+        self.send(IoCommand::Stop);
+        if let Some(thread) = self.thread.lock().take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,874 @@
+//! A session: one connection of a socket over tcp or ipc, run by an I/O thread.
+//!
+//! It joins the socket's pipe to the network through a sans-IO `zmtp::Connection`: frames read
+//! from the stream go into the pipe, messages read from the pipe go out in batched writes. A
+//! session made by `zmq_connect` owns its pipe from the start (messages queue while it
+//! connects, and survive reconnections) and reconnects with back-off; a session accepted by a
+//! listener makes its pipe once the handshake is done, and ends with its connection.
+
+use std::io::{self, Read};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mio::Interest;
+use mio::net::{TcpStream, UnixStream};
+use parking_lot::Mutex;
+
+use super::Io;
+use crate::ctx::SocketId;
+use crate::mailbox::MailboxSender;
+use crate::msg::Msg;
+use crate::options::Options;
+use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, pipe_pair};
+use crate::socket::monitor::{MonitorSlot, event};
+use crate::socket::{Command, NewPipe, PipeId, Route};
+use crate::transport::{ConnectTarget, tcp};
+use crate::zmtp::{self, Connection, Event};
+
+/// Bytes of encoded output gathered from the pipe before writing (libzmq's out batch is 8 KiB;
+/// a larger batch means fewer system calls per message).
+const OUT_BATCH: usize = 64 * 1024;
+
+/// What sessions and listeners know of their socket.
+pub(crate) struct SocketLink {
+    pub(crate) socket: SocketId,
+    pub(crate) mailbox: MailboxSender<Command>,
+    /// libzmq's number for the socket type.
+    pub(crate) socket_type: i32,
+    /// Whether the socket wants each peer's routing id as the first message of a pipe.
+    pub(crate) wants_ids: bool,
+    /// Set when the socket closes; held while a new pipe is posted, so that a pipe is either
+    /// seen by the closing socket or never made.
+    pub(crate) closed: Mutex<bool>,
+    /// The socket's monitor (zmq_socket_monitor), if any.
+    pub(crate) monitor: MonitorSlot,
+}
+
+/// The session's end of its pipe.
+pub(crate) struct SessionPipe {
+    end: PipeEnd,
+    id: PipeId,
+    to_peer: Arc<Route>,
+    to_self: Arc<Route>,
+}
+
+impl SessionPipe {
+    /// Delivers what the end has to say to the socket's end.
+    fn deliver(&mut self) {
+        while let Some(command) = self.end.poll_command() {
+            self.to_peer.send(command);
+        }
+    }
+}
+
+/// A high-water mark as a pipe limit: 0 and negative values mean none.
+fn limit(hwm: i32) -> u64 {
+    u64::try_from(hwm).unwrap_or(0)
+}
+
+/// A pipe pair for a session of a socket with these options: (socket's end, session's end).
+/// ZMQ_CONFLATE applies to the types libzmq applies it to, and removes the limits.
+pub(crate) fn session_pipe(
+    options: &Options,
+    socket_type: i32,
+    socket_to: Arc<Route>,
+    endpoint: &str,
+    locally_initiated: bool,
+) -> (NewPipe, SessionPipe) {
+    // DEALER, PULL, PUSH, PUB, SUB.
+    let conflate = options.conflate && matches!(socket_type, 5 | 7 | 8 | 1 | 2);
+    let (out_hwm, in_hwm) = if conflate {
+        (0, 0)
+    } else {
+        (limit(options.sndhwm), limit(options.rcvhwm))
+    };
+    let (mut socket_end, mut session_end) = pipe_pair(out_hwm, in_hwm);
+    socket_end.set_conflate(conflate);
+    session_end.set_conflate(conflate);
+    let (socket_id, session_id) = (PipeId::next(), PipeId::next());
+    let to_session = Route::pending();
+    let socket_side = NewPipe {
+        end: socket_end,
+        id: socket_id,
+        to_peer: to_session.clone(),
+        to_self: socket_to.clone(),
+        endpoint: Some(endpoint.to_owned()),
+        locally_initiated,
+    };
+    let session_side = SessionPipe {
+        end: session_end,
+        id: session_id,
+        to_peer: socket_to,
+        to_self: to_session,
+    };
+    (socket_side, session_side)
+}
+
+/// A connected byte stream.
+pub(crate) enum Stream {
+    Tcp(TcpStream),
+    Ipc(UnixStream),
+}
+
+impl Stream {
+    pub(crate) fn fd(&self) -> RawFd {
+        match self {
+            Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Ipc(s) => s.as_raw_fd(),
+        }
+    }
+
+    fn source(&mut self) -> &mut dyn mio::event::Source {
+        match self {
+            Stream::Tcp(s) => s,
+            Stream::Ipc(s) => s,
+        }
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            Stream::Ipc(s) => s.read(buf),
+        }
+    }
+
+    fn take_error(&self) -> io::Result<Option<io::Error>> {
+        match self {
+            Stream::Tcp(s) => s.take_error(),
+            Stream::Ipc(s) => s.take_error(),
+        }
+    }
+
+    /// The peer's address as the "Peer-Address" property shows it.
+    fn peer_address(&self) -> Option<String> {
+        match self {
+            Stream::Tcp(s) => s.peer_addr().ok().map(|a| a.ip().to_string()),
+            Stream::Ipc(_) => None,
+        }
+    }
+}
+
+/// A stream and the protocol running over it.
+struct Engine {
+    stream: Stream,
+    /// None while a TCP connect is in progress.
+    conn: Option<Connection>,
+    /// A decoded frame the full pipe did not take yet.
+    pending_in: Option<Msg>,
+    /// Reading stopped because the pipe to the socket is full.
+    stalled: bool,
+    /// Properties of the peer, attached to every message from it.
+    metadata: Option<Arc<crate::msg::Metadata>>,
+    /// When a connect in progress is abandoned (ZMQ_CONNECT_TIMEOUT).
+    connect_deadline: Option<Instant>,
+}
+
+/// How the session came to be.
+enum Role {
+    /// Made by zmq_connect: reconnects.
+    Connect {
+        target: ConnectTarget,
+        /// The reconnection interval now (doubles up to ZMQ_RECONNECT_IVL_MAX).
+        ivl: i32,
+        /// When to try again.
+        retry_at: Option<Instant>,
+    },
+    /// Accepted by a listener.
+    Accepted,
+}
+
+/// A session.
+pub(crate) struct Session {
+    link: Arc<SocketLink>,
+    options: Arc<Options>,
+    /// The endpoint it serves: the connect endpoint, or the bound one for accepted sessions.
+    endpoint: String,
+    role: Role,
+    engine: Option<Engine>,
+    pipe: Option<SessionPipe>,
+    /// Closing: until when to keep sending what is queued (None inside: no limit).
+    closing: Option<Option<Instant>>,
+    /// The frames left of a message cut by a lost connection are dropped, not sent.
+    skip_rest: bool,
+    /// The last frame handed to the connection had more frames after it.
+    out_more: bool,
+    done: bool,
+    /// Seed of the reconnection jitter.
+    jitter: u32,
+}
+
+impl Session {
+    /// A session for zmq_connect; `pipe` is the session's end of the pipe made at connect
+    /// time (None with ZMQ_IMMEDIATE: made once connected).
+    pub(crate) fn connecting(
+        link: Arc<SocketLink>,
+        options: Arc<Options>,
+        endpoint: String,
+        target: ConnectTarget,
+        pipe: Option<SessionPipe>,
+    ) -> Session {
+        let ivl = options.reconnect_ivl;
+        Session::new(
+            link,
+            options,
+            endpoint,
+            Role::Connect {
+                target,
+                ivl,
+                retry_at: None,
+            },
+            pipe,
+            None,
+        )
+    }
+
+    /// A session for a connection a listener accepted.
+    pub(crate) fn accepted(
+        link: Arc<SocketLink>,
+        options: Arc<Options>,
+        endpoint: String,
+        stream: Stream,
+        now: Instant,
+    ) -> Session {
+        let conn = Connection::new(config(&link, &options), now);
+        let engine = Engine {
+            stream,
+            conn: Some(conn),
+            pending_in: None,
+            stalled: false,
+            metadata: None,
+            connect_deadline: None,
+        };
+        Session::new(link, options, endpoint, Role::Accepted, None, Some(engine))
+    }
+
+    fn new(
+        link: Arc<SocketLink>,
+        options: Arc<Options>,
+        endpoint: String,
+        role: Role,
+        pipe: Option<SessionPipe>,
+        engine: Option<Engine>,
+    ) -> Session {
+        let jitter = std::process::id() ^ (Instant::now().elapsed().subsec_nanos() | 1);
+        Session {
+            link,
+            options,
+            endpoint,
+            role,
+            engine,
+            pipe,
+            closing: None,
+            skip_rest: false,
+            out_more: false,
+            done: false,
+            jitter,
+        }
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Starts on the I/O thread: takes over the pipe's route, connects or registers.
+    pub(crate) fn start(&mut self, io: &mut Io<'_>) {
+        if let Some(pipe) = self.pipe.as_mut() {
+            io.own_pipe(pipe.id);
+            let queued = pipe.to_self.attach(io.sender.clone(), pipe.id);
+            for command in queued {
+                self.pipe_command(io, command);
+            }
+        }
+        if let Some(engine) = self.engine.as_mut() {
+            let interest = Interest::READABLE | Interest::WRITABLE;
+            if io
+                .registry
+                .register(engine.stream.source(), io.token, interest)
+                .is_err()
+            {
+                self.engine = None;
+                self.shutdown(io);
+                return;
+            }
+            self.pump_output(io);
+        } else if matches!(self.role, Role::Connect { .. }) {
+            self.attempt(io);
+        }
+    }
+
+    /// Readiness of the stream.
+    pub(crate) fn ready(&mut self, io: &mut Io<'_>, readable: bool, writable: bool) {
+        let Some(engine) = self.engine.as_mut() else {
+            return;
+        };
+        if engine.conn.is_none() {
+            // A connect in progress ended, one way or the other.
+            match engine.stream.take_error() {
+                Ok(None) if writable => self.connected(io),
+                Ok(None) => {}
+                Ok(Some(e)) | Err(e) => self.engine_failed(io, Cause::Io(errno_of(&e))),
+            }
+            return;
+        }
+        if readable {
+            self.pump_input(io);
+        }
+        if writable && self.engine.is_some() {
+            self.pump_output(io);
+        }
+        self.check_done(io);
+    }
+
+    /// A command from the socket's end of the pipe.
+    pub(crate) fn pipe_command(&mut self, io: &mut Io<'_>, command: PeerCommand) {
+        let Some(pipe) = self.pipe.as_mut() else {
+            return;
+        };
+        let event = pipe.end.process(command);
+        pipe.deliver();
+        let sending = self
+            .engine
+            .as_ref()
+            .and_then(|e| e.conn.as_ref())
+            .is_some_and(Connection::is_ready);
+        if event == PipeEvent::PeerTerminating && !sending {
+            // Nothing is being sent: if only the delimiter is left, the pipe is done now.
+            pipe.end.check_read();
+            pipe.deliver();
+        }
+        match event {
+            PipeEvent::ReadActivated | PipeEvent::PeerTerminating => self.pump_output(io),
+            PipeEvent::WriteActivated => self.pump_input(io),
+            PipeEvent::None | PipeEvent::Finished | PipeEvent::Hiccuped => {}
+        }
+        self.check_done(io);
+    }
+
+    /// The socket closed (endpoint None) or released this session's endpoint.
+    pub(crate) fn close(
+        &mut self,
+        io: &mut Io<'_>,
+        socket: SocketId,
+        endpoint: Option<&str>,
+        linger: i32,
+    ) {
+        if socket != self.link.socket || endpoint.is_some_and(|e| e != self.endpoint) {
+            return;
+        }
+        let deadline = u64::try_from(linger)
+            .ok()
+            .map(|ms| io.now + Duration::from_millis(ms));
+        self.closing = Some(deadline);
+        // The socket terminates its end too; reading up to the delimiter finishes ours.
+        self.pump_output(io);
+        self.check_done(io);
+    }
+
+    /// The next time the session must act.
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        let mut next: Option<Instant> = None;
+        let mut consider = |t: Option<Instant>| {
+            if let Some(t) = t {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        if let Role::Connect { retry_at, .. } = &self.role {
+            consider(*retry_at);
+        }
+        if let Some(engine) = &self.engine {
+            consider(engine.connect_deadline);
+            consider(engine.conn.as_ref().and_then(Connection::poll_timeout));
+        }
+        consider(self.closing.flatten());
+        next
+    }
+
+    /// A deadline passed.
+    pub(crate) fn timeout(&mut self, io: &mut Io<'_>) {
+        let now = io.now;
+        if self.closing.flatten().is_some_and(|d| d <= now) {
+            self.shutdown(io);
+            return;
+        }
+        if let Role::Connect { retry_at, .. } = &mut self.role {
+            if retry_at.is_some_and(|t| t <= now) {
+                *retry_at = None;
+                self.attempt(io);
+                return;
+            }
+        }
+        let Some(engine) = self.engine.as_mut() else {
+            return;
+        };
+        if engine.connect_deadline.is_some_and(|d| d <= now) {
+            self.engine_failed(io, Cause::Io(libc::ETIMEDOUT as u32));
+            return;
+        }
+        if let Some(conn) = engine.conn.as_mut() {
+            if let Err(failure) = conn.handle_timeout(now) {
+                self.engine_failed(io, Cause::Protocol(failure));
+                return;
+            }
+            // A heartbeat may have been queued.
+            self.pump_output(io);
+        }
+    }
+
+    /// Starts a connection attempt; failures schedule the next one.
+    fn attempt(&mut self, io: &mut Io<'_>) {
+        let Role::Connect { target, .. } = &self.role else {
+            return;
+        };
+        let stream = match open_stream(target, &self.options) {
+            Ok((stream, in_progress)) => {
+                if in_progress {
+                    let errno = libc::EINPROGRESS as u32;
+                    self.event(event::CONNECT_DELAYED, errno);
+                }
+                stream
+            }
+            Err(e) => {
+                if let Some(fd) = e.fd {
+                    self.event(event::CLOSED, fd);
+                }
+                self.schedule_reconnect(io);
+                return;
+            }
+        };
+        let connect_deadline = u64::try_from(self.options.connect_timeout)
+            .ok()
+            .filter(|&ms| ms > 0)
+            .map(|ms| io.now + Duration::from_millis(ms));
+        let mut engine = Engine {
+            stream,
+            conn: None,
+            pending_in: None,
+            stalled: false,
+            metadata: None,
+            connect_deadline,
+        };
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        if io
+            .registry
+            .register(engine.stream.source(), io.token, interest)
+            .is_err()
+        {
+            self.schedule_reconnect(io);
+            return;
+        }
+        self.engine = Some(engine);
+    }
+
+    /// Reports a monitor event about this session's endpoint.
+    fn event(&self, event: u16, value: u32) {
+        self.link.monitor.event(event, value, &self.endpoint);
+    }
+
+    /// The descriptor of the connection, as monitor events report it.
+    fn fd(&self) -> u32 {
+        self.engine
+            .as_ref()
+            .map_or(0, |e| u32::try_from(e.stream.fd()).unwrap_or(0))
+    }
+
+    /// The TCP (or IPC) connect completed: start the protocol.
+    fn connected(&mut self, io: &mut Io<'_>) {
+        self.event(event::CONNECTED, self.fd());
+        let config = config(&self.link, &self.options);
+        if let Some(engine) = self.engine.as_mut() {
+            if let Stream::Tcp(_) = engine.stream {
+                tcp::configure_connection(engine.stream.fd(), &self.options);
+            }
+            engine.connect_deadline = None;
+            engine.conn = Some(Connection::new(config, io.now));
+            if let Role::Connect { ivl, .. } = &mut self.role {
+                *ivl = self.options.reconnect_ivl;
+            }
+        }
+        self.pump_output(io);
+        self.pump_input(io);
+        self.check_done(io);
+    }
+
+    fn schedule_reconnect(&mut self, io: &mut Io<'_>) {
+        let options = &self.options;
+        let Role::Connect { ivl, retry_at, .. } = &mut self.role else {
+            return;
+        };
+        if options.reconnect_ivl < 0 {
+            // No reconnection: the endpoint is finished.
+            self.shutdown(io);
+            return;
+        }
+        // As libzmq: the interval now plus a random part of the base interval, and doubling
+        // up to ZMQ_RECONNECT_IVL_MAX when that is set above the base.
+        self.jitter ^= self.jitter << 13;
+        self.jitter ^= self.jitter >> 17;
+        self.jitter ^= self.jitter << 5;
+        let base = options.reconnect_ivl.max(1);
+        let jitter = (self.jitter % base as u32) as i32;
+        let wait = ivl.saturating_add(jitter);
+        if options.reconnect_ivl_max > options.reconnect_ivl {
+            *ivl = ivl.saturating_mul(2).min(options.reconnect_ivl_max);
+        }
+        *retry_at = Some(io.now + Duration::from_millis(u64::try_from(wait).unwrap_or(0)));
+        self.event(event::CONNECT_RETRIED, u32::try_from(wait).unwrap_or(0));
+    }
+
+    /// The connection was lost, failed, or never came up.
+    fn engine_failed(&mut self, io: &mut Io<'_>, cause: Cause) {
+        let fd = self.fd();
+        let started = self.engine.as_ref().and_then(|e| e.conn.as_ref());
+        let handshaking = started.is_some_and(|c| !c.is_ready());
+        let protocol_error = match &cause {
+            Cause::Protocol(failure) => !failure.is_timeout(),
+            Cause::Io(_) => false,
+        };
+        if started.is_none() {
+            // A connect that failed: its descriptor is closed.
+            self.event(event::CLOSED, fd);
+        } else {
+            if handshaking {
+                match &cause {
+                    // libzmq reports a time-out without detail, and a protocol error only
+                    // where it has a code for it (an incompatible peer type has none).
+                    Cause::Protocol(failure) => {
+                        if let Some(status) = failure.auth_status() {
+                            self.event(event::HANDSHAKE_FAILED_AUTH, status);
+                        } else if let Some(code) = failure.protocol_error_code() {
+                            self.event(event::HANDSHAKE_FAILED_PROTOCOL, code);
+                        } else if failure.is_timeout() {
+                            self.event(event::HANDSHAKE_FAILED_NO_DETAIL, 0);
+                        }
+                    }
+                    Cause::Io(errno) => self.event(event::HANDSHAKE_FAILED_NO_DETAIL, *errno),
+                }
+            }
+            self.event(event::DISCONNECTED, fd);
+        }
+        self.drop_engine(io);
+        if let Some(pipe) = self.pipe.as_mut() {
+            // A message half written to the socket is dropped whole.
+            pipe.end.rollback();
+            pipe.deliver();
+        }
+        self.skip_rest = self.out_more;
+        self.out_more = false;
+        match self.role {
+            Role::Accepted => self.shutdown(io),
+            // A peer that breaks the protocol is not called again, as in libzmq; the pipe
+            // stays (what is queued waits there) until the socket lets go of the endpoint.
+            Role::Connect { .. } if protocol_error => self.check_done(io),
+            Role::Connect { .. } => {
+                if self.options.immediate {
+                    // Messages queue only to live connections: the pipe goes with this one.
+                    self.terminate_pipe(io);
+                } else if let Some(pipe) = self.pipe.as_mut() {
+                    // SUB, XSUB: subscriptions are sent again to the next connection.
+                    if matches!(self.link.socket_type, 2 | 10) {
+                        pipe.to_peer.send(PeerCommand::Hiccup);
+                    }
+                }
+                self.schedule_reconnect(io);
+                self.check_done(io);
+            }
+        }
+    }
+
+    fn drop_engine(&mut self, io: &mut Io<'_>) {
+        if let Some(mut engine) = self.engine.take() {
+            let _ = io.registry.deregister(engine.stream.source());
+        }
+    }
+
+    fn terminate_pipe(&mut self, io: &mut Io<'_>) {
+        if let Some(mut pipe) = self.pipe.take() {
+            pipe.end.terminate();
+            pipe.deliver();
+            io.disown_pipe(pipe.id);
+        }
+    }
+
+    /// Ends the session: the connection closes and the pipe is terminated.
+    fn shutdown(&mut self, io: &mut Io<'_>) {
+        self.drop_engine(io);
+        self.terminate_pipe(io);
+        self.done = true;
+    }
+
+    /// Finishes the session when its work is over: its pipe finished (the socket let go), or
+    /// it is closing and everything queued went out.
+    fn check_done(&mut self, io: &mut Io<'_>) {
+        if self.done {
+            return;
+        }
+        if self.pipe.as_ref().is_some_and(|p| p.end.is_finished()) {
+            if let Some(pipe) = self.pipe.take() {
+                io.disown_pipe(pipe.id);
+            }
+            if self.closing.is_none() {
+                // The socket dropped this pipe: nothing more to carry.
+                self.closing = Some(Some(io.now));
+            }
+        }
+        let Some(deadline) = self.closing else {
+            return;
+        };
+        let flushed = self
+            .engine
+            .as_ref()
+            .and_then(|e| e.conn.as_ref())
+            .is_none_or(|c| c.output_len() == 0);
+        if (self.pipe.is_none() && flushed) || deadline.is_some_and(|d| d <= io.now) {
+            self.shutdown(io);
+        }
+    }
+
+    /// Handshake done: make the pipe if there is none, and announce the peer's routing id.
+    fn on_ready(
+        &mut self,
+        io: &mut Io<'_>,
+        peer_id: Option<Vec<u8>>,
+        metadata: Arc<crate::msg::Metadata>,
+    ) {
+        self.event(event::HANDSHAKE_SUCCEEDED, 0);
+        if let Some(engine) = self.engine.as_mut() {
+            let mut properties = (*metadata).clone();
+            if let Some(address) = engine.stream.peer_address() {
+                properties.insert("Peer-Address", address.as_bytes());
+            }
+            engine.metadata = Some(Arc::new(properties));
+        }
+        if self.pipe.is_none() && self.closing.is_none() {
+            let closed = self.link.closed.lock();
+            if *closed {
+                drop(closed);
+                self.shutdown(io);
+                return;
+            }
+            let locally_initiated = matches!(self.role, Role::Connect { .. });
+            let (socket_side, session_side) = session_pipe(
+                &self.options,
+                self.link.socket_type,
+                Route::pending(),
+                &self.endpoint,
+                locally_initiated,
+            );
+            io.own_pipe(session_side.id);
+            session_side
+                .to_self
+                .attach(io.sender.clone(), session_side.id);
+            self.link
+                .mailbox
+                .send(Command::Attach(Box::new(socket_side)));
+            drop(closed);
+            self.pipe = Some(session_side);
+        }
+        if self.link.wants_ids {
+            if let Some(pipe) = self.pipe.as_mut() {
+                let mut msg = Msg::from_slice(peer_id.as_deref().unwrap_or(&[]));
+                msg.set_routing_id_flag(true);
+                let _ = pipe.end.write(msg);
+                pipe.end.flush();
+                pipe.deliver();
+            }
+        }
+    }
+
+    /// Moves decoded frames into the pipe, reading the stream as needed, until the stream has
+    /// nothing more or the pipe is full.
+    fn pump_input(&mut self, io: &mut Io<'_>) {
+        loop {
+            let Some(engine) = self.engine.as_mut() else {
+                return;
+            };
+            let Some(conn) = engine.conn.as_mut() else {
+                return;
+            };
+            if let Some(msg) = engine.pending_in.take() {
+                // With no pipe (the socket let go of it) the frame is dropped.
+                if let Some(pipe) = self.pipe.as_mut() {
+                    if let Err(msg) = pipe.end.write(msg) {
+                        engine.pending_in = Some(msg);
+                        engine.stalled = true;
+                        pipe.end.flush();
+                        pipe.deliver();
+                        return;
+                    }
+                }
+                continue;
+            }
+            engine.stalled = false;
+            match conn.poll_event(io.now) {
+                Ok(Some(Event::Ready {
+                    peer_routing_id,
+                    metadata,
+                    ..
+                })) => {
+                    self.on_ready(io, peer_routing_id, metadata);
+                    // The output may wait for the handshake to be over.
+                    self.pump_output(io);
+                }
+                Ok(Some(Event::Message(mut msg))) => {
+                    msg.set_metadata(engine.metadata.clone());
+                    engine.pending_in = Some(msg);
+                }
+                Ok(None) => match engine.stream.read(conn.read_buffer()) {
+                    Ok(0) => {
+                        self.flush_input();
+                        self.engine_failed(io, Cause::Io(0));
+                        return;
+                    }
+                    Ok(n) => conn.read_done(n, io.now),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        self.flush_input();
+                        return;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.flush_input();
+                        self.engine_failed(io, Cause::Io(errno_of(&e)));
+                        return;
+                    }
+                },
+                Err(failure) => {
+                    self.flush_input();
+                    self.engine_failed(io, Cause::Protocol(failure));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn flush_input(&mut self) {
+        if let Some(pipe) = self.pipe.as_mut() {
+            pipe.end.flush();
+            pipe.deliver();
+        }
+    }
+
+    /// Encodes messages from the pipe and writes them, as many per system call as fit a
+    /// batch, until the pipe is empty or the stream is full.
+    fn pump_output(&mut self, io: &mut Io<'_>) {
+        loop {
+            let Some(engine) = self.engine.as_mut() else {
+                return;
+            };
+            let Some(conn) = engine.conn.as_mut() else {
+                return;
+            };
+            if conn.is_ready() {
+                if let Some(pipe) = self.pipe.as_mut() {
+                    while conn.output_len() < OUT_BATCH {
+                        let Some(msg) = pipe.end.read() else {
+                            break;
+                        };
+                        let more = msg.more();
+                        if self.skip_rest {
+                            self.skip_rest = more;
+                            continue;
+                        }
+                        self.out_more = more;
+                        let _ = conn.send(msg);
+                    }
+                    pipe.deliver();
+                }
+            }
+            if conn.output_len() == 0 {
+                break;
+            }
+            let fd = engine.stream.fd();
+            match conn.write_output(|s| crate::sys::net::send_vectored(fd, s)) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => {
+                    self.engine_failed(io, Cause::Io(errno_of(&e)));
+                    return;
+                }
+            }
+        }
+        self.check_done(io);
+    }
+}
+
+/// The protocol settings of a session.
+fn config(link: &SocketLink, options: &Options) -> zmtp::Config {
+    let ms = |v: i32| {
+        u64::try_from(v)
+            .ok()
+            .filter(|&v| v > 0)
+            .map(Duration::from_millis)
+    };
+    zmtp::Config {
+        socket_type: link.socket_type,
+        routing_id: options.routing_id.clone(),
+        as_server: false,
+        heartbeat_ivl: ms(options.heartbeat_ivl),
+        heartbeat_ttl: ms(options.heartbeat_ttl).unwrap_or_default(),
+        heartbeat_timeout: ms(options.heartbeat_timeout),
+        handshake_ivl: ms(options.handshake_ivl),
+        maxmsgsize: u64::try_from(options.maxmsgsize).ok(),
+    }
+}
+
+/// Why a connection attempt failed at once: the descriptor it had opened, if any.
+struct OpenError {
+    fd: Option<u32>,
+}
+
+impl From<io::Error> for OpenError {
+    fn from(_: io::Error) -> Self {
+        OpenError { fd: None }
+    }
+}
+
+/// Opens a non-blocking connection to a target; true when the connect is still in progress
+/// (it completes when the stream is writable).
+fn open_stream(target: &ConnectTarget, options: &Options) -> Result<(Stream, bool), OpenError> {
+    match target {
+        ConnectTarget::Tcp(address) => {
+            let addr = tcp::resolve(address, options.ipv6)?;
+            let fd: OwnedFd = crate::sys::net::tcp_socket(&addr)?;
+            let raw = fd.as_raw_fd();
+            let opened = OpenError {
+                fd: u32::try_from(raw).ok(),
+            };
+            tcp::configure_socket(raw, options);
+            if let Some(source) = &address.source {
+                let reuse =
+                    crate::sys::net::set_int_option(raw, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+                if reuse
+                    .and_then(|()| crate::sys::net::bind(raw, source))
+                    .is_err()
+                {
+                    return Err(opened);
+                }
+            }
+            let Ok(done) = crate::sys::net::connect(raw, &addr) else {
+                return Err(opened);
+            };
+            let std_stream = std::net::TcpStream::from(fd);
+            Ok((Stream::Tcp(TcpStream::from_std(std_stream)), !done))
+        }
+        ConnectTarget::Ipc(address) => {
+            let addr = address.socket_address()?;
+            Ok((Stream::Ipc(UnixStream::connect_addr(&addr)?), false))
+        }
+    }
+}
+
+/// errno of an I/O error, for monitor events.
+fn errno_of(e: &io::Error) -> u32 {
+    e.raw_os_error()
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(0)
+}
+
+/// Why a connection ended.
+enum Cause {
+    /// The system said so (errno; 0 for an orderly close by the peer).
+    Io(u32),
+    /// The protocol failed (or timed out).
+    Protocol(zmtp::Failure),
+}

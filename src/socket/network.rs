@@ -1,0 +1,246 @@
+//! The tcp and ipc transports, seen from the socket: bind makes a listener here (so that
+//! errors such as EADDRINUSE are reported at once) and hands it to an I/O thread; connect
+//! makes the pipe at once (unless ZMQ_IMMEDIATE) and hands a session to an I/O thread.
+#![forbid(unsafe_code)]
+
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::Socket;
+use crate::error::{Error, Result};
+use crate::reactor::IoCommand;
+use crate::reactor::listener::{Listener, Listening};
+use crate::reactor::session::{Session, SocketLink, session_pipe};
+use crate::socket::Route;
+use crate::socket::monitor::{MonitorSlot, event};
+use crate::transport::ipc::{self, IpcAddress};
+use crate::transport::{ConnectTarget, tcp};
+
+/// An endpoint the socket bound or connected over the network.
+pub(super) struct NetEndpoint {
+    /// The endpoint as ZMQ_LAST_ENDPOINT shows it (what unbind and disconnect match).
+    key: String,
+    bound: bool,
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(libc::EADDRINUSE) => Error::AddrInUse,
+        Some(libc::EADDRNOTAVAIL) => Error::AddrNotAvail,
+        Some(libc::ENAMETOOLONG) => Error::NameTooLong,
+        _ => Error::from(e),
+    }
+}
+
+/// The socket's link for its sessions, made on first use.
+pub(super) fn link(socket: &mut Socket) -> Arc<SocketLink> {
+    if let Some(link) = &socket.link {
+        return link.clone();
+    }
+    let link = Arc::new(SocketLink {
+        socket: socket.id,
+        mailbox: socket.sender.clone(),
+        socket_type: socket.socket_type_raw(),
+        wants_ids: socket.behaviour.recv_routing_id(),
+        closed: Mutex::new(false),
+        monitor: MonitorSlot::default(),
+    });
+    socket.link = Some(link.clone());
+    link
+}
+
+/// Reports a monitor event of the socket itself.
+fn event(socket: &mut Socket, event: u16, value: u32, endpoint: &str) {
+    if let Some(link) = &socket.link {
+        link.monitor.event(event, value, endpoint);
+    }
+}
+
+/// errno of an I/O error, for a monitor event.
+fn errno_of(e: &std::io::Error) -> u32 {
+    e.raw_os_error()
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(0)
+}
+
+/// Binds "tcp://..." or "ipc://..."; returns the endpoint as ZMQ_LAST_ENDPOINT shows it.
+pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Result<String> {
+    let options = &socket.options;
+    let (endpoint, listening) = match transport {
+        "tcp" => {
+            let addr = tcp::bind_address(address, options.ipv6)?;
+            let fd = crate::sys::net::tcp_socket(&addr).map_err(io_error)?;
+            let raw = fd.as_raw_fd();
+            let _ = crate::sys::net::set_int_option(raw, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+            if addr.is_ipv6() {
+                // Dual stack, as libzmq binds with ZMQ_IPV6.
+                let _ =
+                    crate::sys::net::set_int_option(raw, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0);
+            }
+            tcp::configure_socket(raw, options);
+            let listening = crate::sys::net::bind(raw, &addr)
+                .and_then(|()| crate::sys::net::listen(raw, options.backlog))
+                .and_then(|()| crate::sys::net::local_address(&fd));
+            let local = match listening {
+                Ok(local) => local,
+                Err(e) => {
+                    let endpoint = format!("tcp://{address}");
+                    event(socket, event::BIND_FAILED, errno_of(&e), &endpoint);
+                    return Err(io_error(e));
+                }
+            };
+            let listener = mio::net::TcpListener::from_std(std::net::TcpListener::from(fd));
+            (tcp::endpoint_of(&local), Listening::Tcp(listener))
+        }
+        "ipc" => {
+            let (addr, temp_dir) = if address == "*" {
+                let (dir, path) = ipc::wildcard_path()?;
+                (IpcAddress::Path(path), Some(dir))
+            } else {
+                (IpcAddress::parse(address)?, None)
+            };
+            let path = match &addr {
+                IpcAddress::Path(path) => {
+                    // A stale socket file from an earlier run would make bind fail.
+                    let _ = std::fs::remove_file(path);
+                    Some(path.clone())
+                }
+                IpcAddress::Abstract(_) => None,
+            };
+            let bound = std::os::unix::net::UnixListener::bind_addr(&addr.socket_address()?);
+            let listener = match bound {
+                Ok(listener) => listener,
+                Err(e) => {
+                    event(socket, event::BIND_FAILED, errno_of(&e), &addr.endpoint());
+                    return Err(io_error(e));
+                }
+            };
+            listener.set_nonblocking(true)?;
+            let path = path.and_then(|path| {
+                use std::os::unix::fs::MetadataExt;
+                let meta = std::fs::symlink_metadata(&path).ok()?;
+                Some((path, meta.dev(), meta.ino()))
+            });
+            let listening = Listening::Ipc {
+                listener: mio::net::UnixListener::from_std(listener),
+                path,
+                temp_dir,
+            };
+            (addr.endpoint(), listening)
+        }
+        _ => return Err(Error::ProtoNoSupport),
+    };
+    let io = socket.ctx.io_thread()?;
+    let link = link(socket);
+    let fd = listening.fd();
+    link.monitor.event(event::LISTENING, fd, &endpoint);
+    let listener = Listener::new(
+        link,
+        Arc::new(socket.options.clone()),
+        endpoint.clone(),
+        listening,
+    );
+    io.send(IoCommand::Listen(Box::new(listener)));
+    socket.remember_io(&io);
+    socket.net_endpoints.push(NetEndpoint {
+        key: endpoint.clone(),
+        bound: true,
+    });
+    Ok(endpoint)
+}
+
+/// Connects to "tcp://..." or "ipc://...".
+pub(super) fn connect(
+    socket: &mut Socket,
+    transport: &str,
+    address: &str,
+    endpoint: &str,
+) -> Result<()> {
+    let target = match transport {
+        "tcp" => ConnectTarget::Tcp(tcp::connect_address(address, socket.options.ipv6)?),
+        "ipc" => {
+            if address == "*" {
+                return Err(Error::Inval);
+            }
+            ConnectTarget::Ipc(IpcAddress::parse(address)?)
+        }
+        _ => return Err(Error::ProtoNoSupport),
+    };
+    let io = socket.ctx.io_thread()?;
+    let link = link(socket);
+    let options = Arc::new(socket.options.clone());
+    let pipe = if socket.options.immediate {
+        None
+    } else {
+        let (socket_side, session_side) =
+            session_pipe(&options, link.socket_type, Route::pending(), endpoint, true);
+        socket.attach(socket_side);
+        Some(session_side)
+    };
+    let session = Session::connecting(link, options, endpoint.to_owned(), target, pipe);
+    io.send(IoCommand::Connect(Box::new(session)));
+    socket.remember_io(&io);
+    socket.net_endpoints.push(NetEndpoint {
+        key: endpoint.to_owned(),
+        bound: false,
+    });
+    Ok(())
+}
+
+/// zmq_unbind / zmq_disconnect of a network endpoint: ENOENT when this socket has no such
+/// endpoint (bound, for unbind; connected, for disconnect). The endpoint may be written as
+/// ZMQ_LAST_ENDPOINT shows it or as it was given ("tcp://*:5555").
+pub(super) fn term_endpoint(socket: &mut Socket, endpoint: &str, unbind: bool) -> Result<()> {
+    let key = match socket
+        .net_endpoints
+        .iter()
+        .position(|e| e.key == endpoint && e.bound == unbind)
+    {
+        Some(i) => socket.net_endpoints.swap_remove(i).key,
+        None => {
+            let resolved = resolve_key(endpoint, socket.options.ipv6).ok_or(Error::NoEnt)?;
+            let i = socket
+                .net_endpoints
+                .iter()
+                .position(|e| e.key == resolved && e.bound == unbind)
+                .ok_or(Error::NoEnt)?;
+            socket.net_endpoints.swap_remove(i).key
+        }
+    };
+    for io in &socket.io_threads {
+        io.send(IoCommand::Close {
+            socket: socket.id,
+            endpoint: Some(key.clone()),
+            linger: socket.options.linger,
+        });
+    }
+    socket.terminate_pipes(|p| p.endpoint.as_deref() == Some(key.as_str()));
+    Ok(())
+}
+
+/// A tcp endpoint with its host resolved as for a connect, as libzmq looks an endpoint up
+/// again when it is not found as written ("tcp://localhost:5555" finds "tcp://127.0.0.1:5555";
+/// "tcp://*:5555" finds nothing).
+fn resolve_key(endpoint: &str, ipv6: bool) -> Option<String> {
+    let address = endpoint.strip_prefix("tcp://")?;
+    let target = tcp::connect_address(address, ipv6).ok()?;
+    let addr = tcp::resolve(&target, ipv6).ok()?;
+    Some(tcp::endpoint_of(&addr))
+}
+
+/// The socket is closing: its listeners stop, its sessions send what is queued (for up to
+/// ZMQ_LINGER) and end.
+pub(super) fn close(socket: &mut Socket) {
+    if let Some(link) = &socket.link {
+        *link.closed.lock() = true;
+    }
+    for io in &socket.io_threads {
+        io.send(IoCommand::Close {
+            socket: socket.id,
+            endpoint: None,
+            linger: socket.options.linger,
+        });
+    }
+}

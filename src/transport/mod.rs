@@ -1,0 +1,12 @@
+//! Network endpoints: "tcp://" and "ipc://" addresses parsed and resolved as libzmq does.
+#![forbid(unsafe_code)]
+
+pub(crate) mod ipc;
+pub(crate) mod tcp;
+
+/// Where a connecting session goes (resolved anew at each attempt, as names may move).
+#[derive(Debug, Clone)]
+pub(crate) enum ConnectTarget {
+    Tcp(tcp::ConnectAddress),
+    Ipc(ipc::IpcAddress),
+}

@@ -1,0 +1,331 @@
+//! Input: the bytes read from the peer and the frames decoded from them.
+//!
+//! The caller reads into [`Input::read_buffer`]. Usually that is an internal buffer, from which
+//! headers and small bodies are decoded. When a frame's body is large and not all there yet, the
+//! bytes already received move into a buffer of the body's own, and the next reads go straight
+//! into it, so the body is never copied again. That buffer grows with what arrives (doubling from
+//! [`LARGE_START`]), never to the size the peer declared before the bytes are there.
+
+use bytes::Bytes;
+
+use crate::msg::Msg;
+use crate::zmtp::Failure;
+use crate::zmtp::encoder::{FLAG_COMMAND, FLAG_LONG, FLAG_MORE, Framing};
+
+/// The internal read buffer's size.
+pub(super) const BUF_SIZE: usize = 16 * 1024;
+/// Bodies larger than this that are not complete in the buffer are read into their own buffer.
+pub(super) const DIRECT_MIN: usize = 8 * 1024;
+/// The first allocation for a body read directly.
+pub(super) const LARGE_START: usize = 64 * 1024;
+
+/// Received bytes and the frame being decoded.
+#[derive(Debug)]
+pub(super) struct Input {
+    buf: Vec<u8>,
+    /// Undecoded bytes are `buf[start..end]`.
+    start: usize,
+    end: usize,
+    /// A large body being read in place.
+    large: Option<Large>,
+    /// Whether the last `read_buffer` handed out the large body's buffer.
+    reading_large: bool,
+}
+
+#[derive(Debug)]
+struct Large {
+    data: Vec<u8>,
+    /// Bytes of `data` received.
+    filled: usize,
+    /// The declared body size.
+    size: usize,
+    more: bool,
+    command: bool,
+}
+
+/// A parsed frame header.
+struct Header {
+    len: usize,
+    body: u64,
+    more: bool,
+    command: bool,
+}
+
+impl Input {
+    /// An empty input.
+    pub(super) fn new() -> Self {
+        Input {
+            buf: vec![0; BUF_SIZE],
+            start: 0,
+            end: 0,
+            large: None,
+            reading_large: false,
+        }
+    }
+
+    /// Where the next bytes from the peer go; never empty.
+    pub(super) fn read_buffer(&mut self) -> &mut [u8] {
+        self.reading_large = false;
+        if let Some(large) = &mut self.large {
+            if large.filled < large.size {
+                if large.filled == large.data.len() {
+                    let grown = large.data.len().saturating_mul(2).min(large.size);
+                    large.data.reserve_exact(grown - large.data.len());
+                    large.data.resize(grown, 0);
+                }
+                self.reading_large = true;
+                return &mut large.data[large.filled..];
+            }
+        }
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+            if self.buf.len() > BUF_SIZE {
+                self.buf.truncate(BUF_SIZE);
+                self.buf.shrink_to_fit();
+            }
+        } else if self.buf.len() - self.end < DIRECT_MIN && self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            // The caller reads without decoding: hold what it reads, no more.
+            self.buf.resize(self.buf.len() + BUF_SIZE, 0);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    /// Records that `n` bytes were read into the last `read_buffer`.
+    pub(super) fn read_done(&mut self, n: usize) {
+        if self.reading_large {
+            if let Some(large) = &mut self.large {
+                large.filled = (large.filled + n).min(large.data.len());
+            }
+        } else {
+            self.end = (self.end + n).min(self.buf.len());
+        }
+    }
+
+    /// The undecoded bytes of the internal buffer.
+    pub(super) fn available(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Marks `n` available bytes as used.
+    pub(super) fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+    }
+
+    /// Whether no received byte waits to be decoded.
+    #[cfg(test)]
+    pub(super) fn is_empty(&self) -> bool {
+        self.start == self.end && self.large.as_ref().is_none_or(|l| l.filled < l.size)
+    }
+
+    /// The next complete frame, as a message with its MORE and COMMAND flags; `None` until
+    /// more bytes come. The size is checked against `maxmsgsize` before anything is allocated.
+    pub(super) fn next_frame(
+        &mut self,
+        framing: Framing,
+        maxmsgsize: Option<u64>,
+    ) -> Result<Option<Msg>, Failure> {
+        if let Some(large) = &self.large {
+            if large.filled < large.size {
+                return Ok(None);
+            }
+            let Some(large) = self.large.take() else {
+                return Ok(None);
+            };
+            let mut msg = Msg::from_bytes(Bytes::from(large.data));
+            msg.set_more(large.more);
+            msg.set_command(large.command);
+            return Ok(Some(msg));
+        }
+        let avail = &self.buf[self.start..self.end];
+        let header = match framing {
+            Framing::V1 => v1_header(avail)?,
+            Framing::V2 => v2_header(avail),
+        };
+        let Some(header) = header else {
+            return Ok(None);
+        };
+        if maxmsgsize.is_some_and(|max| header.body > max) {
+            return Err(Failure::MessageTooLarge);
+        }
+        // No buffer can hold more than isize::MAX bytes (libzmq fails to allocate it).
+        let body = usize::try_from(header.body)
+            .ok()
+            .filter(|&b| isize::try_from(b).is_ok())
+            .ok_or(Failure::MessageTooLarge)?;
+        let have = avail.len() - header.len;
+        if have >= body {
+            let data = &avail[header.len..header.len + body];
+            let mut msg = Msg::from_slice(data);
+            msg.set_more(header.more);
+            msg.set_command(header.command);
+            self.start += header.len + body;
+            return Ok(Some(msg));
+        }
+        if body > DIRECT_MIN {
+            // Everything after the header belongs to this body: move it into the body's buffer.
+            let first = body.min(LARGE_START.max(have));
+            let mut data = Vec::with_capacity(first);
+            data.extend_from_slice(&avail[header.len..]);
+            data.resize(first, 0);
+            self.large = Some(Large {
+                data,
+                filled: have,
+                size: body,
+                more: header.more,
+                command: header.command,
+            });
+            self.start = self.end;
+        }
+        Ok(None)
+    }
+}
+
+/// Parses a ZMTP 2.0/3.x header. Reserved flag bits are ignored, as libzmq does.
+fn v2_header(avail: &[u8]) -> Option<Header> {
+    let (&flags, rest) = avail.split_first()?;
+    let (len, body) = if flags & FLAG_LONG != 0 {
+        let (size, _) = rest.split_first_chunk::<8>()?;
+        (9, u64::from_be_bytes(*size))
+    } else {
+        (2, u64::from(*rest.first()?))
+    };
+    Some(Header {
+        len,
+        body,
+        more: flags & FLAG_MORE != 0,
+        command: flags & FLAG_COMMAND != 0,
+    })
+}
+
+/// Parses a ZMTP 1.0 header; its length counts the flags byte, so zero is invalid.
+fn v1_header(avail: &[u8]) -> Result<Option<Header>, Failure> {
+    let Some(&first) = avail.first() else {
+        return Ok(None);
+    };
+    let (len, counted) = if first == 0xFF {
+        let Some((size, _)) = avail[1..].split_first_chunk::<8>() else {
+            return Ok(None);
+        };
+        (10, u64::from_be_bytes(*size))
+    } else {
+        (2, u64::from(first))
+    };
+    if counted == 0 {
+        return Err(Failure::Malformed("ZMTP 1.0 frame without flags"));
+    }
+    let Some(&flags) = avail.get(len - 1) else {
+        return Ok(None);
+    };
+    Ok(Some(Header {
+        len,
+        body: counted - 1,
+        more: flags & FLAG_MORE != 0,
+        command: false,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(input: &mut Input, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let buf = input.read_buffer();
+            let n = buf.len().min(bytes.len());
+            buf[..n].copy_from_slice(&bytes[..n]);
+            input.read_done(n);
+            bytes = &bytes[n..];
+        }
+    }
+
+    #[test]
+    fn large_body_is_read_in_place_and_grows_with_what_arrives() {
+        let size = 1 << 20;
+        let mut input = Input::new();
+        let mut wire = vec![FLAG_MORE | FLAG_LONG];
+        wire.extend_from_slice(&(size as u64).to_be_bytes());
+        wire.extend_from_slice(&[5u8; 100]);
+        feed(&mut input, &wire);
+        assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+        // The first reads go to a 64 KiB buffer, already holding the 100 bytes.
+        assert_eq!(input.read_buffer().len(), LARGE_START - 100);
+        input.read_done(0);
+        let mut sent = 100;
+        while sent < size {
+            let buf = input.read_buffer();
+            let n = buf.len().min(10_000).min(size - sent);
+            assert!(n > 0);
+            buf[..n].fill(5);
+            input.read_done(n);
+            sent += n;
+            let cap = input.large.as_ref().unwrap().data.len();
+            assert!(cap <= (2 * sent).max(LARGE_START), "{cap} for {sent}");
+            if sent < size {
+                assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+            }
+        }
+        let msg = input.next_frame(Framing::V2, None).unwrap().unwrap();
+        assert_eq!(msg.size(), size);
+        assert!(msg.more());
+        assert!(msg.data().iter().all(|&b| b == 5));
+        assert!(input.is_empty());
+    }
+
+    #[test]
+    fn declared_size_allocates_nothing_before_bytes_arrive() {
+        let mut input = Input::new();
+        feed(&mut input, &[FLAG_LONG, 0x40, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+        assert_eq!(input.large.as_ref().unwrap().data.len(), LARGE_START);
+        let mut input = Input::new();
+        feed(&mut input, &[FLAG_LONG, 0x80, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            input.next_frame(Framing::V2, None).unwrap_err(),
+            Failure::MessageTooLarge
+        );
+        let mut input = Input::new();
+        feed(&mut input, &[FLAG_LONG, 0, 0, 0, 0, 0, 0, 0x10, 1]);
+        assert_eq!(
+            input.next_frame(Framing::V2, Some(4096)).unwrap_err(),
+            Failure::MessageTooLarge
+        );
+    }
+
+    #[test]
+    fn v1_frames() {
+        let mut input = Input::new();
+        feed(
+            &mut input,
+            b"\x03\x01hi\xff\x00\x00\x00\x00\x00\x00\x00\x02\x00x\x01\x00",
+        );
+        let a = input.next_frame(Framing::V1, None).unwrap().unwrap();
+        assert_eq!((a.data(), a.more()), (&b"hi"[..], true));
+        let b = input.next_frame(Framing::V1, None).unwrap().unwrap();
+        assert_eq!((b.data(), b.more()), (&b"x"[..], false));
+        let c = input.next_frame(Framing::V1, None).unwrap().unwrap();
+        assert_eq!(c.size(), 0);
+        feed(&mut input, b"\x00");
+        assert!(input.next_frame(Framing::V1, None).is_err());
+    }
+
+    #[test]
+    fn a_caller_that_reads_without_decoding_gets_room() {
+        let mut input = Input::new();
+        feed(&mut input, &vec![0u8; 3 * BUF_SIZE]);
+        assert_eq!(input.available().len(), 3 * BUF_SIZE);
+        for _ in 0..3 * BUF_SIZE / 2 {
+            assert_eq!(
+                input.next_frame(Framing::V2, None).unwrap().unwrap().size(),
+                0
+            );
+        }
+        assert!(input.is_empty());
+        assert_eq!(input.read_buffer().len(), BUF_SIZE);
+    }
+}

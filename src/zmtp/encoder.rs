@@ -1,0 +1,286 @@
+//! Output: frames encoded for the peer's framing, queued for one vectored write. Headers and
+//! small bodies are copied into a contiguous buffer; large bodies are referenced, not copied.
+
+use std::collections::VecDeque;
+use std::io::IoSlice;
+
+use bytes::Bytes;
+
+use crate::msg::Msg;
+
+/// Bodies up to this size are copied next to their header; larger ones are written from the
+/// message's own buffer (one more slice in the write).
+pub(super) const COPY_MAX: usize = 1024;
+/// A drained copy buffer up to this capacity is kept for the next frames.
+const SPARE_MAX: usize = 64 * 1024;
+
+/// ZMTP 2.0/3.x flag bits.
+pub(super) const FLAG_MORE: u8 = 0x01;
+pub(super) const FLAG_LONG: u8 = 0x02;
+pub(super) const FLAG_COMMAND: u8 = 0x04;
+
+/// How frames are delimited on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Framing {
+    /// ZMTP 1.0: a length counting the flags byte (1 byte, or 0xFF and 8 bytes), then flags.
+    V1,
+    /// ZMTP 2.0 and 3.x: flags, then a length of 1 byte, or of 8 bytes when LONG.
+    V2,
+}
+
+/// Bytes waiting to be written, in order.
+#[derive(Debug, Default)]
+pub(super) struct OutQueue {
+    chunks: VecDeque<Chunk>,
+    /// Bytes of the front chunk already written.
+    head: usize,
+    /// Bytes pending in all chunks.
+    len: usize,
+    /// A drained copy buffer, reused for the next one.
+    spare: Vec<u8>,
+}
+
+#[derive(Debug)]
+enum Chunk {
+    Copied(Vec<u8>),
+    Shared(Bytes),
+}
+
+impl Chunk {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Chunk::Copied(v) => v,
+            Chunk::Shared(b) => b,
+        }
+    }
+}
+
+impl OutQueue {
+    /// Bytes pending.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Appends bytes by copying them.
+    pub(super) fn push_copy(&mut self, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        self.len += data.len();
+        let only = self.chunks.len() == 1;
+        if let Some(Chunk::Copied(buf)) = self.chunks.back_mut() {
+            // A buffer written from while it grows: drop its written half now and then, lest a
+            // writer that never quite catches up keeps every byte ever sent.
+            if only && self.head > 0 && self.head >= buf.len() / 2 {
+                buf.drain(..self.head);
+                self.head = 0;
+            }
+            buf.extend_from_slice(data);
+            return;
+        }
+        let mut buf = std::mem::take(&mut self.spare);
+        buf.extend_from_slice(data);
+        self.chunks.push_back(Chunk::Copied(buf));
+    }
+
+    /// Appends a buffer without copying it.
+    pub(super) fn push_shared(&mut self, data: Bytes) {
+        if data.is_empty() {
+            return;
+        }
+        self.len += data.len();
+        self.chunks.push_back(Chunk::Shared(data));
+    }
+
+    /// The pending bytes, in order.
+    pub(super) fn slices<'a>(&'a self, out: &mut Vec<IoSlice<'a>>) {
+        let mut skip = self.head;
+        for chunk in &self.chunks {
+            out.push(IoSlice::new(&chunk.bytes()[skip..]));
+            skip = 0;
+        }
+    }
+
+    /// Fills `out` with the first pending slices; returns how many.
+    pub(super) fn slices_into<'a>(&'a self, out: &mut [IoSlice<'a>]) -> usize {
+        let mut skip = self.head;
+        let mut n = 0;
+        for (chunk, slot) in self.chunks.iter().zip(out.iter_mut()) {
+            *slot = IoSlice::new(&chunk.bytes()[skip..]);
+            skip = 0;
+            n += 1;
+        }
+        n
+    }
+
+    /// Drops the first `n` pending bytes (what a write took); more than pending drops all.
+    pub(super) fn consume(&mut self, mut n: usize) {
+        n = n.min(self.len);
+        self.len -= n;
+        while n > 0 {
+            let Some(front) = self.chunks.front() else {
+                break;
+            };
+            let left = front.bytes().len() - self.head;
+            if n < left {
+                self.head += n;
+                break;
+            }
+            n -= left;
+            self.head = 0;
+            if let Some(Chunk::Copied(mut buf)) = self.chunks.pop_front() {
+                if buf.capacity() <= SPARE_MAX && buf.capacity() > self.spare.capacity() {
+                    buf.clear();
+                    self.spare = buf;
+                }
+            }
+        }
+    }
+
+    /// Encodes one frame: a message, or a command when `msg.is_command()`.
+    pub(super) fn push_frame(&mut self, framing: Framing, msg: Msg) {
+        let mut header = [0u8; 10];
+        let header_len = match framing {
+            Framing::V1 => v1_header(&mut header, msg.size(), msg.more()),
+            Framing::V2 => v2_header(&mut header, msg.size(), msg.more(), msg.is_command()),
+        };
+        self.push_copy(&header[..header_len]);
+        self.push_body(msg);
+    }
+
+    fn push_body(&mut self, msg: Msg) {
+        if msg.size() <= COPY_MAX {
+            self.push_copy(msg.data());
+        } else {
+            self.push_shared(msg.into_bytes());
+        }
+    }
+}
+
+/// Writes a ZMTP 2.0/3.x frame header; libzmq uses the long form only above 255 bytes.
+fn v2_header(out: &mut [u8; 10], size: usize, more: bool, command: bool) -> usize {
+    let mut flags = 0;
+    if more {
+        flags |= FLAG_MORE;
+    }
+    if command {
+        flags |= FLAG_COMMAND;
+    }
+    match u8::try_from(size) {
+        Ok(short) => {
+            out[0] = flags;
+            out[1] = short;
+            2
+        }
+        Err(_) => {
+            out[0] = flags | FLAG_LONG;
+            out[1..9].copy_from_slice(&(size as u64).to_be_bytes());
+            9
+        }
+    }
+}
+
+/// Writes a ZMTP 1.0 frame header: the length counts the flags byte, and the short form holds
+/// up to 254 (0xFF announces the long form).
+pub(super) fn v1_header(out: &mut [u8; 10], size: usize, more: bool) -> usize {
+    let len = size as u64 + 1;
+    let flags = if more { FLAG_MORE } else { 0 };
+    if len < 0xFF {
+        out[0] = len as u8;
+        out[1] = flags;
+        2
+    } else {
+        out[0] = 0xFF;
+        out[1..9].copy_from_slice(&len.to_be_bytes());
+        out[9] = flags;
+        10
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(q: &OutQueue) -> Vec<u8> {
+        let mut slices = Vec::new();
+        q.slices(&mut slices);
+        slices.iter().flat_map(|s| s.iter().copied()).collect()
+    }
+
+    fn slice_count(q: &OutQueue) -> usize {
+        let mut slices = Vec::new();
+        q.slices(&mut slices);
+        slices.len()
+    }
+
+    #[test]
+    fn headers() {
+        let mut h = [0u8; 10];
+        assert_eq!(v2_header(&mut h, 255, true, false), 2);
+        assert_eq!(&h[..2], &[0x01, 0xFF]);
+        assert_eq!(v2_header(&mut h, 256, false, true), 9);
+        assert_eq!(&h[..9], &[0x06, 0, 0, 0, 0, 0, 0, 1, 0]);
+        assert_eq!(v1_header(&mut h, 253, true), 2);
+        assert_eq!(&h[..2], &[0xFE, 0x01]);
+        assert_eq!(v1_header(&mut h, 254, false), 10);
+        assert_eq!(&h[..10], &[0xFF, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0]);
+    }
+
+    #[test]
+    fn small_frames_share_one_buffer_large_bodies_are_referenced() {
+        let mut q = OutQueue::default();
+        for i in 0..10u8 {
+            q.push_frame(Framing::V2, Msg::from_slice(&[i; 100]));
+        }
+        assert_eq!(slice_count(&q), 1);
+        assert_eq!(q.len(), 10 * 102);
+        let big = Bytes::from(vec![7u8; 5000]);
+        q.push_frame(Framing::V2, Msg::from_bytes(big.clone()));
+        q.push_frame(Framing::V2, Msg::from_slice(b"tail"));
+        assert_eq!(slice_count(&q), 3);
+        let mut slices = Vec::new();
+        q.slices(&mut slices);
+        // The large body is the message's own buffer.
+        assert_eq!(slices[1].as_ptr(), big.as_ptr());
+        let all = pending(&q);
+        assert_eq!(all.len(), q.len());
+        assert_eq!(&all[1020..1029], &[0x02, 0, 0, 0, 0, 0, 0, 0x13, 0x88]);
+    }
+
+    #[test]
+    fn a_writer_that_never_catches_up_does_not_grow_the_buffer() {
+        let mut q = OutQueue::default();
+        for _ in 0..100_000 {
+            q.push_copy(&[1; 100]);
+            q.consume(90);
+        }
+        let Some(Chunk::Copied(buf)) = q.chunks.front() else {
+            panic!("one copied chunk");
+        };
+        assert!(buf.len() < 4 * q.len(), "{} for {}", buf.len(), q.len());
+        assert_eq!(pending(&q).len(), q.len());
+    }
+
+    #[test]
+    fn consume_at_every_offset() {
+        let mut q = OutQueue::default();
+        q.push_copy(b"abc");
+        q.push_shared(Bytes::from_static(b"defgh"));
+        q.push_copy(b"ij");
+        let all = pending(&q);
+        for n in 0..=all.len() {
+            let mut q2 = OutQueue::default();
+            q2.push_copy(b"abc");
+            q2.push_shared(Bytes::from_static(b"defgh"));
+            q2.push_copy(b"ij");
+            q2.consume(n);
+            assert_eq!(pending(&q2), &all[n..]);
+            assert_eq!(q2.len(), all.len() - n);
+            q2.push_copy(b"k");
+            assert_eq!(pending(&q2).last(), Some(&b'k'));
+        }
+        q.consume(1000);
+        assert_eq!(q.len(), 0);
+        assert_eq!(slice_count(&q), 0);
+    }
+}

@@ -1,0 +1,75 @@
+//! tcp and ipc through the Rust API: what the C tests cannot pin because it is ours alone.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use zmq::ctx::Ctx;
+use zmq::msg::Msg;
+use zmq::socket::{Flags, Socket, SocketType};
+
+fn last_endpoint(socket: &mut Socket) -> String {
+    let mut buf = [0u8; 256];
+    let n = socket.get_option(32, &mut buf).unwrap();
+    String::from_utf8(buf[..n - 1].to_vec()).unwrap()
+}
+
+/// Waits until `done` holds, for at most two seconds.
+fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    done()
+}
+
+/// The socket file of an ipc path goes when its listener does (libzmq 4.3.4 leaves it), but
+/// not when another bind replaced it meanwhile.
+#[test]
+fn ipc_socket_files_are_removed_unless_replaced() {
+    let ctx = Arc::new(Ctx::new());
+    let path = std::env::temp_dir().join(format!("zmq-rust-ipc-{}", std::process::id()));
+    let endpoint = format!("ipc://{}", path.display());
+    let mut a = Socket::new(ctx.clone(), SocketType::Pull).unwrap();
+    a.bind(&endpoint).unwrap();
+    assert!(path.exists());
+    a.unbind(&endpoint).unwrap();
+    assert!(eventually(|| !path.exists()), "unbind removes the file");
+
+    a.bind(&endpoint).unwrap();
+    let mut b = Socket::new(ctx.clone(), SocketType::Pull).unwrap();
+    b.bind(&endpoint).unwrap();
+    drop(a);
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(
+        path.exists(),
+        "the first socket leaves the second one's file alone"
+    );
+    drop(b);
+    assert!(eventually(|| !path.exists()), "close removes the file");
+    ctx.terminate().unwrap();
+}
+
+/// A message crosses tcp and comes back, and the last endpoint names the real port.
+#[test]
+fn tcp_round_trip() {
+    let ctx = Arc::new(Ctx::new());
+    let mut rep = Socket::new(ctx.clone(), SocketType::Rep).unwrap();
+    rep.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = last_endpoint(&mut rep);
+    assert!(endpoint.starts_with("tcp://127.0.0.1:") && !endpoint.ends_with(":0"));
+    let mut req = Socket::new(ctx.clone(), SocketType::Req).unwrap();
+    req.connect(&endpoint).unwrap();
+    req.send(Msg::from_slice(b"ping"), Flags::default())
+        .map_err(|(e, _)| e)
+        .unwrap();
+    assert_eq!(rep.recv(Flags::default()).unwrap().data(), b"ping");
+    rep.send(Msg::from_slice(b"pong"), Flags::default())
+        .map_err(|(e, _)| e)
+        .unwrap();
+    assert_eq!(req.recv(Flags::default()).unwrap().data(), b"pong");
+    drop((req, rep));
+    ctx.terminate().unwrap();
+}
