@@ -181,6 +181,9 @@ pub struct Options {
     pub priority: i32,
     /// ZMQ_BUSY_POLL (draft): SO_BUSY_POLL of the connections.
     pub busy_poll: i32,
+    /// ZMQ_STREAM_NOTIFY as a STREAM socket last accepted it: its connections announce
+    /// themselves (and their end) with empty messages.
+    pub stream_notify: bool,
 }
 
 impl Default for Options {
@@ -248,6 +251,7 @@ impl Default for Options {
             disconnect_msg: Vec::new(),
             hiccup_msg: Vec::new(),
             priority: 0,
+            stream_notify: true,
             busy_poll: 0,
         }
     }

@@ -9,6 +9,7 @@
 
 pub(crate) mod listener;
 pub(crate) mod session;
+pub(crate) mod wire;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};

@@ -16,6 +16,7 @@ use mio::net::{TcpStream, UnixStream};
 use parking_lot::Mutex;
 
 use super::Io;
+use super::wire::Wire;
 use crate::ctx::SocketId;
 use crate::mailbox::MailboxSender;
 use crate::msg::Msg;
@@ -24,7 +25,7 @@ use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, event};
 use crate::socket::{Command, NewPipe, PipeId, Route};
 use crate::transport::{ConnectTarget, tcp};
-use crate::zmtp::{self, Connection, Event};
+use crate::zmtp::{self, Event};
 
 /// Bytes of encoded output gathered from the pipe before writing (libzmq's out batch is 8 KiB;
 /// a larger batch means fewer system calls per message).
@@ -153,7 +154,7 @@ impl Stream {
 struct Engine {
     stream: Stream,
     /// None while a TCP connect is in progress.
-    conn: Option<Connection>,
+    conn: Option<Wire>,
     /// A decoded frame the full pipe did not take yet.
     pending_in: Option<Msg>,
     /// Reading stopped because the pipe to the socket is full.
@@ -231,7 +232,7 @@ impl Session {
         stream: Stream,
         now: Instant,
     ) -> Session {
-        let conn = Connection::new(config(&link, &options), now);
+        let conn = wire(&link, &options, now);
         let engine = Engine {
             stream,
             conn: Some(conn),
@@ -292,6 +293,8 @@ impl Session {
                 return;
             }
             self.pump_output(io);
+            // A raw connection is ready at once, with nothing to read first.
+            self.pump_input(io);
         } else if matches!(self.role, Role::Connect { .. }) {
             self.attempt(io);
         }
@@ -331,7 +334,7 @@ impl Session {
             .engine
             .as_ref()
             .and_then(|e| e.conn.as_ref())
-            .is_some_and(Connection::is_ready);
+            .is_some_and(Wire::is_ready);
         if event == PipeEvent::PeerTerminating && !sending {
             // Nothing is being sent: if only the delimiter is left, the pipe is done now.
             pipe.end.check_read();
@@ -378,7 +381,7 @@ impl Session {
         }
         if let Some(engine) = &self.engine {
             consider(engine.connect_deadline);
-            consider(engine.conn.as_ref().and_then(Connection::poll_timeout));
+            consider(engine.conn.as_ref().and_then(Wire::poll_timeout));
         }
         consider(self.closing.flatten());
         next
@@ -475,13 +478,13 @@ impl Session {
     /// The TCP (or IPC) connect completed: start the protocol.
     fn connected(&mut self, io: &mut Io<'_>) {
         self.event(event::CONNECTED, self.fd());
-        let config = config(&self.link, &self.options);
+        let conn = wire(&self.link, &self.options, io.now);
         if let Some(engine) = self.engine.as_mut() {
             if let Stream::Tcp(_) = engine.stream {
                 tcp::configure_connection(engine.stream.fd(), &self.options);
             }
             engine.connect_deadline = None;
-            engine.conn = Some(Connection::new(config, io.now));
+            engine.conn = Some(conn);
             if let Role::Connect { ivl, .. } = &mut self.role {
                 *ivl = self.options.reconnect_ivl;
             }
@@ -546,6 +549,15 @@ impl Session {
                 }
             }
             self.event(event::DISCONNECTED, fd);
+            if self.link.socket_type == STREAM && self.options.stream_notify {
+                // ...and of its end, as an empty message too.
+                if let Some(pipe) = self.pipe.as_mut() {
+                    pipe.end.rollback();
+                    let _ = pipe.end.write(Msg::new());
+                    pipe.end.flush();
+                    pipe.deliver();
+                }
+            }
         }
         self.drop_engine(io);
         if let Some(pipe) = self.pipe.as_mut() {
@@ -665,14 +677,20 @@ impl Session {
             drop(closed);
             self.pipe = Some(session_side);
         }
-        if self.link.wants_ids {
-            if let Some(pipe) = self.pipe.as_mut() {
-                let mut msg = Msg::from_slice(peer_id.as_deref().unwrap_or(&[]));
-                msg.set_routing_id_flag(true);
-                let _ = pipe.end.write(msg);
-                pipe.end.flush();
-                pipe.deliver();
-            }
+        let announcement = if self.link.socket_type == STREAM {
+            // A STREAM socket hears of each connection as an empty message.
+            self.options.stream_notify.then(Msg::new)
+        } else if self.link.wants_ids {
+            let mut msg = Msg::from_slice(peer_id.as_deref().unwrap_or(&[]));
+            msg.set_routing_id_flag(true);
+            Some(msg)
+        } else {
+            None
+        };
+        if let (Some(msg), Some(pipe)) = (announcement, self.pipe.as_mut()) {
+            let _ = pipe.end.write(msg);
+            pipe.end.flush();
+            pipe.deliver();
         }
     }
 
@@ -791,6 +809,18 @@ impl Session {
         self.check_done(io);
     }
 }
+
+/// The protocol of a new connection: raw bytes for STREAM sockets, else ZMTP.
+fn wire(link: &SocketLink, options: &Options, now: Instant) -> Wire {
+    if link.socket_type == STREAM {
+        Wire::raw()
+    } else {
+        Wire::zmtp(config(link, options), now)
+    }
+}
+
+/// libzmq's number for the STREAM socket type.
+const STREAM: i32 = 11;
 
 /// The protocol settings of a session.
 fn config(link: &SocketLink, options: &Options) -> zmtp::Config {

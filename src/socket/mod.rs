@@ -479,6 +479,10 @@ impl Socket {
         let result = self.behaviour.set_option(&mut self.pipes, id, value);
         self.reap_pipes();
         if let Some(result) = result {
+            if id == ids::STREAM_NOTIFY && result.is_ok() {
+                // The sessions of later connections need it.
+                self.options.stream_notify = value != 0i32.to_ne_bytes();
+            }
             return result;
         }
         self.options.set_optval(id, optval)?;
