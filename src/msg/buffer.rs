@@ -206,6 +206,14 @@ impl std::ops::Deref for Buffer {
     }
 }
 
+impl std::ops::DerefMut for Buffer {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        // SAFETY: ptr holds len bytes owned by this buffer alone (see the type's note on their
+        // content).
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+}
+
 impl AsRef<[u8]> for Buffer {
     fn as_ref(&self) -> &[u8] {
         self

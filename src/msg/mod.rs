@@ -86,10 +86,39 @@ impl Msg {
     /// A message holding a copy of `data`.
     pub fn from_slice(data: &[u8]) -> Self {
         if data.len() <= INLINE_MAX {
-            Self::new_inline(data)
-        } else {
-            Self::with_body(Body::Shared(Bytes::copy_from_slice(data)))
+            return Self::new_inline(data);
         }
+        match buffer::Buffer::new(data.len()) {
+            Ok(mut buffer) => {
+                buffer.copy_from_slice(data);
+                Self::with_body(Body::Unique(buffer))
+            }
+            // Out of memory: the allocator's own failure path decides.
+            Err(_) => Self::with_body(Body::Shared(Bytes::copy_from_slice(data))),
+        }
+    }
+
+    /// The payload, writable, while this message alone holds it (a message made by
+    /// `with_size` or `from_slice` and not shared since); None otherwise. A fresh `with_size`
+    /// payload holds undefined bytes until written.
+    pub fn data_mut(&mut self) -> Option<&mut [u8]> {
+        match &mut self.body {
+            Body::Inline { len, buf } => Some(&mut buf[..usize::from(*len)]),
+            Body::Unique(b) => Some(b),
+            Body::Shared(_) => None,
+        }
+    }
+
+    /// Replaces the payload with a writable one of `size` bytes that starts with the first
+    /// `keep` bytes of the current one (the rest undefined): a buffer growing as data arrives.
+    pub fn regrow(&mut self, size: usize, keep: usize) -> Result<()> {
+        let mut grown = Msg::with_size(size)?;
+        let keep = keep.min(size).min(self.size());
+        if let Some(data) = grown.data_mut() {
+            data[..keep].copy_from_slice(&self.data()[..keep]);
+        }
+        self.body = grown.body;
+        Ok(())
     }
 
     fn new_inline(data: &[u8]) -> Self {

@@ -6,8 +6,6 @@
 //! into it, so the body is never copied again. That buffer grows with what arrives (doubling from
 //! [`LARGE_START`]), never to the size the peer declared before the bytes are there.
 
-use bytes::Bytes;
-
 use crate::msg::Msg;
 use crate::zmtp::Failure;
 use crate::zmtp::encoder::{FLAG_COMMAND, FLAG_LONG, FLAG_MORE, Framing};
@@ -34,7 +32,9 @@ pub(super) struct Input {
 
 #[derive(Debug)]
 struct Large {
-    data: Vec<u8>,
+    /// The message being filled; its payload is writable (unique) and `filled` bytes long so
+    /// far of what it can hold.
+    data: Msg,
     /// Bytes of `data` received.
     filled: usize,
     /// The declared body size.
@@ -68,13 +68,18 @@ impl Input {
         self.reading_large = false;
         if let Some(large) = &mut self.large {
             if large.filled < large.size {
-                if large.filled == large.data.len() {
-                    let grown = large.data.len().saturating_mul(2).min(large.size);
-                    large.data.reserve_exact(grown - large.data.len());
-                    large.data.resize(grown, 0);
+                if large.filled == large.data.size() {
+                    let grown = large.data.size().saturating_mul(2).min(large.size);
+                    if large.data.regrow(grown, large.filled).is_err() {
+                        // Out of memory: read into the internal buffer meanwhile, to be
+                        // dropped with the connection.
+                        return &mut self.buf[..];
+                    }
                 }
-                self.reading_large = true;
-                return &mut large.data[large.filled..];
+                if let Some(data) = large.data.data_mut() {
+                    self.reading_large = true;
+                    return &mut data[large.filled..];
+                }
             }
         }
         if self.start == self.end {
@@ -100,7 +105,7 @@ impl Input {
     pub(super) fn read_done(&mut self, n: usize) {
         if self.reading_large {
             if let Some(large) = &mut self.large {
-                large.filled = (large.filled + n).min(large.data.len());
+                large.filled = (large.filled + n).min(large.data.size());
             }
         } else {
             self.end = (self.end + n).min(self.buf.len());
@@ -137,7 +142,7 @@ impl Input {
             let Some(large) = self.large.take() else {
                 return Ok(None);
             };
-            let mut msg = Msg::from_bytes(Bytes::from(large.data));
+            let mut msg = large.data;
             msg.set_more(large.more);
             msg.set_command(large.command);
             return Ok(Some(msg));
@@ -170,9 +175,10 @@ impl Input {
         if body > DIRECT_MIN {
             // Everything after the header belongs to this body: move it into the body's buffer.
             let first = body.min(LARGE_START.max(have));
-            let mut data = Vec::with_capacity(first);
-            data.extend_from_slice(&avail[header.len..]);
-            data.resize(first, 0);
+            let mut data = Msg::with_size(first).map_err(|_| Failure::MessageTooLarge)?;
+            if let Some(start) = data.data_mut() {
+                start[..have].copy_from_slice(&avail[header.len..]);
+            }
             self.large = Some(Large {
                 data,
                 filled: have,
@@ -264,7 +270,7 @@ mod tests {
             buf[..n].fill(5);
             input.read_done(n);
             sent += n;
-            let cap = input.large.as_ref().unwrap().data.len();
+            let cap = input.large.as_ref().unwrap().data.size();
             assert!(cap <= (2 * sent).max(LARGE_START), "{cap} for {sent}");
             if sent < size {
                 assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
@@ -282,7 +288,7 @@ mod tests {
         let mut input = Input::new();
         feed(&mut input, &[FLAG_LONG, 0x40, 0, 0, 0, 0, 0, 0, 0, 1]);
         assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
-        assert_eq!(input.large.as_ref().unwrap().data.len(), LARGE_START);
+        assert_eq!(input.large.as_ref().unwrap().data.size(), LARGE_START);
         let mut input = Input::new();
         feed(&mut input, &[FLAG_LONG, 0x80, 0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(
