@@ -9,7 +9,7 @@ use std::mem::{align_of, size_of};
 use std::ptr;
 
 use super::boundary;
-use super::constants::{ZMQ_MORE, ZMQ_SHARED};
+use super::constants::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 
@@ -297,7 +297,11 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
         match property {
             ZMQ_MORE => Ok(c_int::from(msg.more())),
             ZMQ_SHARED => Ok(c_int::from(msg.is_shared())),
-            // ZMQ_SRCFD (deprecated) and unknown properties.
+            // Deprecated, but libzmq still answers it; EINVAL when not from a connection.
+            ZMQ_SRCFD => msg
+                .metadata()
+                .and_then(|m| m.source_fd())
+                .ok_or(Error::Inval),
             _ => Err(Error::Inval),
         }
     })

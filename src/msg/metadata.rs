@@ -7,6 +7,8 @@ use std::ffi::{CStr, CString};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Metadata {
     props: Vec<(String, CString)>,
+    /// The descriptor of the connection the messages came over (ZMQ_SRCFD).
+    source_fd: Option<i32>,
 }
 
 impl Metadata {
@@ -24,6 +26,16 @@ impl Metadata {
             Some(slot) => slot.1 = value,
             None => self.props.push((name.to_owned(), value)),
         }
+    }
+
+    /// Notes the descriptor of the connection (ZMQ_SRCFD).
+    pub fn set_source_fd(&mut self, fd: i32) {
+        self.source_fd = Some(fd);
+    }
+
+    /// The descriptor of the connection, if the messages came over one.
+    pub fn source_fd(&self) -> Option<i32> {
+        self.source_fd
     }
 
     /// The value of a property; "Identity" is the old name of "Routing-Id".

@@ -650,6 +650,7 @@ impl Session {
             if let Some(address) = engine.stream.peer_address() {
                 properties.insert("Peer-Address", address.as_bytes());
             }
+            properties.set_source_fd(engine.stream.fd());
             engine.metadata = Some(Arc::new(properties));
         }
         if self.pipe.is_none() && self.closing.is_none() {
