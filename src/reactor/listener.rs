@@ -45,7 +45,12 @@ pub(crate) struct Listener {
     /// The endpoint as ZMQ_LAST_ENDPOINT shows it.
     endpoint: String,
     listening: Option<Listening>,
+    /// When to try accepting again after running out of descriptors or memory.
+    retry_at: Option<std::time::Instant>,
 }
+
+/// How long a listener waits before accepting again when the system is out of descriptors.
+const ACCEPT_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Listener {
     pub(crate) fn new(
@@ -59,7 +64,18 @@ impl Listener {
             options,
             endpoint,
             listening: Some(listening),
+            retry_at: None,
         }
+    }
+
+    /// The socket the listener belongs to.
+    pub(crate) fn socket(&self) -> SocketId {
+        self.link.socket
+    }
+
+    /// When the listener wants to run again without an event.
+    pub(crate) fn deadline(&self) -> Option<std::time::Instant> {
+        self.retry_at
     }
 
     pub(crate) fn is_done(&self) -> bool {
@@ -81,6 +97,7 @@ impl Listener {
 
     /// Accepts every waiting connection.
     pub(crate) fn accept(&mut self, io: &mut Io<'_>) {
+        self.retry_at = None;
         loop {
             let accepted = match self.listening.as_ref() {
                 Some(Listening::Tcp(l)) => l.accept().map(|(s, _)| {
@@ -107,14 +124,22 @@ impl Listener {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                // EMFILE, ECONNABORTED...: that connection is lost, the listener stays.
                 Err(e) => {
-                    let errno = e.raw_os_error().and_then(|n| u32::try_from(n).ok());
+                    let errno = e.raw_os_error().unwrap_or(0);
                     let endpoint = &self.endpoint;
+                    let value = u32::try_from(errno).unwrap_or(0);
                     self.link
                         .monitor
-                        .event(event::ACCEPT_FAILED, errno.unwrap_or(0), endpoint);
-                    return;
+                        .event(event::ACCEPT_FAILED, value, endpoint);
+                    if matches!(
+                        errno,
+                        libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM
+                    ) {
+                        // The connection waits in the backlog; no new event will say so.
+                        self.retry_at = Some(io.now + ACCEPT_RETRY);
+                        return;
+                    }
+                    // That connection is lost (ECONNABORTED...); the others are taken.
                 }
             }
         }

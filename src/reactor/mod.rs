@@ -91,14 +91,15 @@ impl Handler {
     }
 
     fn timeout(&mut self, io: &mut Io<'_>) {
-        if let Handler::Session(s) = self {
-            s.timeout(io);
+        match self {
+            Handler::Listener(l) => l.accept(io),
+            Handler::Session(s) => s.timeout(io),
         }
     }
 
     fn deadline(&self) -> Option<Instant> {
         match self {
-            Handler::Listener(_) => None,
+            Handler::Listener(l) => l.deadline(),
             Handler::Session(s) => s.deadline(),
         }
     }
@@ -107,6 +108,14 @@ impl Handler {
         match self {
             Handler::Listener(l) => l.is_done(),
             Handler::Session(s) => s.is_done(),
+        }
+    }
+
+    /// Ends the handler after a panic: connections closed, pipes terminated.
+    fn abort(&mut self, io: &mut Io<'_>) {
+        match self {
+            Handler::Listener(l) => l.close(io, l.socket(), None),
+            Handler::Session(s) => s.abort(io),
         }
     }
 
@@ -131,6 +140,9 @@ struct Reactor {
     sender: MailboxSender<Command>,
     slots: Vec<Option<Slot>>,
     free: Vec<usize>,
+    /// Slots emptied during the current batch of events: reused only after it, so that an
+    /// event gathered for the old handler never reaches a new one.
+    freed: Vec<usize>,
     pipes: HashMap<PipeId, Token>,
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
     stopping: bool,
@@ -158,6 +170,7 @@ impl Reactor {
                 }
             }
             self.fire_timers();
+            self.free.append(&mut self.freed);
         }
     }
 
@@ -269,12 +282,20 @@ impl Reactor {
             pipes: &mut self.pipes,
             spawned: Vec::new(),
         };
-        f(&mut slot.handler, &mut io);
+        // A bug in one handler ends that handler, not the thread and all its connections.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            f(&mut slot.handler, &mut io);
+        }));
+        if outcome.is_err() {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                slot.handler.abort(&mut io);
+            }));
+        }
         let spawned = std::mem::take(&mut io.spawned);
-        if slot.handler.is_done() {
+        if outcome.is_err() || slot.handler.is_done() {
             self.pipes.retain(|_, t| t.0 != index + 1);
             self.slots[index] = None;
-            self.free.push(index);
+            self.freed.push(index);
         } else {
             let deadline = slot.handler.deadline();
             if deadline != slot.scheduled {
@@ -310,6 +331,7 @@ impl IoThread {
             sender: sender.clone(),
             slots: Vec::new(),
             free: Vec::new(),
+            freed: Vec::new(),
             pipes: HashMap::new(),
             timers: BinaryHeap::new(),
             stopping: false,

@@ -252,7 +252,13 @@ impl Session {
         pipe: Option<SessionPipe>,
         engine: Option<Engine>,
     ) -> Session {
-        let jitter = std::process::id() ^ (Instant::now().elapsed().subsec_nanos() | 1);
+        // A seed that differs between sessions, so that they do not retry in step.
+        static SESSIONS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let count = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let clock = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let jitter = (std::process::id() ^ clock ^ count.wrapping_mul(0x9e37_79b9)) | 1;
         Session {
             link,
             options,
@@ -279,6 +285,10 @@ impl Session {
             let queued = pipe.to_self.attach(io.sender.clone(), pipe.id);
             for command in queued {
                 self.pipe_command(io, command);
+            }
+            if self.done {
+                // Closed before it started (zmq_connect then zmq_close at once).
+                return;
             }
         }
         if let Some(engine) = self.engine.as_mut() {
@@ -342,7 +352,11 @@ impl Session {
         }
         match event {
             PipeEvent::ReadActivated | PipeEvent::PeerTerminating => self.pump_output(io),
-            PipeEvent::WriteActivated => self.pump_input(io),
+            PipeEvent::WriteActivated => {
+                self.pump_input(io);
+                // Decoding may have queued an answer (a PONG).
+                self.pump_output(io);
+            }
             PipeEvent::None | PipeEvent::Finished | PipeEvent::Hiccuped => {}
         }
         self.check_done(io);
@@ -363,6 +377,11 @@ impl Session {
             .ok()
             .map(|ms| io.now + Duration::from_millis(ms));
         self.closing = Some(deadline);
+        if linger == 0 {
+            // Nothing more goes out.
+            self.shutdown(io);
+            return;
+        }
         // The socket terminates its end too; reading up to the delimiter finishes ours.
         self.pump_output(io);
         self.check_done(io);
@@ -523,12 +542,13 @@ impl Session {
     fn engine_failed(&mut self, io: &mut Io<'_>, cause: Cause) {
         let fd = self.fd();
         let started = self.engine.as_ref().and_then(|e| e.conn.as_ref());
+        let had_connection = started.is_some();
         let handshaking = started.is_some_and(|c| !c.is_ready());
         let protocol_error = match &cause {
             Cause::Protocol(failure) => !failure.is_timeout(),
             Cause::Io(_) => false,
         };
-        if started.is_none() {
+        if !had_connection {
             // A connect that failed: its descriptor is closed.
             self.event(event::CLOSED, fd);
         } else {
@@ -577,8 +597,9 @@ impl Session {
                     // Messages queue only to live connections: the pipe goes with this one.
                     self.terminate_pipe(io);
                 } else if let Some(pipe) = self.pipe.as_mut() {
-                    // SUB, XSUB: subscriptions are sent again to the next connection.
-                    if matches!(self.link.socket_type, 2 | 10) {
+                    // SUB, XSUB: subscriptions are sent again to the next connection (only
+                    // after a connection, not after each failed attempt).
+                    if had_connection && matches!(self.link.socket_type, 2 | 10) {
                         pipe.to_peer.send(PeerCommand::Hiccup);
                     }
                 }
@@ -595,11 +616,19 @@ impl Session {
     }
 
     fn terminate_pipe(&mut self, io: &mut Io<'_>) {
+        // What was cut belongs to that pipe; the next one starts clean.
+        self.skip_rest = false;
+        self.out_more = false;
         if let Some(mut pipe) = self.pipe.take() {
             pipe.end.terminate();
             pipe.deliver();
             io.disown_pipe(pipe.id);
         }
+    }
+
+    /// Ends the session at once (after a bug was caught in it).
+    pub(crate) fn abort(&mut self, io: &mut Io<'_>) {
+        self.shutdown(io);
     }
 
     /// Ends the session: the connection closes and the pipe is terminated.
@@ -733,24 +762,26 @@ impl Session {
                     msg.set_metadata(engine.metadata.clone());
                     engine.pending_in = Some(msg);
                 }
-                Ok(None) => match engine.stream.read(conn.read_buffer()) {
-                    Ok(0) => {
-                        self.flush_input();
-                        self.engine_failed(io, Cause::Io(0));
-                        return;
+                Ok(None) => {
+                    // Everything decoded so far goes to the socket before more is read.
+                    if let Some(pipe) = self.pipe.as_mut() {
+                        pipe.end.flush();
+                        pipe.deliver();
                     }
-                    Ok(n) => conn.read_done(n, io.now),
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        self.flush_input();
-                        return;
+                    match engine.stream.read(conn.read_buffer()) {
+                        Ok(0) => {
+                            self.engine_failed(io, Cause::Io(0));
+                            return;
+                        }
+                        Ok(n) => conn.read_done(n, io.now),
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            self.engine_failed(io, Cause::Io(errno_of(&e)));
+                            return;
+                        }
                     }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.flush_input();
-                        self.engine_failed(io, Cause::Io(errno_of(&e)));
-                        return;
-                    }
-                },
+                }
                 Err(failure) => {
                     self.flush_input();
                     self.engine_failed(io, Cause::Protocol(failure));
@@ -789,7 +820,10 @@ impl Session {
                             continue;
                         }
                         self.out_more = more;
-                        let _ = conn.send(msg);
+                        if conn.send(msg).is_err() {
+                            // The connection failed meanwhile; the failure shows on input.
+                            break;
+                        }
                     }
                     pipe.deliver();
                 }

@@ -227,10 +227,10 @@ impl Socket {
         self.term_endpoint(endpoint, false)
     }
 
-    fn term_endpoint(&mut self, endpoint: &str, unbind: bool) -> Result<()> {
+    fn term_endpoint(&mut self, endpoint: &str, _unbind: bool) -> Result<()> {
         match self.prepare_endpoint(endpoint)? {
             ("inproc", name) => inproc::term_endpoint(self, name),
-            ("tcp" | "ipc", _) => network::term_endpoint(self, endpoint, unbind),
+            ("tcp" | "ipc", _) => network::term_endpoint(self, endpoint),
             _ => Err(Error::NoEnt),
         }
     }
@@ -437,8 +437,17 @@ impl Socket {
         for command in to_self.attach(self.sender.clone(), id) {
             self.process_command(Command::Pipe(id, command));
         }
+        let stale = self
+            .pipes
+            .get_mut(key)
+            .and_then(|p| p.endpoint.clone())
+            .is_some_and(|e| network::is_stale(self, &e));
         self.behaviour
             .attach(&mut self.pipes, key, locally_initiated);
+        if stale {
+            // Its endpoint was released while the pipe was on its way.
+            self.pipes.terminate(key);
+        }
         self.reap_pipes();
     }
 

@@ -22,7 +22,23 @@ use crate::transport::{ConnectTarget, tcp};
 pub(super) struct NetEndpoint {
     /// The endpoint as ZMQ_LAST_ENDPOINT shows it (what unbind and disconnect match).
     key: String,
-    bound: bool,
+}
+
+/// Whether a pipe made for `endpoint` still belongs to a live endpoint of the socket: a
+/// session may post its pipe just as the endpoint is released, and such a pipe is ended.
+pub(super) fn is_stale(socket: &Socket, endpoint: &str) -> bool {
+    let network = endpoint.starts_with("tcp://") || endpoint.starts_with("ipc://");
+    network && !socket.net_endpoints.iter().any(|e| e.key == endpoint)
+}
+
+/// Security mechanisms other than NULL are not built yet: a bind or connect that would
+/// silently run without the one the application configured fails instead.
+fn check_mechanism(socket: &Socket) -> Result<()> {
+    if socket.options.mechanism == crate::options::Mechanism::Null {
+        Ok(())
+    } else {
+        Err(Error::NotSup)
+    }
 }
 
 fn io_error(e: std::io::Error) -> Error {
@@ -67,6 +83,7 @@ fn errno_of(e: &std::io::Error) -> u32 {
 
 /// Binds "tcp://..." or "ipc://..."; returns the endpoint as ZMQ_LAST_ENDPOINT shows it.
 pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Result<String> {
+    check_mechanism(socket)?;
     let options = &socket.options;
     let (endpoint, listening) = match transport {
         "tcp" => {
@@ -146,7 +163,6 @@ pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Resul
     socket.remember_io(&io);
     socket.net_endpoints.push(NetEndpoint {
         key: endpoint.clone(),
-        bound: true,
     });
     Ok(endpoint)
 }
@@ -158,6 +174,7 @@ pub(super) fn connect(
     address: &str,
     endpoint: &str,
 ) -> Result<()> {
+    check_mechanism(socket)?;
     let target = match transport {
         "tcp" => ConnectTarget::Tcp(tcp::connect_address(address, socket.options.ipv6)?),
         "ipc" => {
@@ -171,6 +188,10 @@ pub(super) fn connect(
     let io = socket.ctx.io_thread()?;
     let link = link(socket);
     let options = Arc::new(socket.options.clone());
+    // Listed first: the pipe attached below belongs to a live endpoint.
+    socket.net_endpoints.push(NetEndpoint {
+        key: endpoint.to_owned(),
+    });
     let pipe = if socket.options.immediate {
         None
     } else {
@@ -182,33 +203,24 @@ pub(super) fn connect(
     let session = Session::connecting(link, options, endpoint.to_owned(), target, pipe);
     io.send(IoCommand::Connect(Box::new(session)));
     socket.remember_io(&io);
-    socket.net_endpoints.push(NetEndpoint {
-        key: endpoint.to_owned(),
-        bound: false,
-    });
     Ok(())
 }
 
-/// zmq_unbind / zmq_disconnect of a network endpoint: ENOENT when this socket has no such
-/// endpoint (bound, for unbind; connected, for disconnect). The endpoint may be written as
-/// ZMQ_LAST_ENDPOINT shows it or as it was given ("tcp://*:5555").
-pub(super) fn term_endpoint(socket: &mut Socket, endpoint: &str, unbind: bool) -> Result<()> {
-    let key = match socket
-        .net_endpoints
-        .iter()
-        .position(|e| e.key == endpoint && e.bound == unbind)
-    {
-        Some(i) => socket.net_endpoints.swap_remove(i).key,
-        None => {
-            let resolved = resolve_key(endpoint, socket.options.ipv6).ok_or(Error::NoEnt)?;
-            let i = socket
-                .net_endpoints
-                .iter()
-                .position(|e| e.key == resolved && e.bound == unbind)
-                .ok_or(Error::NoEnt)?;
-            socket.net_endpoints.swap_remove(i).key
+/// zmq_unbind / zmq_disconnect of a network endpoint (libzmq treats both alike): everything
+/// bound or connected under that endpoint ends; ENOENT when there is nothing. The endpoint is
+/// matched as written, else with its host resolved as for a connect (so "tcp://localhost:5555"
+/// finds "tcp://127.0.0.1:5555", and "tcp://*:5555" finds nothing).
+pub(super) fn term_endpoint(socket: &mut Socket, endpoint: &str) -> Result<()> {
+    let key = if socket.net_endpoints.iter().any(|e| e.key == endpoint) {
+        endpoint.to_owned()
+    } else {
+        let resolved = resolve_key(endpoint, socket.options.ipv6).ok_or(Error::NoEnt)?;
+        if !socket.net_endpoints.iter().any(|e| e.key == resolved) {
+            return Err(Error::NoEnt);
         }
+        resolved
     };
+    socket.net_endpoints.retain(|e| e.key != key);
     for io in &socket.io_threads {
         io.send(IoCommand::Close {
             socket: socket.id,

@@ -40,6 +40,8 @@ pub(crate) struct Router {
     next_id: u32,
     /// The first frame of a message whose routing id was just received.
     prefetched: Option<Msg>,
+    /// The first frame of the next message, read ahead by `has_in`, with its pipe.
+    read_ahead: Option<(Msg, PipeKey)>,
     more_in: bool,
     current_in: Option<PipeKey>,
     terminate_current_in: bool,
@@ -66,6 +68,7 @@ impl Default for Router {
             anonymous: HashSet::new(),
             next_id: random_seed(),
             prefetched: None,
+            read_ahead: None,
             more_in: false,
             current_in: None,
             terminate_current_in: false,
@@ -205,12 +208,9 @@ impl Router {
         if let Some(msg) = self.prefetched.take() {
             return Ok(self.frame_in(pipes, msg));
         }
-        let (msg, key) = loop {
-            let (msg, key) = self.fq.recv(pipes)?;
-            // A routing id repeated by a reconnecting peer: not for the application.
-            if !msg.is_routing_id() {
-                break (msg, key);
-            }
+        let (msg, key) = match self.read_ahead.take() {
+            Some(first) => first,
+            None => self.next_frame(pipes)?,
         };
         if self.more_in {
             return Ok(self.frame_in(pipes, msg));
@@ -235,10 +235,27 @@ impl Router {
     }
 
     fn has_in_frames(&mut self, pipes: &mut Pipes) -> bool {
-        if self.more_in || self.prefetched.is_some() {
+        if self.more_in || self.prefetched.is_some() || self.read_ahead.is_some() {
             return true;
         }
-        self.fq.has_in(pipes)
+        // Read ahead: a pipe holding only a reconnected peer's routing id has nothing to give.
+        match self.next_frame(pipes) {
+            Ok(first) => {
+                self.read_ahead = Some(first);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The next frame from any pipe, skipping the routing ids reconnecting peers repeat.
+    fn next_frame(&mut self, pipes: &mut Pipes) -> Result<(Msg, PipeKey)> {
+        loop {
+            let (msg, key) = self.fq.recv(pipes)?;
+            if !msg.is_routing_id() {
+                return Ok((msg, key));
+            }
+        }
     }
 }
 
@@ -284,6 +301,9 @@ impl Behaviour for Router {
         if self.current_in == Some(key) {
             self.current_in = None;
             self.terminate_current_in = false;
+        }
+        if self.read_ahead.as_ref().is_some_and(|(_, k)| *k == key) {
+            self.read_ahead = None;
         }
     }
 

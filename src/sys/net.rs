@@ -106,18 +106,16 @@ pub fn listen(fd: RawFd, backlog: c_int) -> io::Result<()> {
 /// progress (the socket becomes writable when it ends; SO_ERROR tells how).
 pub fn connect(fd: RawFd, addr: &SocketAddr) -> io::Result<bool> {
     let (storage, len) = raw_address(addr);
-    loop {
-        // SAFETY: a live address of the given length.
-        let rc = unsafe { libc::connect(fd, (&raw const storage).cast(), len) };
-        if rc == 0 {
-            return Ok(true);
-        }
-        let err = io::Error::last_os_error();
-        match err.raw_os_error() {
-            Some(libc::EINPROGRESS) => return Ok(false),
-            Some(libc::EINTR) => continue,
-            _ => return Err(err),
-        }
+    // SAFETY: a live address of the given length.
+    let rc = unsafe { libc::connect(fd, (&raw const storage).cast(), len) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = io::Error::last_os_error();
+    match err.raw_os_error() {
+        // Interrupted, the connect goes on in the background all the same.
+        Some(libc::EINPROGRESS | libc::EINTR) => Ok(false),
+        _ => Err(err),
     }
 }
 
@@ -177,7 +175,9 @@ pub fn interface_address(name: &str, ipv6: bool) -> io::Result<Option<IpAddr>> {
             }
             _ => continue,
         };
-        if found.is_none() || (ipv6 && addr.is_ipv6()) {
+        // The first address, or with ZMQ_IPV6 the first IPv6 one.
+        let better = ipv6 && addr.is_ipv6() && found.is_some_and(|f| f.is_ipv4());
+        if found.is_none() || better {
             found = Some(addr);
         }
     }
