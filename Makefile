@@ -10,7 +10,7 @@ LIBDIR := target/release
 LIB := $(LIBDIR)/libzmq.so
 GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
 
-.PHONY: all build header header-fresh test test-rust test-c test-reference test-install demo bench check install help clean
+.PHONY: all build header header-fresh test test-rust test-c test-reference test-install test-interop demo bench check install help clean
 
 all: build pkgconfig/libzmq.pc header-fresh
 
@@ -46,7 +46,7 @@ pkgconfig/libzmq.pc: pkgconfig/libzmq.pc.in target/native-static-libs.txt
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@version@|$(VERSION)|' \
 	    -e "s|@libs_private@|$$(cat target/native-static-libs.txt)|" $< > $@
 
-test: build header-fresh test-rust test-c test-reference test-install
+test: build header-fresh test-rust test-c test-reference test-install test-interop
 
 test-rust:
 	$(CARGO) test
@@ -92,3 +92,7 @@ test-reference:
 
 test-install: build
 	capi-tests/install/run.sh
+
+# Ours and the system libzmq talking to each other over tcp and ipc, each as server and client.
+test-interop: build
+	capi-tests/interop/run.sh $(LIBDIR) include

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use zmq::ctx::Ctx;
 use zmq::msg::Msg;
+use zmq::options::ids;
 use zmq::socket::{Flags, Socket, SocketType};
 
 fn last_endpoint(socket: &mut Socket) -> String {
@@ -72,4 +73,84 @@ fn tcp_round_trip() {
     assert_eq!(req.recv(Flags::default()).unwrap().data(), b"pong");
     drop((req, rep));
     ctx.terminate().unwrap();
+}
+
+/// A SOCKS5 proxy from capi-tests/socks5_proxy.py, stopped when dropped; None without python3.
+struct Proxy(std::process::Child);
+
+impl Proxy {
+    fn start(args: &[&str]) -> Option<(Proxy, u16)> {
+        let portfile = std::env::temp_dir().join(format!(
+            "zmq-rust-socks-{}-{}",
+            std::process::id(),
+            args.len()
+        ));
+        let _ = std::fs::remove_file(&portfile);
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/capi-tests/socks5_proxy.py");
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(&portfile)
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let proxy = Proxy(child);
+        let mut port = None;
+        eventually(|| {
+            port = std::fs::read_to_string(&portfile)
+                .ok()
+                .and_then(|s| s.trim().parse().ok());
+            port.is_some()
+        });
+        let _ = std::fs::remove_file(&portfile);
+        Some((proxy, port?))
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Failed SOCKS5 handshakes (wrong password, a proxy refusing the target) leave the socket
+/// retrying and the process alive; libzmq 4.3.4 aborts on them.
+#[test]
+fn failed_socks_handshakes_are_survived() {
+    for args in [
+        &["--user", "alice", "--password", "secret"][..],
+        &["--reply-code", "5"][..],
+    ] {
+        let Some((_proxy, port)) = Proxy::start(args) else {
+            eprintln!("skipped: python3 cannot run capi-tests/socks5_proxy.py");
+            return;
+        };
+        let ctx = Arc::new(Ctx::new());
+        let mut pull = Socket::new(ctx.clone(), SocketType::Pull).unwrap();
+        pull.bind("tcp://127.0.0.1:*").unwrap();
+        let endpoint = last_endpoint(&mut pull);
+        let mut push = Socket::new(ctx.clone(), SocketType::Push).unwrap();
+        let proxy = format!("127.0.0.1:{port}");
+        push.set_option(ids::SOCKS_PROXY, Some(proxy.as_bytes()))
+            .unwrap();
+        push.set_option(ids::SOCKS_USERNAME, Some(b"alice"))
+            .unwrap();
+        push.set_option(ids::SOCKS_PASSWORD, Some(b"wrong"))
+            .unwrap();
+        push.set_option(ids::LINGER, Some(&0i32.to_ne_bytes()))
+            .unwrap();
+        push.connect(&endpoint).unwrap();
+        push.send(Msg::from_slice(b"x"), Flags::default())
+            .map_err(|(e, _)| e)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let nothing = pull.recv(Flags {
+            dont_wait: true,
+            ..Flags::default()
+        });
+        assert!(nothing.is_err(), "nothing gets through");
+        drop((push, pull));
+        ctx.terminate().unwrap();
+    }
 }

@@ -24,6 +24,7 @@ use crate::options::Options;
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, event};
 use crate::socket::{Command, NewPipe, PipeId, Route};
+use crate::transport::socks::{SocksClient, SocksStatus};
 use crate::transport::{ConnectTarget, tcp};
 use crate::zmtp::{self, Event};
 
@@ -163,6 +164,12 @@ struct Engine {
     metadata: Option<Arc<crate::msg::Metadata>>,
     /// When a connect in progress is abandoned (ZMQ_CONNECT_TIMEOUT).
     connect_deadline: Option<Instant>,
+    /// The SOCKS5 handshake with the proxy (ZMQ_SOCKS_PROXY), before the protocol starts.
+    socks: Option<SocksClient>,
+    /// The proxy agreed: the stream now reaches the target.
+    proxied: bool,
+    /// The handshake completed (failures after it are not handshake failures).
+    handshaken: bool,
 }
 
 /// How the session came to be.
@@ -240,6 +247,9 @@ impl Session {
             stalled: false,
             metadata: None,
             connect_deadline: None,
+            socks: None,
+            proxied: false,
+            handshaken: false,
         };
         Session::new(link, options, endpoint, Role::Accepted, None, Some(engine))
     }
@@ -315,6 +325,10 @@ impl Session {
         let Some(engine) = self.engine.as_mut() else {
             return;
         };
+        if engine.socks.is_some() {
+            self.socks_step(io);
+            return;
+        }
         if engine.conn.is_none() {
             // A connect in progress ended, one way or the other.
             match engine.stream.take_error() {
@@ -469,6 +483,9 @@ impl Session {
             stalled: false,
             metadata: None,
             connect_deadline,
+            socks: None,
+            proxied: false,
+            handshaken: false,
         };
         let interest = Interest::READABLE | Interest::WRITABLE;
         if io
@@ -494,8 +511,31 @@ impl Session {
             .map_or(0, |e| u32::try_from(e.stream.fd()).unwrap_or(0))
     }
 
-    /// The TCP (or IPC) connect completed: start the protocol.
+    /// The TCP (or IPC) connect completed: start the protocol, or first the SOCKS5 handshake
+    /// when the connection is to a proxy.
     fn connected(&mut self, io: &mut Io<'_>) {
+        if let (
+            Role::Connect {
+                target: ConnectTarget::Tcp(target),
+                ..
+            },
+            Some(engine),
+        ) = (&self.role, self.engine.as_mut())
+        {
+            if !self.options.socks_proxy.is_empty() && !engine.proxied {
+                let username = &self.options.socks_username;
+                let auth = (!username.is_empty())
+                    .then(|| (username.clone(), self.options.socks_password.clone()));
+                match SocksClient::new(&target.host, target.port, auth) {
+                    Ok(client) => {
+                        engine.socks = Some(client);
+                        self.socks_step(io);
+                    }
+                    Err(_) => self.engine_failed(io, Cause::Io(libc::EINVAL as u32)),
+                }
+                return;
+            }
+        }
         self.event(event::CONNECTED, self.fd());
         let conn = wire(&self.link, &self.options, io.now);
         if let Some(engine) = self.engine.as_mut() {
@@ -511,6 +551,59 @@ impl Session {
         self.pump_output(io);
         self.pump_input(io);
         self.check_done(io);
+    }
+
+    /// Moves the SOCKS5 handshake on: writes what it has to say, reads the proxy's answers;
+    /// once done, the protocol starts over the same stream with what followed the reply.
+    fn socks_step(&mut self, io: &mut Io<'_>) {
+        let Some(engine) = self.engine.as_mut() else {
+            return;
+        };
+        let Some(client) = engine.socks.as_mut() else {
+            return;
+        };
+        let fd = engine.stream.fd();
+        let mut buf = [0u8; 512];
+        loop {
+            // Each answer of the proxy may call for our next request.
+            while !client.output().is_empty() {
+                let slices = [std::io::IoSlice::new(client.output())];
+                match crate::sys::net::send_vectored(fd, &slices) {
+                    Ok(n) => client.output_consumed(n),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) => return self.engine_failed(io, Cause::Io(errno_of(&e))),
+                }
+            }
+            let n = match engine.stream.read(&mut buf) {
+                Ok(0) => {
+                    // The proxy hung up mid-handshake.
+                    let _ = client.input_closed();
+                    return self.engine_failed(io, Cause::Io(0));
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return self.engine_failed(io, Cause::Io(errno_of(&e))),
+            };
+            let (used, status) = client.input(&buf[..n]);
+            match status {
+                SocksStatus::InProgress => {}
+                SocksStatus::Failed(_) => {
+                    return self.engine_failed(io, Cause::Io(libc::ECONNREFUSED as u32));
+                }
+                SocksStatus::Done => {
+                    let rest = buf[used..n].to_vec();
+                    engine.socks = None;
+                    engine.proxied = true;
+                    self.connected(io);
+                    if let Some(conn) = self.engine.as_mut().and_then(|e| e.conn.as_mut()) {
+                        conn.handle_input(&rest, io.now);
+                    }
+                    self.pump_input(io);
+                    return;
+                }
+            }
+        }
     }
 
     fn schedule_reconnect(&mut self, io: &mut Io<'_>) {
@@ -543,7 +636,7 @@ impl Session {
         let fd = self.fd();
         let started = self.engine.as_ref().and_then(|e| e.conn.as_ref());
         let had_connection = started.is_some();
-        let handshaking = started.is_some_and(|c| !c.is_ready());
+        let handshaking = started.is_some() && !self.engine.as_ref().is_some_and(|e| e.handshaken);
         let protocol_error = match &cause {
             Cause::Protocol(failure) => !failure.is_timeout(),
             Cause::Io(_) => false,
@@ -675,6 +768,7 @@ impl Session {
     ) {
         self.event(event::HANDSHAKE_SUCCEEDED, 0);
         if let Some(engine) = self.engine.as_mut() {
+            engine.handshaken = true;
             let mut properties = (*metadata).clone();
             if let Some(address) = engine.stream.peer_address() {
                 properties.insert("Peer-Address", address.as_bytes());
@@ -893,7 +987,16 @@ impl From<io::Error> for OpenError {
 fn open_stream(target: &ConnectTarget, options: &Options) -> Result<(Stream, bool), OpenError> {
     match target {
         ConnectTarget::Tcp(address) => {
-            let addr = tcp::resolve(address, options.ipv6)?;
+            // Through a SOCKS5 proxy, the connection goes to the proxy; the target is named
+            // to it in the handshake.
+            let proxy = if options.socks_proxy.is_empty() {
+                None
+            } else {
+                let proxy = tcp::connect_address(&options.socks_proxy, options.ipv6)
+                    .map_err(|_| OpenError { fd: None })?;
+                Some(proxy)
+            };
+            let addr = tcp::resolve(proxy.as_ref().unwrap_or(address), options.ipv6)?;
             let fd: OwnedFd = crate::sys::net::tcp_socket(&addr)?;
             let raw = fd.as_raw_fd();
             let opened = OpenError {

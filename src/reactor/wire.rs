@@ -71,6 +71,24 @@ impl Wire {
         }
     }
 
+    /// Bytes received some other way (after a SOCKS handshake), as if read.
+    pub(crate) fn handle_input(&mut self, mut bytes: &[u8], now: Instant) {
+        while !bytes.is_empty() {
+            let room = self.read_buffer();
+            let n = room.len().min(bytes.len());
+            room[..n].copy_from_slice(&bytes[..n]);
+            self.read_done(n, now);
+            bytes = &bytes[n..];
+            if let Wire::Raw(r) = self {
+                // Raw mode holds one read at a time; the rest is dropped only if it cannot
+                // fit, which a SOCKS reply's tail never does (it is under one read).
+                if r.filled == r.input.len() {
+                    break;
+                }
+            }
+        }
+    }
+
     /// The next event; in raw mode, the connection is ready at once and each read is one
     /// message.
     pub(crate) fn poll_event(&mut self, now: Instant) -> Result<Option<Event>, Failure> {

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub(crate) mod ipc;
+pub(crate) mod socks;
 pub(crate) mod tcp;
 
 /// Where a connecting session goes (resolved anew at each attempt, as names may move).

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Interoperability of a libzmq 4.3 replacement with the system libzmq over tcp and ipc (ZMTP,
+# NULL mechanism).
+#
+# Usage:
+#   capi-tests/interop/run.sh LIBDIR INCDIR   LIBDIR/libzmq.so.5 ("ours") against the system
+#                                             libzmq ("libzmq"), built with INCDIR/zmq.h
+#
+# Builds interop.c (C99, -Wall -Wextra -Wpedantic -Werror, linked -L LIBDIR -lzmq without
+# rpath) once, then for every scenario (interop list), transport (tcp on 127.0.0.1 with ports
+# the server binds as "*", ipc in a fresh directory) and pairing server/client = ours/libzmq,
+# libzmq/ours, ours/ours, libzmq/libzmq runs the server, waits for the endpoints it bound, then
+# the client, each under `timeout` with LD_LIBRARY_PATH set to its library's directory and
+# INTEROP_EXPECT_LIB to its libzmq.so.5. A row passes when both processes report, on their
+# "library:" line, the library intended, end with PASS and exit 0.
+#
+# Prints one line per row ("[PASS] push-pull tcp server=ours client=libzmq"), the error lines
+# of the failed ones, and a final "N passed, M failed" line; exits non-zero if a row failed.
+# CAPI_TESTS_VERBOSE=1 shows every output line. Logs go to LIBDIR/../capi-tests-build/interop.
+
+set -u
+
+SYSTEM_LIBDIR=/usr/lib/x86_64-linux-gnu
+here=$(cd "$(dirname "$0")" && pwd)
+
+usage() {
+    echo "usage: $0 LIBDIR INCDIR" >&2
+    exit 2
+}
+
+[ $# -eq 2 ] || usage
+LIBDIR=$1
+INCDIR=$2
+
+[ -d "$LIBDIR" ] || { echo "LIBDIR $LIBDIR is not a directory"; echo "0 passed, 1 failed"; exit 1; }
+[ -d "$INCDIR" ] || { echo "INCDIR $INCDIR is not a directory"; echo "0 passed, 1 failed"; exit 1; }
+LIBDIR=$(cd "$LIBDIR" && pwd -P)
+INCDIR=$(cd "$INCDIR" && pwd -P)
+LIBFILE=$LIBDIR/libzmq.so.5
+SYSTEM_LIBFILE=$SYSTEM_LIBDIR/libzmq.so.5
+
+CC=${CC:-cc}
+TIMEOUT=${INTEROP_TIMEOUT:-30}
+verbose=${CAPI_TESTS_VERBOSE:-0}
+
+for f in "$LIBFILE" "$SYSTEM_LIBFILE"; do
+    [ -e "$f" ] || { echo "$f does not exist"; echo "0 passed, 1 failed"; exit 1; }
+done
+if [ "$(realpath "$LIBFILE")" = "$(realpath "$SYSTEM_LIBFILE")" ]; then
+    echo "LIBDIR $LIBDIR holds the system libzmq: nothing to test against"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# Build directory: beside LIBDIR for a build tree, a temporary one otherwise.
+tmp_dirs=()
+if mkdir -p "$LIBDIR/../capi-tests-build/interop" 2>/dev/null \
+    && [ -w "$LIBDIR/../capi-tests-build/interop" ]; then
+    BUILD=$(cd "$LIBDIR/../capi-tests-build/interop" && pwd -P)
+else
+    BUILD=$(mktemp -d)
+    tmp_dirs+=("$BUILD")
+fi
+# ipc endpoints live in a fresh directory (short: sun_path holds 107 bytes).
+IPCDIR=$(mktemp -d /tmp/zmq-interop.XXXXXX)
+tmp_dirs+=("$IPCDIR")
+server_pid=
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+    rm -rf "${tmp_dirs[@]}"
+}
+trap cleanup EXIT
+
+echo "ours:     $LIBFILE -> $(realpath "$LIBFILE")"
+echo "libzmq:   $SYSTEM_LIBFILE -> $(realpath "$SYSTEM_LIBFILE")"
+echo "headers:  $INCDIR/zmq.h"
+echo "build in: $BUILD"
+
+# How to link: -L LIBDIR -lzmq needs LIBDIR/libzmq.so; without it the linker would silently
+# find another libzmq, so link the file itself.
+if [ -e "$LIBDIR/libzmq.so" ]; then
+    LINK=(-L "$LIBDIR" -lzmq)
+else
+    LINK=("$LIBFILE")
+fi
+BIN=$BUILD/interop
+rm -f "$BIN"
+compile=("$CC" -std=c99 -Wall -Wextra -Wpedantic -Werror -fPIE -pie -I "$INCDIR"
+    "$here/interop.c" -o "$BIN" "${LINK[@]}" -ldl)
+if ! "${compile[@]}" >"$BUILD/build.log" 2>&1; then
+    echo "build failed: ${compile[*]}"
+    head -n 30 "$BUILD/build.log" | sed 's/^/    /'
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+if readelf -d "$BIN" 2>/dev/null | grep -qE '\((RPATH|RUNPATH)\)'; then
+    echo "$BIN carries an rpath"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+libdir_of() { # ours|libzmq
+    if [ "$1" = ours ]; then echo "$LIBDIR"; else echo "$SYSTEM_LIBDIR"; fi
+}
+
+# The library a log says its process ran on.
+library_of() { # log
+    sed -n 's/^library: \(.*\) (zmq_version [0-9.]*)$/\1/p' "$1" | head -n 1
+}
+
+show_log() { # role log
+    local role=$1 log=$2
+    if [ "$verbose" != "0" ]; then
+        sed "s/^/    $role: /" "$log"
+    else
+        grep -E '^(error|FAIL)' "$log" | head -n 8 | sed "s/^/    $role: /"
+    fi
+}
+
+passed=0
+failed=0
+failed_rows=()
+rm -f "$BUILD"/*.log.server "$BUILD"/*.log.client
+
+# Runs one row; prints its line and the reasons it failed.
+run_row() { # scenario transport server-lib client-lib
+    local sc=$1 tr=$2 sl=$3 cl=$4
+    local row="$sc $tr server=$sl client=$cl"
+    local name="$sc-$tr-$sl-$cl"
+    local slog="$BUILD/$name.log.server" clog="$BUILD/$name.log.client"
+    local sdir cdir slib clib ep eps why="" src crc deadline got
+    sdir=$(libdir_of "$sl")
+    cdir=$(libdir_of "$cl")
+    slib=$(realpath "$sdir/libzmq.so.5")
+    clib=$(realpath "$cdir/libzmq.so.5")
+    case $tr in
+    tcp) ep='tcp://127.0.0.1:*' ;;
+    ipc) ep="ipc://$IPCDIR/$name" ;;
+    esac
+    : >"$slog"
+    : >"$clog"
+
+    LD_LIBRARY_PATH=$sdir INTEROP_EXPECT_LIB=$sdir/libzmq.so.5 \
+        timeout "$TIMEOUT" "$BIN" server "$sc" "$ep" >"$slog" 2>&1 &
+    server_pid=$!
+    # The server prints its endpoints once every socket is bound (or ends).
+    deadline=$((SECONDS + 10))
+    while ! grep -q '^endpoints: ' "$slog" && kill -0 "$server_pid" 2>/dev/null \
+        && [ "$SECONDS" -lt "$deadline" ]; do
+        sleep 0.01
+    done
+    got=$(library_of "$slog")
+    eps=$(sed -n 's/^endpoints: //p' "$slog" | head -n 1)
+    if [ "$got" != "$slib" ]; then
+        why="server ran on '${got:-?}', not $slib"
+    elif [ -z "$eps" ]; then
+        why="the server told no endpoints"
+    fi
+    if [ -n "$why" ]; then
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+        server_pid=
+    else
+        LD_LIBRARY_PATH=$cdir INTEROP_EXPECT_LIB=$cdir/libzmq.so.5 \
+            timeout "$TIMEOUT" "$BIN" client "$sc" "$eps" >"$clog" 2>&1
+        crc=$?
+        got=$(library_of "$clog")
+        if [ "$got" != "$clib" ]; then
+            why="client ran on '${got:-?}', not $clib"
+            kill "$server_pid" 2>/dev/null
+        fi
+        wait "$server_pid"
+        src=$?
+        server_pid=
+        if [ -z "$why" ]; then
+            local role rc log
+            for role in server client; do
+                if [ $role = server ]; then rc=$src log=$slog; else rc=$crc log=$clog; fi
+                if [ "$rc" -eq 124 ]; then
+                    why="$why${why:+; }$role timed out after ${TIMEOUT}s"
+                elif ! tail -n 1 "$log" | grep -q "^PASS $role $sc"; then
+                    why="$why${why:+; }$role failed (exit status $rc)"
+                elif [ "$rc" -ne 0 ]; then
+                    why="$why${why:+; }$role exit status $rc"
+                fi
+            done
+        fi
+    fi
+    if [ -z "$why" ]; then
+        passed=$((passed + 1))
+        echo "[PASS] $row"
+        if [ "$verbose" != "0" ]; then
+            show_log server "$slog"
+            show_log client "$clog"
+        fi
+    else
+        failed=$((failed + 1))
+        failed_rows+=("$row")
+        echo "[FAIL] $row - $why"
+        show_log server "$slog"
+        show_log client "$clog"
+    fi
+}
+
+scenarios=$("$BIN" list) || { echo "$BIN list failed"; echo "0 passed, 1 failed"; exit 1; }
+start=$SECONDS
+for sc in $scenarios; do
+    for tr in tcp ipc; do
+        for pair in "ours libzmq" "libzmq ours" "ours ours" "libzmq libzmq"; do
+            # shellcheck disable=SC2086
+            run_row "$sc" "$tr" $pair
+        done
+    done
+done
+
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "failed rows:"
+    for r in "${failed_rows[@]}"; do
+        echo "  $r"
+    done
+fi
+[ "$BUILD" = "${tmp_dirs[0]}" ] || echo "logs in $BUILD"
+echo "$((passed + failed)) rows in $((SECONDS - start)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
