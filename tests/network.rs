@@ -154,3 +154,40 @@ fn failed_socks_handshakes_are_survived() {
         ctx.terminate().unwrap();
     }
 }
+
+/// ZMQ_RECONNECT_STOP_CONN_REFUSED: a refused connect ends the endpoint (its pipe goes, so a
+/// PUSH has nowhere to queue); without it, messages keep queueing for a later peer.
+#[test]
+fn reconnect_stop_on_refusal() {
+    let ctx = Arc::new(Ctx::new());
+    // A port nobody listens on: bound once, then released.
+    let endpoint = {
+        let mut probe = Socket::new(ctx.clone(), SocketType::Pull).unwrap();
+        probe.bind("tcp://127.0.0.1:*").unwrap();
+        let endpoint = last_endpoint(&mut probe);
+        probe.unbind(&endpoint).unwrap();
+        endpoint
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    let dont_wait = Flags {
+        dont_wait: true,
+        ..Flags::default()
+    };
+    let mut stubborn = Socket::new(ctx.clone(), SocketType::Push).unwrap();
+    let mut giving_up = Socket::new(ctx.clone(), SocketType::Push).unwrap();
+    giving_up
+        .set_option(ids::RECONNECT_STOP, Some(&1i32.to_ne_bytes()))
+        .unwrap();
+    for socket in [&mut stubborn, &mut giving_up] {
+        socket
+            .set_option(ids::LINGER, Some(&0i32.to_ne_bytes()))
+            .unwrap();
+        socket.connect(&endpoint).unwrap();
+    }
+    assert!(eventually(|| giving_up
+        .send(Msg::from_slice(b"x"), dont_wait)
+        .is_err()));
+    assert!(stubborn.send(Msg::from_slice(b"x"), dont_wait).is_ok());
+    drop((stubborn, giving_up));
+    ctx.terminate().unwrap();
+}

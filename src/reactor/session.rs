@@ -468,7 +468,12 @@ impl Session {
                 if let Some(fd) = e.fd {
                     self.event(event::CLOSED, fd);
                 }
-                self.schedule_reconnect(io);
+                let refused = Cause::Io(e.errno);
+                if self.stops_reconnecting(&refused, false, false) {
+                    self.shutdown(io);
+                } else {
+                    self.schedule_reconnect(io);
+                }
                 return;
             }
         };
@@ -685,6 +690,12 @@ impl Session {
             // A peer that breaks the protocol is not called again, as in libzmq; the pipe
             // stays (what is queued waits there) until the socket lets go of the endpoint.
             Role::Connect { .. } if protocol_error => self.check_done(io),
+            // ZMQ_RECONNECT_STOP: the application asked not to try again after this.
+            Role::Connect { .. }
+                if self.stops_reconnecting(&cause, had_connection, handshaking) =>
+            {
+                self.shutdown(io);
+            }
             Role::Connect { .. } => {
                 if self.options.immediate {
                     // Messages queue only to live connections: the pipe goes with this one.
@@ -700,6 +711,18 @@ impl Session {
                 self.check_done(io);
             }
         }
+    }
+
+    /// Whether ZMQ_RECONNECT_STOP rules out a new attempt after this failure: a refused
+    /// connect (CONN_REFUSED), a failed handshake (HANDSHAKE_FAILED), or the loss of an
+    /// established connection (AFTER_DISCONNECT).
+    fn stops_reconnecting(&self, cause: &Cause, had_connection: bool, handshaking: bool) -> bool {
+        let stop = self.options.reconnect_stop;
+        let refused = !had_connection
+            && matches!(cause, Cause::Io(errno) if *errno == libc::ECONNREFUSED as u32);
+        (stop & RECONNECT_STOP_CONN_REFUSED != 0 && refused)
+            || (stop & RECONNECT_STOP_HANDSHAKE_FAILED != 0 && handshaking)
+            || (stop & RECONNECT_STOP_AFTER_DISCONNECT != 0 && had_connection && !handshaking)
     }
 
     fn drop_engine(&mut self, io: &mut Io<'_>) {
@@ -951,6 +974,11 @@ fn wire(link: &SocketLink, options: &Options, now: Instant) -> Wire {
 /// libzmq's number for the STREAM socket type.
 const STREAM: i32 = 11;
 
+/// Bits of ZMQ_RECONNECT_STOP.
+const RECONNECT_STOP_CONN_REFUSED: i32 = 0x1;
+const RECONNECT_STOP_HANDSHAKE_FAILED: i32 = 0x2;
+const RECONNECT_STOP_AFTER_DISCONNECT: i32 = 0x4;
+
 /// The protocol settings of a session.
 fn config(link: &SocketLink, options: &Options) -> zmtp::Config {
     let ms = |v: i32| {
@@ -974,11 +1002,15 @@ fn config(link: &SocketLink, options: &Options) -> zmtp::Config {
 /// Why a connection attempt failed at once: the descriptor it had opened, if any.
 struct OpenError {
     fd: Option<u32>,
+    errno: u32,
 }
 
 impl From<io::Error> for OpenError {
-    fn from(_: io::Error) -> Self {
-        OpenError { fd: None }
+    fn from(e: io::Error) -> Self {
+        OpenError {
+            fd: None,
+            errno: errno_of(&e),
+        }
     }
 }
 
@@ -992,30 +1024,29 @@ fn open_stream(target: &ConnectTarget, options: &Options) -> Result<(Stream, boo
             let proxy = if options.socks_proxy.is_empty() {
                 None
             } else {
-                let proxy = tcp::connect_address(&options.socks_proxy, options.ipv6)
-                    .map_err(|_| OpenError { fd: None })?;
+                let proxy =
+                    tcp::connect_address(&options.socks_proxy, options.ipv6).map_err(|_| {
+                        OpenError {
+                            fd: None,
+                            errno: libc::EINVAL as u32,
+                        }
+                    })?;
                 Some(proxy)
             };
             let addr = tcp::resolve(proxy.as_ref().unwrap_or(address), options.ipv6)?;
             let fd: OwnedFd = crate::sys::net::tcp_socket(&addr)?;
             let raw = fd.as_raw_fd();
-            let opened = OpenError {
+            let opened = |e: io::Error| OpenError {
                 fd: u32::try_from(raw).ok(),
+                errno: errno_of(&e),
             };
             tcp::configure_socket(raw, options);
             if let Some(source) = &address.source {
-                let reuse =
-                    crate::sys::net::set_int_option(raw, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
-                if reuse
+                crate::sys::net::set_int_option(raw, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1)
                     .and_then(|()| crate::sys::net::bind(raw, source))
-                    .is_err()
-                {
-                    return Err(opened);
-                }
+                    .map_err(opened)?;
             }
-            let Ok(done) = crate::sys::net::connect(raw, &addr) else {
-                return Err(opened);
-            };
+            let done = crate::sys::net::connect(raw, &addr).map_err(opened)?;
             let std_stream = std::net::TcpStream::from(fd);
             Ok((Stream::Tcp(TcpStream::from_std(std_stream)), !done))
         }
