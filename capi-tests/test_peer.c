@@ -80,6 +80,30 @@ static int closed_by_peer (int fd)
     }
 }
 
+/* Whether one message gets from a PUSH to a PULL bound on `transport` with the given accept
+   filters (a tcp address filter and/or an ipc user id filter; NULL and -1 for none). */
+static int admitted (void *ctx, const char *transport, const char *tcp_filter, int uid_filter)
+{
+    void *pull = zmq_socket (ctx, ZMQ_PULL), *push = zmq_socket (ctx, ZMQ_PUSH);
+    int timeout = 500, zero = 0, rc;
+    char ep[128], buf[4];
+    size_t len = sizeof ep;
+    zmq_setsockopt (pull, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt (push, ZMQ_LINGER, &zero, sizeof zero);
+    if (tcp_filter)
+        zmq_setsockopt (pull, ZMQ_TCP_ACCEPT_FILTER, tcp_filter, strlen (tcp_filter));
+    if (uid_filter >= 0)
+        zmq_setsockopt (pull, ZMQ_IPC_FILTER_UID, &uid_filter, sizeof uid_filter);
+    zmq_bind (pull, transport);
+    zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, ep, &len);
+    zmq_connect (push, ep);
+    zmq_send (push, "x", 1, 0);
+    rc = zmq_recv (pull, buf, sizeof buf, 0);
+    zmq_close (push);
+    zmq_close (pull);
+    return rc == 1;
+}
+
 int main (void)
 {
     void *ctx, *pull, *push, *mon, *router, *dealer;
@@ -199,6 +223,19 @@ int main (void)
     zmq_close (push);
     zmq_close (pull);
     zmq_close (mon);
+
+    tu_begin ("ZMQ_TCP_ACCEPT_FILTER and ZMQ_IPC_FILTER_UID");
+    {
+        char ipc[64];
+        snprintf (ipc, sizeof ipc, "ipc:///tmp/zmq-capi-peer-%d", (int) getpid ());
+        CHECK (admitted (ctx, "tcp://127.0.0.1:*", NULL, -1));
+        CHECK (admitted (ctx, "tcp://127.0.0.1:*", "127.0.0.1", -1));
+        CHECK (admitted (ctx, "tcp://127.0.0.1:*", "127.0.0.0/8", -1));
+        CHECK (!admitted (ctx, "tcp://127.0.0.1:*", "10.0.0.0/8", -1));
+        CHECK (admitted (ctx, ipc, NULL, (int) getuid ()));
+        CHECK (!admitted (ctx, ipc, NULL, (int) getuid () + 1));
+        unlink (ipc + 6);
+    }
 
     CHECK_OK (zmq_ctx_term (ctx));
     return tu_finish ();

@@ -5,6 +5,8 @@
  *
  *   interop server SCENARIO ENDPOINT    binds every socket of the scenario
  *   interop client SCENARIO ENDPOINTS   connects them
+ *   interop restarted restart ENDPOINTS binds them again: the server of the scenario restart
+ *                                       started anew after the first was killed
  *   interop list                        prints the scenario names
  *
  * The server binds its k-th socket to an endpoint derived from ENDPOINT: "tcp://host:*" for
@@ -14,19 +16,21 @@
  *   endpoints: EP0,EP1,...
  *
  * (the real ports from ZMQ_LAST_ENDPOINT), which is what the client takes: a comma-separated
- * list, or a single endpoint from which it derives the others as the server does.
+ * list, or a single endpoint from which it derives the others as the server does. The
+ * restarted server takes that list too and binds exactly those endpoints.
  *
  * Each scenario runs its socket pairs one phase after the other; where the pattern has two
  * different ends, the second phase swaps them, so that each library plays each end both bound
- * and connected. Every frame is checked (content, size, more flag) against a deterministic
- * expectation; every receive and send times out after 5 s and a watchdog ends the process
- * after 25 s, so nothing hangs.
+ * and connected (restart excepted: its client connects, its servers bind). Every frame is
+ * checked (content, size, more flag) against a deterministic expectation; every receive and
+ * send times out after 5 s and a watchdog ends the process after 25 s, so nothing hangs.
  *
  * The output starts with "library: PATH (zmq_version X.Y.Z)", PATH being the file that
  * provides zmq_version (dladdr, then realpath); when INTEROP_EXPECT_LIB names a file, the
  * program fails at once unless it runs on that file. It ends with "PASS ROLE SCENARIO: ..." or
  * "FAIL ROLE SCENARIO: ..." (each problem is reported before on an "error:" line), and exits
- * 0 on PASS, 1 on FAIL, 2 on bad usage.
+ * 0 on PASS, 1 on FAIL, 2 on bad usage. The first server of restart ends neither way: once
+ * it has printed "kill me: ..." run.sh kills it (SIGKILL).
  *
  * C99 with POSIX (dladdr, realpath, clock_gettime, alarm); uses only zmq.h.
  */
@@ -59,7 +63,8 @@
 #define PATTERN_LEN (MIB + 65536)
 #define SCRATCH_LEN (MIB + 65536 + 256)
 
-static int g_server;
+static int g_server; /* the server or the restarted server */
+static int g_restarted; /* the restarted server (scenario restart) */
 static const char *g_role = "?";
 static const char *g_scenario = "?";
 static const char *g_phase = "setup";
@@ -233,7 +238,7 @@ static int attach (void *s, int k)
     size_t len = EP_LEN;
     if (k >= MAX_EPS)
         return -1;
-    if (g_server || g_n_eps_in <= 1) {
+    if (g_n_eps_in <= 1) {
         if (derive_endpoint (g_base, k, ep) != 0) {
             error ("cannot derive endpoint %d from \"%s\"", k, g_base);
             return -1;
@@ -1104,6 +1109,652 @@ static int scenario_heartbeat (void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* req-router: a REQ sends 200 requests (every tenth of two frames) to a ROUTER, which sees
+   [id, "", request...] and replies [id, "", reply] by that id. First the REQ connects without
+   a routing id: the ROUTER's id for it (made up by the ROUTER) must be non-empty and the same
+   every time. Then the REQ binds with ZMQ_ROUTING_ID "req-2" and the ROUTER connects. */
+
+#define RQ_ROUNDS 200
+#define RQ_ID "req-2"
+#define RQ_ID_MAX 255
+
+static size_t rq_extra (int i)
+{
+    return (size_t) (i * 29) % 250;
+}
+
+static int rq_req (void *s)
+{
+    int i;
+    for (i = 0; i < RQ_ROUNDS; i++) {
+        int two = i % 10 == 9;
+        if (send_tagged (s, "rreq", i, rq_extra (i), two) != 0
+            || (two && send_tagged (s, "rreq-2nd", i, 40, 0) != 0)
+            || expect_tagged (s, "rrep", i, rq_extra (i) + 3, 0) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* want_id: the routing id the REQ set, or NULL (the ROUTER's own, learnt from the first). */
+static int rq_router (void *s, const char *want_id)
+{
+    unsigned char id[RQ_ID_MAX];
+    size_t id_len = 0;
+    char shown[200];
+    int i;
+    if (want_id != NULL) {
+        id_len = strlen (want_id);
+        memcpy (id, want_id, id_len);
+    }
+    for (i = 0; i < RQ_ROUNDS; i++) {
+        int two = i % 10 == 9;
+        if (want_id == NULL && i == 0) {
+            zmq_msg_t msg;
+            zmq_msg_init (&msg);
+            if (recv_msg (s, &msg, "the routing id of the first request") != 0) {
+                zmq_msg_close (&msg);
+                return -1;
+            }
+            id_len = zmq_msg_size (&msg);
+            describe (shown, sizeof shown, (const unsigned char *) zmq_msg_data (&msg), id_len);
+            if (id_len == 0 || id_len > RQ_ID_MAX || !zmq_msg_more (&msg)) {
+                error ("the first request starts with %s (more=%d), expected a routing id "
+                       "(1 to %d bytes) with more",
+                       shown, zmq_msg_more (&msg), RQ_ID_MAX);
+                zmq_msg_close (&msg);
+                return -1;
+            }
+            memcpy (id, zmq_msg_data (&msg), id_len);
+            zmq_msg_close (&msg);
+            g_frames_checked++;
+        } else if (expect_bytes (s, id, id_len, 1, "routing id") != 0) {
+            return -1;
+        }
+        if (expect_bytes (s, "", 0, 1, "empty delimiter") != 0
+            || expect_tagged (s, "rreq", i, rq_extra (i), two) != 0
+            || (two && expect_tagged (s, "rreq-2nd", i, 40, 0) != 0))
+            return -1;
+        if (send_bytes (s, id, id_len, 1, "routing id") != 0
+            || send_bytes (s, "", 0, 1, "empty delimiter") != 0
+            || send_tagged (s, "rrep", i, rq_extra (i) + 3, 0) != 0)
+            return -1;
+    }
+    describe (shown, sizeof shown, id, id_len);
+    note ("the ROUTER saw every request from routing id %s", shown);
+    return 0;
+}
+
+static int scenario_req_router (void)
+{
+    void *a = new_socket (g_server ? ZMQ_ROUTER : ZMQ_REQ, "a");
+    void *b = a ? new_socket (g_server ? ZMQ_REQ : ZMQ_ROUTER, "b") : NULL;
+    void *router = g_server ? a : b;
+    void *req2 = g_server ? b : NULL;
+    if (b == NULL || set_int (router, ZMQ_ROUTER_MANDATORY, 1, "ZMQ_ROUTER_MANDATORY") != 0
+        || (req2 && set_bytes (req2, ZMQ_ROUTING_ID, RQ_ID, "ZMQ_ROUTING_ID") != 0))
+        return -1;
+    if (attach (a, 0) != 0 || attach (b, 1) != 0)
+        return -1;
+    announce ();
+    g_phase = g_server ? "client REQ -> server ROUTER (bound)"
+                       : "client REQ (connected, no routing id) -> server ROUTER";
+    if ((g_server ? rq_router (a, NULL) : rq_req (a)) != 0 || close_socket (a) != 0)
+        return -1;
+    g_phase = g_server ? "server REQ (bound, routing id \"" RQ_ID "\") -> client ROUTER"
+                       : "server REQ -> client ROUTER (connected)";
+    return g_server ? rq_req (b) : rq_router (b, RQ_ID);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* dealer-rep: a DEALER sends 200 requests ["", request] to a REP in bursts of 10 (the REP
+   answers them in turn) and gets ["", reply]. Every fifth request carries a longer envelope
+   ["hop-I", "", request] that the reply must carry back; every seventh request has two frames
+   after the delimiter. First the REP binds, then the DEALER binds and the REP connects. */
+
+#define DP_ROUNDS 200
+#define DP_BURST 10
+
+static size_t dp_extra (int i)
+{
+    return (size_t) (i * 31) % 300;
+}
+
+static int dp_send_request (void *s, int i)
+{
+    int hop = i % 5 == 4, two = i % 7 == 6;
+    if (hop && send_tagged (s, "hop", i, 0, 1) != 0)
+        return -1;
+    if (send_bytes (s, "", 0, 1, "empty delimiter") != 0
+        || send_tagged (s, "dq", i, dp_extra (i), two) != 0)
+        return -1;
+    return two ? send_tagged (s, "dq-2nd", i, 30, 0) : 0;
+}
+
+static int dp_expect_reply (void *s, int i)
+{
+    if (i % 5 == 4 && expect_tagged (s, "hop", i, 0, 1) != 0)
+        return -1;
+    if (expect_bytes (s, "", 0, 1, "empty delimiter") != 0)
+        return -1;
+    return expect_tagged (s, "dp", i, dp_extra (i) / 2, 0);
+}
+
+static int dp_dealer (void *s)
+{
+    int i, k;
+    for (i = 0; i < DP_ROUNDS; i += DP_BURST) {
+        for (k = i; k < i + DP_BURST; k++)
+            if (dp_send_request (s, k) != 0)
+                return -1;
+        for (k = i; k < i + DP_BURST; k++)
+            if (dp_expect_reply (s, k) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* The REP sees the request without its envelope. */
+static int dp_rep (void *s)
+{
+    int i;
+    for (i = 0; i < DP_ROUNDS; i++) {
+        int two = i % 7 == 6;
+        if (expect_tagged (s, "dq", i, dp_extra (i), two) != 0
+            || (two && expect_tagged (s, "dq-2nd", i, 30, 0) != 0)
+            || send_tagged (s, "dp", i, dp_extra (i) / 2, 0) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int scenario_dealer_rep (void)
+{
+    void *a = new_socket (g_server ? ZMQ_REP : ZMQ_DEALER, "a");
+    void *b = a ? new_socket (g_server ? ZMQ_DEALER : ZMQ_REP, "b") : NULL;
+    if (b == NULL || attach (a, 0) != 0 || attach (b, 1) != 0)
+        return -1;
+    announce ();
+    g_phase = g_server ? "client DEALER -> server REP (bound)" : "client DEALER (connected) -> server REP";
+    if ((g_server ? dp_rep (a) : dp_dealer (a)) != 0 || close_socket (a) != 0)
+        return -1;
+    g_phase = g_server ? "server DEALER (bound) -> client REP" : "server DEALER -> client REP (connected)";
+    return g_server ? dp_dealer (b) : dp_rep (b);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* pub-xsub: the XSUB sends "\x01A" and "\x01S"; the PUB publishes "S-hello" until the XSUB
+   says on a REQ/REP side channel that one arrived (both subscriptions are then in force: they
+   travel in order), then 150 messages on topics A, C, S in turn and "S-END": the XSUB, which
+   filters nothing itself, must get exactly the A and S ones. The XSUB then sends "\x00A" and
+   "\x01T"; the PUB publishes "A-late-K" and "T-hello" in turn until the XSUB reports a
+   T-hello: A-late-0, A-late-1... may come before the first T-hello, none after (the
+   unsubscription travelled before "\x01T"). Then 150 messages on A, C, T and "T-END": the
+   XSUB must get exactly the T ones. */
+
+#define PX_COUNT 150
+static const char px_sub_a[] = "\x01" "A";
+static const char px_sub_s[] = "\x01" "S";
+static const char px_unsub_a[] = "\x00" "A";
+static const char px_sub_t[] = "\x01" "T";
+
+/* Publishes hello (each preceded by "A-late-K" when late) every 10 ms until the subscriber
+   says "ready" on rep; answers "go". */
+static int px_hello_until_ready (void *pub, void *rep, const char *hello, int late)
+{
+    long long deadline = now_ms () + RCVTIMEO_MS;
+    int k;
+    char buf[32];
+    for (k = 0;; k++) {
+        zmq_pollitem_t item;
+        int rc;
+        snprintf (buf, sizeof buf, "A-late-%d", k);
+        if ((late && send_str (pub, buf, 0) != 0) || send_str (pub, hello, 0) != 0)
+            return -1;
+        memset (&item, 0, sizeof item);
+        item.socket = rep;
+        item.events = ZMQ_POLLIN;
+        rc = zmq_poll (&item, 1, 10);
+        if (rc < 0) {
+            error ("zmq_poll: %s", zmq_strerror (zmq_errno ()));
+            return -1;
+        }
+        if (item.revents & ZMQ_POLLIN)
+            break;
+        if (now_ms () > deadline) {
+            error ("the subscriber did not report \"ready\" within %d ms (%d \"%s\" published)",
+                   RCVTIMEO_MS, k + 1, hello);
+            return -1;
+        }
+    }
+    return expect_str (rep, "ready", 0) != 0 || send_str (rep, "go", 0) != 0 ? -1 : 0;
+}
+
+static int px_pub (void *pub, void *rep)
+{
+    int i;
+    if (px_hello_until_ready (pub, rep, "S-hello", 0) != 0)
+        return -1;
+    for (i = 0; i < PX_COUNT; i++) {
+        char topic[2] = {"ACS"[i % 3], '\0'};
+        if (send_tagged (pub, topic, i, ps_extra (i), 0) != 0)
+            return -1;
+    }
+    if (send_str (pub, "S-END", 0) != 0)
+        return -1;
+    if (px_hello_until_ready (pub, rep, "T-hello", 1) != 0)
+        return -1;
+    for (i = 0; i < PX_COUNT; i++) {
+        char topic[2] = {"ACT"[i % 3], '\0'};
+        if (send_tagged (pub, topic, i, ps_extra (i), 0) != 0)
+            return -1;
+    }
+    if (send_str (pub, "T-END", 0) != 0)
+        return -1;
+    return expect_str (rep, "got all", 0) != 0 || send_str (rep, "bye", 0) != 0 ? -1 : 0;
+}
+
+static int msg_is (zmq_msg_t *msg, const char *str)
+{
+    return zmq_msg_size (msg) == strlen (str)
+           && memcmp (zmq_msg_data (msg), str, strlen (str)) == 0;
+}
+
+static int msg_starts (zmq_msg_t *msg, const char *prefix)
+{
+    return zmq_msg_size (msg) >= strlen (prefix)
+           && memcmp (zmq_msg_data (msg), prefix, strlen (prefix)) == 0;
+}
+
+/* Receives the messages of topics[i % 3] != '-' for i < PX_COUNT (skipping the queued hellos
+   before the first), then END. An "A-late-..." is reported as such. */
+static int px_expect_run (void *xsub, const char *topics, const char *hello, const char *end,
+                          int *hellos)
+{
+    zmq_msg_t msg;
+    int i, first = 1;
+    char what[64], shown[200];
+    zmq_msg_init (&msg);
+    for (i = 0; i < PX_COUNT; i++) {
+        char topic[2] = {topics[i % 3], '\0'};
+        size_t len;
+        if (topic[0] == '-')
+            continue;
+        snprintf (what, sizeof what, "message %s-%d", topic, i);
+        do {
+            if (recv_msg (xsub, &msg, what) != 0) {
+                zmq_msg_close (&msg);
+                return -1;
+            }
+            if (first && msg_is (&msg, hello))
+                (*hellos)++;
+        } while (first && msg_is (&msg, hello));
+        first = 0;
+        if (msg_starts (&msg, "A-late-")) {
+            describe (shown, sizeof shown, (const unsigned char *) zmq_msg_data (&msg),
+                      zmq_msg_size (&msg));
+            error ("%s arrived after the first \"%s\": the PUB did not apply \"\\x00A\" that "
+                   "came before \"\\x01T\"",
+                   shown, hello);
+            zmq_msg_close (&msg);
+            return -1;
+        }
+        len = make_tagged (topic, i, ps_extra (i));
+        if (compare_frame (&msg, g_scratch, len, 0, what) != 0) {
+            zmq_msg_close (&msg);
+            return -1;
+        }
+    }
+    zmq_msg_close (&msg);
+    return expect_str (xsub, end, 0);
+}
+
+static int px_xsub (void *xsub, void *req)
+{
+    zmq_msg_t msg;
+    int hellos = 0, late = 0;
+    char buf[32], shown[200];
+
+    if (send_bytes (xsub, px_sub_a, sizeof px_sub_a - 1, 0, "subscription \\x01A") != 0
+        || send_bytes (xsub, px_sub_s, sizeof px_sub_s - 1, 0, "subscription \\x01S") != 0)
+        return -1;
+    if (expect_str (xsub, "S-hello", 0) != 0)
+        return -1;
+    if (send_str (req, "ready", 0) != 0 || expect_str (req, "go", 0) != 0)
+        return -1;
+    if (px_expect_run (xsub, "A-S", "S-hello", "S-END", &hellos) != 0)
+        return -1;
+    note ("subscribed to A and S: %d queued \"S-hello\" skipped, then the %d A and S messages "
+          "in order, no C",
+          hellos, PX_COUNT * 2 / 3);
+
+    if (send_bytes (xsub, px_unsub_a, sizeof px_unsub_a - 1, 0, "unsubscription \\x00A") != 0
+        || send_bytes (xsub, px_sub_t, sizeof px_sub_t - 1, 0, "subscription \\x01T") != 0)
+        return -1;
+    /* A-late-0, A-late-1... until the first T-hello. */
+    zmq_msg_init (&msg);
+    for (;;) {
+        snprintf (buf, sizeof buf, "A-late-%d", late);
+        if (recv_msg (xsub, &msg, "A-late-K or T-hello") != 0) {
+            zmq_msg_close (&msg);
+            return -1;
+        }
+        if (msg_is (&msg, "T-hello"))
+            break;
+        if (!msg_is (&msg, buf)) {
+            describe (shown, sizeof shown, (const unsigned char *) zmq_msg_data (&msg),
+                      zmq_msg_size (&msg));
+            error ("after \"\\x00A\" and \"\\x01T\": received %s, expected \"%s\" or \"T-hello\"",
+                   shown, buf);
+            zmq_msg_close (&msg);
+            return -1;
+        }
+        g_frames_checked++;
+        late++;
+    }
+    g_frames_checked++;
+    zmq_msg_close (&msg);
+    if (send_str (req, "ready", 0) != 0 || expect_str (req, "go", 0) != 0)
+        return -1;
+    hellos = 0;
+    if (px_expect_run (xsub, "--T", "T-hello", "T-END", &hellos) != 0)
+        return -1;
+    note ("unsubscribed from A, subscribed to T: %d A-late before the first T-hello, none after; "
+          "%d queued \"T-hello\" skipped, then the %d T messages in order, no A or C",
+          late, hellos, PX_COUNT / 3);
+    return send_str (req, "got all", 0) != 0 || expect_str (req, "bye", 0) != 0 ? -1 : 0;
+}
+
+static int scenario_pub_xsub (void)
+{
+    /* Phase 1: server PUB + REP, client XSUB + REQ. Phase 2 swaps them. */
+    void *pub1 = new_socket (g_server ? ZMQ_PUB : ZMQ_XSUB, "data 1");
+    void *sync1 = pub1 ? new_socket (g_server ? ZMQ_REP : ZMQ_REQ, "sync 1") : NULL;
+    void *pub2 = sync1 ? new_socket (g_server ? ZMQ_XSUB : ZMQ_PUB, "data 2") : NULL;
+    void *sync2 = pub2 ? new_socket (g_server ? ZMQ_REQ : ZMQ_REP, "sync 2") : NULL;
+    if (sync2 == NULL)
+        return -1;
+    if (attach (pub1, 0) != 0 || attach (sync1, 1) != 0 || attach (pub2, 2) != 0
+        || attach (sync2, 3) != 0)
+        return -1;
+    announce ();
+    g_phase = g_server ? "server PUB (bound) -> client XSUB" : "server PUB -> client XSUB (connected)";
+    if ((g_server ? px_pub (pub1, sync1) : px_xsub (pub1, sync1)) != 0
+        || close_socket (pub1) != 0 || close_socket (sync1) != 0)
+        return -1;
+    g_phase = g_server ? "client PUB -> server XSUB (bound)" : "client PUB (connected) -> server XSUB";
+    return g_server ? px_xsub (pub2, sync2) : px_pub (pub2, sync2);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* xpub-sub: the SUB subscribes to "A" (ZMQ_SUBSCRIBE, once connected or bound); the XPUB
+   receives "\x01A", then publishes 100 messages on topics A and B in turn and "A-END": the SUB
+   gets exactly the A ones. The SUB unsubscribes from "A" (ZMQ_UNSUBSCRIBE) and subscribes to
+   "Z"; the XPUB receives "\x00A" then "\x01Z", publishes "A-late" and "Z-ack": the SUB's next
+   message is "Z-ack". The SUB's subscription to "done" ("\x01done") tells the XPUB it is over.
+   First the XPUB binds, then the SUB binds and the XPUB connects. */
+
+#define XS_COUNT 100
+static const char xs_sub_a[] = "\x01" "A";
+static const char xs_unsub_a[] = "\x00" "A";
+static const char xs_sub_z[] = "\x01" "Z";
+static const char xs_sub_done[] = "\x01" "done";
+
+static size_t xs_extra (int i)
+{
+    return (size_t) (i * 11) % 200;
+}
+
+static int xs_xpub (void *s)
+{
+    int i;
+    if (expect_bytes (s, xs_sub_a, sizeof xs_sub_a - 1, 0, "subscription \\x01A") != 0)
+        return -1;
+    for (i = 0; i < XS_COUNT; i++) {
+        char topic[2] = {"AB"[i % 2], '\0'};
+        if (send_tagged (s, topic, i, xs_extra (i), 0) != 0)
+            return -1;
+    }
+    if (send_str (s, "A-END", 0) != 0)
+        return -1;
+    if (expect_bytes (s, xs_unsub_a, sizeof xs_unsub_a - 1, 0, "unsubscription \\x00A") != 0
+        || expect_bytes (s, xs_sub_z, sizeof xs_sub_z - 1, 0, "subscription \\x01Z") != 0)
+        return -1;
+    if (send_str (s, "A-late", 0) != 0 || send_str (s, "Z-ack", 0) != 0)
+        return -1;
+    return expect_bytes (s, xs_sub_done, sizeof xs_sub_done - 1, 0, "subscription \\x01done");
+}
+
+static int xs_sub (void *s)
+{
+    int i;
+    if (set_bytes (s, ZMQ_SUBSCRIBE, "A", "ZMQ_SUBSCRIBE") != 0)
+        return -1;
+    for (i = 0; i < XS_COUNT; i += 2)
+        if (expect_tagged (s, "A", i, xs_extra (i), 0) != 0)
+            return -1;
+    if (expect_str (s, "A-END", 0) != 0)
+        return -1;
+    if (set_bytes (s, ZMQ_UNSUBSCRIBE, "A", "ZMQ_UNSUBSCRIBE") != 0
+        || set_bytes (s, ZMQ_SUBSCRIBE, "Z", "ZMQ_SUBSCRIBE") != 0)
+        return -1;
+    if (expect_str (s, "Z-ack", 0) != 0)
+        return -1;
+    return set_bytes (s, ZMQ_SUBSCRIBE, "done", "ZMQ_SUBSCRIBE");
+}
+
+static int scenario_xpub_sub (void)
+{
+    void *a = new_socket (g_server ? ZMQ_XPUB : ZMQ_SUB, "a");
+    void *b = a ? new_socket (g_server ? ZMQ_SUB : ZMQ_XPUB, "b") : NULL;
+    if (b == NULL || attach (a, 0) != 0 || attach (b, 1) != 0)
+        return -1;
+    announce ();
+    g_phase = g_server ? "server XPUB (bound) / client SUB" : "server XPUB / client SUB (connected)";
+    if ((g_server ? xs_xpub (a) : xs_sub (a)) != 0 || close_socket (a) != 0)
+        return -1;
+    g_phase = g_server ? "client XPUB / server SUB (bound)" : "client XPUB (connected) / server SUB";
+    return g_server ? xs_sub (b) : xs_xpub (b);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* restart: the peer restarted mid-stream. The client's PUSH (ZMQ_RECONNECT_IVL 20 ms) sends
+   "seq-N" (N = 0, 1, ...; ZMQ_DONTWAIT, about one every RS_PAUSE_MS) to the server's PULL
+   while watching, for "done", a PULL (ZMQ_RECONNECT_IVL 20 ms) connected to the server's PUSH.
+   The first server checks that it receives seq-0, seq-1... in order; having received RS_FIRST
+   it prints "kill me: ..." and goes on receiving (printing "received: seq-N" for each) until
+   run.sh kills it with SIGKILL (it printed its "pid: " before its endpoints). run.sh then
+   starts a new process, role "restarted", on the same library, which binds the very
+   endpoints the first one reported (for ipc, over the socket file the dead process left,
+   which bind replaces). The client reconnects by itself;
+   the restarted server must receive a contiguous tail seq-K, seq-K+1... with K >= RS_FIRST
+   (what was in flight at the crash may be lost, as in libzmq, but nothing comes twice); after
+   RS_SECOND of them it sends "done"; the client then sends "end-N", N being the number of
+   messages it sent, and the restarted server checks that the last message before it was
+   seq-(N-1). Without "done" within RS_DEADLINE_MS the client fails. run.sh checks that the
+   tail starts after the last message the first server printed. */
+
+#define RS_FIRST 50
+#define RS_SECOND 50
+#define RS_PAUSE_MS 2
+#define RS_RECONNECT_IVL_MS 20
+#define RS_DEADLINE_MS 15000
+
+static size_t rs_extra (long n)
+{
+    return (size_t) (n * 13) % 120;
+}
+
+/* The number after prefix in "PREFIX<digits>" followed by stop ('\0': the end of the frame). */
+static int rs_number (zmq_msg_t *msg, const char *prefix, char stop, long *n)
+{
+    char buf[40];
+    size_t len = zmq_msg_size (msg), plen = strlen (prefix);
+    size_t cpy = len < sizeof buf - 1 ? len : sizeof buf - 1;
+    char *end;
+    memcpy (buf, zmq_msg_data (msg), cpy);
+    buf[cpy] = '\0';
+    if (cpy <= plen || strncmp (buf, prefix, plen) != 0 || buf[plen] < '0' || buf[plen] > '9')
+        return -1;
+    *n = strtol (buf + plen, &end, 10);
+    if (*end != stop || (stop == '\0' && (size_t) (end - buf) != len))
+        return -1;
+    return 0;
+}
+
+static int rs_first_server (void *pull)
+{
+    long i;
+    g_phase = "first server: seq-0, seq-1... until killed";
+    for (i = 0;; i++) {
+        if (expect_tagged (pull, "seq", (int) i, rs_extra (i), 0) != 0)
+            return -1;
+        if (i + 1 == RS_FIRST)
+            printf ("kill me: seq-0..seq-%ld received in order\n", i);
+        else if (i + 1 > RS_FIRST)
+            printf ("received: seq-%ld\n", i);
+        fflush (stdout);
+    }
+}
+
+static int rs_restarted_server (void *pull, void *ctl)
+{
+    zmq_msg_t msg;
+    long first = -1, next = -1, n;
+    int done_sent = 0, rc = -1;
+    char what[64], shown[200];
+
+    g_phase = "restarted server: a contiguous tail, then end-N";
+    zmq_msg_init (&msg);
+    for (;;) {
+        if (first < 0)
+            snprintf (what, sizeof what, "the first message");
+        else
+            snprintf (what, sizeof what, "seq-%ld or end-%ld", next, next);
+        if (recv_msg (pull, &msg, what) != 0)
+            break;
+        describe (shown, sizeof shown, (const unsigned char *) zmq_msg_data (&msg),
+                  zmq_msg_size (&msg));
+        if (rs_number (&msg, "end-", '\0', &n) == 0) {
+            g_frames_checked++;
+            if (!done_sent)
+                error ("received %s before \"done\" was sent", shown);
+            else if (n != next)
+                error ("the client sent seq-0..seq-%ld (end-%ld), but the last to arrive here "
+                       "was seq-%ld: the last messages sent were lost",
+                       n - 1, n, next - 1);
+            else
+                rc = 0;
+            break;
+        }
+        if (rs_number (&msg, "seq-", ':', &n) != 0) {
+            error ("received %s, expected %s", shown, what);
+            break;
+        }
+        if (first < 0) {
+            first = next = n;
+            note ("the first message to reach the restarted server is seq-%ld", n);
+            if (n < RS_FIRST) {
+                error ("seq-%ld arrived at the restarted server although the first one had "
+                       "received seq-0..seq-%d: delivered twice",
+                       n, RS_FIRST - 1);
+                break;
+            }
+        }
+        if (n != next) {
+            error ("received seq-%ld, expected seq-%ld: the tail after the restart has a gap "
+                   "or is out of order (it started at seq-%ld)",
+                   n, next, first);
+            break;
+        }
+        snprintf (what, sizeof what, "seq-%ld", n);
+        if (compare_frame (&msg, g_scratch, make_tagged ("seq", (int) n, rs_extra (n)), 0, what)
+            != 0)
+            break;
+        next++;
+        if (!done_sent && next - first == RS_SECOND) {
+            if (send_str (ctl, "done", 0) != 0)
+                break;
+            done_sent = 1;
+        }
+    }
+    zmq_msg_close (&msg);
+    if (rc == 0)
+        note ("received seq-%ld..seq-%ld in order, then end-%ld: seq-%d..seq-%ld went to the "
+              "first server or were lost in the crash",
+              first, next - 1, next, RS_FIRST, first - 1);
+    return rc;
+}
+
+static int rs_client (void *push, void *ctl)
+{
+    long n = 0, refused = 0;
+    long long deadline = now_ms () + RS_DEADLINE_MS;
+    char end[32];
+
+    g_phase = "client: seq-N until a restarted server says done";
+    for (;;) {
+        zmq_pollitem_t item;
+        size_t len = make_tagged ("seq", (int) n, rs_extra (n));
+        int rc;
+        if (zmq_send (push, g_scratch, len, ZMQ_DONTWAIT) == (int) len) {
+            n++;
+        } else if (zmq_errno () == EAGAIN) {
+            refused++;
+        } else {
+            error ("send seq-%ld: %s", n, zmq_strerror (zmq_errno ()));
+            return -1;
+        }
+        memset (&item, 0, sizeof item);
+        item.socket = ctl;
+        item.events = ZMQ_POLLIN;
+        rc = zmq_poll (&item, 1, RS_PAUSE_MS);
+        if (rc < 0) {
+            error ("zmq_poll: %s", zmq_strerror (zmq_errno ()));
+            return -1;
+        }
+        if (item.revents & ZMQ_POLLIN)
+            break;
+        if (now_ms () > deadline) {
+            error ("no \"done\" within %d ms: seq-0..seq-%ld sent, %ld sends refused (EAGAIN)",
+                   RS_DEADLINE_MS, n - 1, refused);
+            return -1;
+        }
+    }
+    if (expect_str (ctl, "done", 0) != 0)
+        return -1;
+    g_phase = "client: after done";
+    snprintf (end, sizeof end, "end-%ld", n);
+    if (send_str (push, end, 0) != 0)
+        return -1;
+    note ("seq-0..seq-%ld sent (%ld sends refused with EAGAIN), \"done\" received, %s sent", n - 1,
+          refused, end);
+    return 0;
+}
+
+static int scenario_restart (void)
+{
+    void *data = new_socket (g_server ? ZMQ_PULL : ZMQ_PUSH, "data");
+    void *ctl = data ? new_socket (g_server ? ZMQ_PUSH : ZMQ_PULL, "control") : NULL;
+    if (ctl == NULL)
+        return -1;
+    if (!g_server
+        && (set_int (data, ZMQ_RECONNECT_IVL, RS_RECONNECT_IVL_MS, "ZMQ_RECONNECT_IVL") != 0
+            || set_int (ctl, ZMQ_RECONNECT_IVL, RS_RECONNECT_IVL_MS, "ZMQ_RECONNECT_IVL") != 0))
+        return -1;
+    if (attach (data, 0) != 0 || attach (ctl, 1) != 0)
+        return -1;
+    if (g_server) {
+        printf ("pid: %ld\n", (long) getpid ());
+        fflush (stdout);
+    }
+    announce ();
+    if (g_restarted)
+        return rs_restarted_server (data, ctl);
+    return g_server ? rs_first_server (data) : rs_client (data, ctl);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 struct scenario
 {
@@ -1112,10 +1763,12 @@ struct scenario
 };
 
 static const struct scenario scenarios[] = {
-  {"push-pull", scenario_push_pull},   {"req-rep", scenario_req_rep},
-  {"pub-sub", scenario_pub_sub},       {"dealer-router", scenario_dealer_router},
-  {"pair", scenario_pair},             {"xpub-xsub", scenario_xpub_xsub},
-  {"heartbeat", scenario_heartbeat},
+  {"push-pull", scenario_push_pull},       {"req-rep", scenario_req_rep},
+  {"req-router", scenario_req_router},     {"dealer-rep", scenario_dealer_rep},
+  {"dealer-router", scenario_dealer_router}, {"pub-sub", scenario_pub_sub},
+  {"pub-xsub", scenario_pub_xsub},         {"xpub-sub", scenario_xpub_sub},
+  {"xpub-xsub", scenario_xpub_xsub},       {"pair", scenario_pair},
+  {"heartbeat", scenario_heartbeat},       {"restart", scenario_restart},
 };
 #define N_SCENARIOS ((int) (sizeof scenarios / sizeof scenarios[0]))
 
@@ -1160,8 +1813,10 @@ static int identify_library (void)
 static int usage (const char *argv0)
 {
     int i;
-    fprintf (stderr, "usage: %s server|client SCENARIO ENDPOINT[,ENDPOINT...]\n       %s list\n",
-             argv0, argv0);
+    fprintf (stderr,
+             "usage: %s server|client SCENARIO ENDPOINT[,ENDPOINT...]\n"
+             "       %s restarted restart ENDPOINT,ENDPOINT\n       %s list\n",
+             argv0, argv0, argv0);
     fprintf (stderr, "scenarios:");
     for (i = 0; i < N_SCENARIOS; i++)
         fprintf (stderr, " %s", scenarios[i].name);
@@ -1186,6 +1841,8 @@ int main (int argc, char **argv)
         return usage (argv[0]);
     if (strcmp (argv[1], "server") == 0)
         g_server = 1;
+    else if (strcmp (argv[1], "restarted") == 0)
+        g_server = g_restarted = 1;
     else if (strcmp (argv[1], "client") != 0)
         return usage (argv[0]);
     g_role = argv[1];
@@ -1194,6 +1851,10 @@ int main (int argc, char **argv)
             sc = &scenarios[i];
     if (sc == NULL)
         return usage (argv[0]);
+    if (g_restarted && sc->run != scenario_restart) {
+        fprintf (stderr, "the role restarted is for the scenario restart\n");
+        return 2;
+    }
     g_scenario = sc->name;
 
     /* The endpoints: a comma-separated list, or one base to derive the others from. */
@@ -1212,7 +1873,7 @@ int main (int argc, char **argv)
             p = comma + 1;
         }
         snprintf (g_base, sizeof g_base, "%s", g_eps_in[0]);
-        if (g_server && g_n_eps_in > 1) {
+        if (g_server && !g_restarted && g_n_eps_in > 1) {
             fprintf (stderr, "the server takes one ENDPOINT\n");
             return 2;
         }

@@ -14,9 +14,17 @@
 # INTEROP_EXPECT_LIB to its libzmq.so.5. A row passes when both processes report, on their
 # "library:" line, the library intended, end with PASS and exit 0.
 #
+# restart runs the client alongside the server; once the server says "kill me" (it has
+# received its share) it gets SIGKILL, and a new process on the server's library ("interop
+# restarted restart EPS") binds the endpoints the dead one had while the client goes on
+# sending. That row passes when the first server received its share without an error and died
+# of the SIGKILL, the restarted server and the client pass as above, and the first message the
+# restarted server got comes after the last one the first server printed.
+#
 # Prints one line per row ("[PASS] push-pull tcp server=ours client=libzmq"), the error lines
 # of the failed ones, and a final "N passed, M failed" line; exits non-zero if a row failed.
-# CAPI_TESTS_VERBOSE=1 shows every output line. Logs go to LIBDIR/../capi-tests-build/interop.
+# CAPI_TESTS_VERBOSE=1 shows every output line; INTEROP_SCENARIOS="restart pub-xsub" runs only
+# those scenarios. Logs go to LIBDIR/../capi-tests-build/interop.
 
 set -u
 
@@ -65,8 +73,13 @@ fi
 IPCDIR=$(mktemp -d /tmp/zmq-interop.XXXXXX)
 tmp_dirs+=("$IPCDIR")
 server_pid=
+client_pid=
+restarted_pid=
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+    local p
+    for p in "$server_pid" "$client_pid" "$restarted_pid"; do
+        [ -n "$p" ] && kill "$p" 2>/dev/null
+    done
     rm -rf "${tmp_dirs[@]}"
 }
 trap cleanup EXIT
@@ -120,7 +133,86 @@ show_log() { # role log
 passed=0
 failed=0
 failed_rows=()
-rm -f "$BUILD"/*.log.server "$BUILD"/*.log.client
+rm -f "$BUILD"/*.log.server "$BUILD"/*.log.client "$BUILD"/*.log.restarted
+
+# Why a role's run failed, if it did: appended to $why.
+check_role() { # role scenario exit-status log
+    local role=$1 sc=$2 rc=$3 log=$4
+    if [ "$rc" -eq 124 ]; then
+        why="$why${why:+; }$role timed out after ${TIMEOUT}s"
+    elif ! tail -n 1 "$log" | grep -q "^PASS $role $sc"; then
+        why="$why${why:+; }$role failed (exit status $rc)"
+    elif [ "$rc" -ne 0 ]; then
+        why="$why${why:+; }$role exit status $rc"
+    fi
+}
+
+# The restart row, once the first server has told its endpoints (run_row's variables): the
+# client starts; the first server, once it says "kill me", gets SIGKILL; a restarted server
+# binds the same endpoints. Sets why on failure.
+run_restart() {
+    local spid ppid rlib last first
+    LD_LIBRARY_PATH=$cdir INTEROP_EXPECT_LIB=$cdir/libzmq.so.5 \
+        timeout "$TIMEOUT" "$BIN" client "$sc" "$eps" >"$clog" 2>&1 &
+    client_pid=$!
+    deadline=$((SECONDS + 10))
+    while ! grep -q '^kill me' "$slog" && kill -0 "$server_pid" 2>/dev/null \
+        && kill -0 "$client_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+        sleep 0.01
+    done
+    # The process to kill is the interop under timeout (server_pid is timeout's).
+    spid=$(sed -n 's/^pid: \([0-9][0-9]*\)$/\1/p' "$slog" | head -n 1)
+    ppid=$([ -n "$spid" ] && ps -o ppid= -p "$spid" 2>/dev/null | tr -d ' ')
+    if ! grep -q '^kill me' "$slog"; then
+        why="the first server did not report its ${sc} share (no \"kill me\")"
+        kill "$server_pid" 2>/dev/null
+    elif [ -z "$spid" ] || [ "$ppid" != "$server_pid" ]; then
+        why="the first server's pid '${spid:-?}' is not that of the process started"
+        kill "$server_pid" 2>/dev/null
+    else
+        kill -KILL "$spid"
+    fi
+    wait "$server_pid" 2>/dev/null
+    src=$?
+    server_pid=
+    if [ -z "$why" ] && [ "$src" -ne 137 ]; then
+        why="the first server ended with exit status $src before the SIGKILL"
+    elif [ -z "$why" ] && grep -q '^error' "$slog"; then
+        why="the first server reported errors"
+    fi
+    if [ -z "$why" ]; then
+        LD_LIBRARY_PATH=$sdir INTEROP_EXPECT_LIB=$sdir/libzmq.so.5 \
+            timeout "$TIMEOUT" "$BIN" restarted "$sc" "$eps" >"$rlog" 2>&1 &
+        restarted_pid=$!
+    else
+        kill "$client_pid" 2>/dev/null
+    fi
+    wait "$client_pid"
+    crc=$?
+    client_pid=
+    [ -n "$why" ] && return
+    wait "$restarted_pid"
+    rrc=$?
+    restarted_pid=
+    got=$(library_of "$clog")
+    rlib=$(library_of "$rlog")
+    if [ "$got" != "$clib" ]; then
+        why="client ran on '${got:-?}', not $clib"
+    elif [ "$rlib" != "$slib" ]; then
+        why="restarted server ran on '${rlib:-?}', not $slib"
+    else
+        check_role restarted "$sc" "$rrc" "$rlog"
+        check_role client "$sc" "$crc" "$clog"
+    fi
+    # Nothing twice: the tail starts after the last message the first server printed.
+    last=$(sed -n 's/^kill me: seq-0\.\.seq-\([0-9]*\) .*/\1/p; s/^received: seq-\([0-9]*\)$/\1/p' \
+        "$slog" | tail -n 1)
+    first=$(sed -n 's/.* the first message to reach the restarted server is seq-\([0-9]*\)$/\1/p' \
+        "$rlog" | head -n 1)
+    if [ -n "$last" ] && [ -n "$first" ] && [ "$first" -le "$last" ]; then
+        why="$why${why:+; }the restarted server got seq-$first, the first server had got seq-$last"
+    fi
+}
 
 # Runs one row; prints its line and the reasons it failed.
 run_row() { # scenario transport server-lib client-lib
@@ -128,7 +220,8 @@ run_row() { # scenario transport server-lib client-lib
     local row="$sc $tr server=$sl client=$cl"
     local name="$sc-$tr-$sl-$cl"
     local slog="$BUILD/$name.log.server" clog="$BUILD/$name.log.client"
-    local sdir cdir slib clib ep eps why="" src crc deadline got
+    local rlog="$BUILD/$name.log.restarted"
+    local sdir cdir slib clib ep eps why="" src crc rrc deadline got
     sdir=$(libdir_of "$sl")
     cdir=$(libdir_of "$cl")
     slib=$(realpath "$sdir/libzmq.so.5")
@@ -139,6 +232,7 @@ run_row() { # scenario transport server-lib client-lib
     esac
     : >"$slog"
     : >"$clog"
+    rm -f "$rlog"
 
     LD_LIBRARY_PATH=$sdir INTEROP_EXPECT_LIB=$sdir/libzmq.so.5 \
         timeout "$TIMEOUT" "$BIN" server "$sc" "$ep" >"$slog" 2>&1 &
@@ -160,6 +254,8 @@ run_row() { # scenario transport server-lib client-lib
         kill "$server_pid" 2>/dev/null
         wait "$server_pid" 2>/dev/null
         server_pid=
+    elif [ "$sc" = restart ]; then
+        run_restart
     else
         LD_LIBRARY_PATH=$cdir INTEROP_EXPECT_LIB=$cdir/libzmq.so.5 \
             timeout "$TIMEOUT" "$BIN" client "$sc" "$eps" >"$clog" 2>&1
@@ -173,17 +269,8 @@ run_row() { # scenario transport server-lib client-lib
         src=$?
         server_pid=
         if [ -z "$why" ]; then
-            local role rc log
-            for role in server client; do
-                if [ $role = server ]; then rc=$src log=$slog; else rc=$crc log=$clog; fi
-                if [ "$rc" -eq 124 ]; then
-                    why="$why${why:+; }$role timed out after ${TIMEOUT}s"
-                elif ! tail -n 1 "$log" | grep -q "^PASS $role $sc"; then
-                    why="$why${why:+; }$role failed (exit status $rc)"
-                elif [ "$rc" -ne 0 ]; then
-                    why="$why${why:+; }$role exit status $rc"
-                fi
-            done
+            check_role server "$sc" "$src" "$slog"
+            check_role client "$sc" "$crc" "$clog"
         fi
     fi
     if [ -z "$why" ]; then
@@ -191,6 +278,7 @@ run_row() { # scenario transport server-lib client-lib
         echo "[PASS] $row"
         if [ "$verbose" != "0" ]; then
             show_log server "$slog"
+            [ -e "$rlog" ] && show_log restarted "$rlog"
             show_log client "$clog"
         fi
     else
@@ -198,11 +286,19 @@ run_row() { # scenario transport server-lib client-lib
         failed_rows+=("$row")
         echo "[FAIL] $row - $why"
         show_log server "$slog"
+        [ -e "$rlog" ] && show_log restarted "$rlog"
         show_log client "$clog"
     fi
 }
 
 scenarios=$("$BIN" list) || { echo "$BIN list failed"; echo "0 passed, 1 failed"; exit 1; }
+if [ -n "${INTEROP_SCENARIOS:-}" ]; then
+    for sc in $INTEROP_SCENARIOS; do
+        printf '%s\n' $scenarios | grep -qx -- "$sc" \
+            || { echo "no scenario $sc"; echo "0 passed, 1 failed"; exit 1; }
+    done
+    scenarios=$INTEROP_SCENARIOS
+fi
 start=$SECONDS
 for sc in $scenarios; do
     for tr in tcp ipc; do

@@ -110,8 +110,11 @@ impl Listener {
                 }
                 None => return,
             };
+            let accepted = accepted.map(|stream| (self.admits(&stream), stream));
             match accepted {
-                Ok(stream) => {
+                // Refused by ZMQ_TCP_ACCEPT_FILTER or the IPC filters: closed at once.
+                Ok((false, stream)) => drop(stream),
+                Ok((true, stream)) => {
                     let fd = u32::try_from(stream.fd()).unwrap_or(0);
                     self.link.monitor.event(event::ACCEPTED, fd, &self.endpoint);
                     io.spawned.push(Session::accepted(
@@ -141,6 +144,36 @@ impl Listener {
                     }
                     // That connection is lost (ECONNABORTED...); the others are taken.
                 }
+            }
+        }
+    }
+
+    /// Whether the accept filters let this peer in: its address for tcp
+    /// (ZMQ_TCP_ACCEPT_FILTER), its user, group or process id for ipc (ZMQ_IPC_FILTER_*).
+    fn admits(&self, stream: &Stream) -> bool {
+        let options = &self.options;
+        match stream {
+            Stream::Tcp(s) => {
+                let filters = &options.tcp_accept_filters;
+                filters.is_empty()
+                    || s.peer_addr()
+                        .is_ok_and(|a| filters.iter().any(|f| f.matches(a.ip())))
+            }
+            Stream::Ipc(_) => {
+                let (uids, gids, pids) = (
+                    &options.ipc_uid_filters,
+                    &options.ipc_gid_filters,
+                    &options.ipc_pid_filters,
+                );
+                if uids.is_empty() && gids.is_empty() && pids.is_empty() {
+                    return true;
+                }
+                let Ok((pid, uid, gid)) = crate::sys::net::peer_credentials(stream.fd()) else {
+                    return false;
+                };
+                // Any one match lets the peer in, as in libzmq (which also looks at the user's
+                // supplementary groups; only the primary group is looked at here).
+                uids.contains(&uid) || gids.contains(&gid) || pids.contains(&pid)
             }
         }
     }

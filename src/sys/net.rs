@@ -231,3 +231,22 @@ pub fn make_temp_dir(template: &str) -> io::Result<String> {
     bytes.pop();
     String::from_utf8(bytes).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
 }
+
+/// The process, user and group ids of the peer of a Unix-domain socket (SO_PEERCRED).
+pub fn peer_credentials(fd: RawFd) -> io::Result<(i32, u32, u32)> {
+    // SAFETY: ucred is plain old data.
+    let mut cred: libc::ucred = unsafe { zeroed() };
+    let mut len = size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: a live ucred and its exact size.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&raw mut cred).cast(),
+            &mut len,
+        )
+    };
+    check(rc)?;
+    Ok((cred.pid, cred.uid, cred.gid))
+}
