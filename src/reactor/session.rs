@@ -844,6 +844,9 @@ impl Session {
     /// Moves decoded frames into the pipe, reading the stream as needed, until the stream has
     /// nothing more or the pipe is full.
     fn pump_input(&mut self, io: &mut Io<'_>) {
+        // A read that did not fill its buffer emptied the socket: the next bytes to arrive
+        // raise a new readiness event, so reading again now would only say WouldBlock.
+        let mut drained = false;
         loop {
             let Some(engine) = self.engine.as_mut() else {
                 return;
@@ -885,12 +888,20 @@ impl Session {
                         pipe.end.flush();
                         pipe.deliver();
                     }
-                    match engine.stream.read(conn.read_buffer()) {
+                    if drained {
+                        return;
+                    }
+                    let buffer = conn.read_buffer();
+                    let room = buffer.len();
+                    match engine.stream.read(buffer) {
                         Ok(0) => {
                             self.engine_failed(io, Cause::Io(0));
                             return;
                         }
-                        Ok(n) => conn.read_done(n, io.now),
+                        Ok(n) => {
+                            drained = n < room;
+                            conn.read_done(n, io.now);
+                        }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) => {
