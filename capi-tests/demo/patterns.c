@@ -1,5 +1,7 @@
 /* Demo: the classic patterns over inproc, each in a few lines: REQ/REP echo, PUB/SUB with a
    topic filter, PUSH/PULL to two workers, PAIR, a multipart message and zmq_poll. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 #include <zmq.h>
@@ -21,6 +23,15 @@ int main (void)
 {
     void *ctx = zmq_ctx_new ();
     int i;
+    Dl_info info;
+    union {
+        void (*fn) (int *, int *, int *);
+        void *address;
+    } version_fn;
+
+    version_fn.fn = zmq_version;
+    if (dladdr (version_fn.address, &info) && info.dli_fname)
+        printf ("library: %s\n", info.dli_fname);
 
     {
         void *rep = zmq_socket (ctx, ZMQ_REP), *req = zmq_socket (ctx, ZMQ_REQ);

@@ -3,6 +3,8 @@ import ctypes
 import os
 
 zmq = ctypes.CDLL(os.environ["ZMQ_LIB"])
+loaded = [line.split()[-1] for line in open("/proc/self/maps") if "libzmq" in line]
+print("library:", loaded[0] if loaded else "?")
 zmq.zmq_ctx_new.restype = ctypes.c_void_p
 zmq.zmq_socket.restype = ctypes.c_void_p
 zmq.zmq_socket.argtypes = [ctypes.c_void_p, ctypes.c_int]
