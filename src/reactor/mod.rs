@@ -111,6 +111,14 @@ impl Handler {
         }
     }
 
+    /// The socket the handler works for.
+    fn socket(&self) -> SocketId {
+        match self {
+            Handler::Listener(l) => l.socket(),
+            Handler::Session(s) => s.socket(),
+        }
+    }
+
     /// Ends the handler after a panic: connections closed, pipes terminated.
     fn abort(&mut self, io: &mut Io<'_>) {
         match self {
@@ -232,7 +240,15 @@ impl Reactor {
                 endpoint,
                 linger,
             } => {
-                for index in 0..self.slots.len() {
+                // Only the handlers of that socket are woken.
+                let theirs: Vec<usize> = (0..self.slots.len())
+                    .filter(|&i| {
+                        self.slots[i]
+                            .as_ref()
+                            .is_some_and(|slot| slot.handler.socket() == socket)
+                    })
+                    .collect();
+                for index in theirs {
                     self.with_handler(index, |h, io| {
                         h.close(io, socket, endpoint.as_deref(), linger);
                     });

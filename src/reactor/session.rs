@@ -288,6 +288,11 @@ impl Session {
         self.done
     }
 
+    /// The socket the session works for.
+    pub(crate) fn socket(&self) -> SocketId {
+        self.link.socket
+    }
+
     /// Starts on the I/O thread: takes over the pipe's route, connects or registers.
     pub(crate) fn start(&mut self, io: &mut Io<'_>) {
         if let Some(pipe) = self.pipe.as_mut() {
