@@ -237,6 +237,35 @@ int main (void)
         unlink (ipc + 6);
     }
 
+    tu_begin ("ZMQ_USE_FD: bind on a socket the application made listen");
+    {
+        struct sockaddr_in a;
+        int lfd = socket (AF_INET, SOCK_STREAM, 0);
+        char last[64], buf[8];
+        size_t len = sizeof last;
+        memset (&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+        CHECK_EQ (bind (lfd, (struct sockaddr *) &a, sizeof a), 0);
+        CHECK_EQ (listen (lfd, 8), 0);
+        pull = zmq_socket (ctx, ZMQ_PULL);
+        push = zmq_socket (ctx, ZMQ_PUSH);
+        zmq_setsockopt (pull, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+        CHECK_OK (zmq_setsockopt (pull, ZMQ_USE_FD, &lfd, sizeof lfd));
+        /* The address given is not looked at: the socket's own is the endpoint. */
+        CHECK_OK (zmq_bind (pull, "tcp://not-looked-at:1"));
+        zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, last, &len);
+        snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port_of (pull));
+        CHECK_STR (last, ep);
+        CHECK_OK (zmq_connect (push, ep));
+        CHECK_EQ (zmq_send (push, "fd", 2, 0), 2);
+        CHECK_EQ (zmq_recv (pull, buf, sizeof buf, 0), 2);
+        zmq_close (push);
+        zmq_close (pull);
+        /* lfd is not closed here: libzmq closes it itself, asynchronously, and aborts if it
+           finds it closed (this library works on a duplicate and leaves lfd to its owner). */
+    }
+
     CHECK_OK (zmq_ctx_term (ctx));
     return tu_finish ();
 }

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 use std::os::fd::AsRawFd;
+use std::os::linux::net::SocketAddrExt;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -85,8 +86,14 @@ fn errno_of(e: &std::io::Error) -> u32 {
 pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Result<String> {
     check_mechanism(socket)?;
     let options = &socket.options;
-    let (endpoint, listening) = match transport {
-        "tcp" => {
+    let adopted = if options.use_fd >= 0 {
+        Some(adopt_listener(options.use_fd)?)
+    } else {
+        None
+    };
+    let (endpoint, listening) = match (adopted, transport) {
+        (Some(adopted), _) => adopted,
+        (None, "tcp") => {
             let addr = tcp::bind_address(address, options.ipv6)?;
             let fd = crate::sys::net::tcp_socket(&addr).map_err(io_error)?;
             let raw = fd.as_raw_fd();
@@ -111,7 +118,7 @@ pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Resul
             let listener = mio::net::TcpListener::from_std(std::net::TcpListener::from(fd));
             (tcp::endpoint_of(&local), Listening::Tcp(listener))
         }
-        "ipc" => {
+        (None, "ipc") => {
             let (addr, temp_dir) = if address == "*" {
                 let (dir, path) = ipc::wildcard_path()?;
                 (IpcAddress::Path(path), Some(dir))
@@ -165,6 +172,40 @@ pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Resul
         key: endpoint.clone(),
     });
     Ok(endpoint)
+}
+
+/// ZMQ_USE_FD: a socket the application already bound and made listen, used instead of a
+/// new one (the address of the bind call is not looked at, as in libzmq). The library works on
+/// a duplicate, so the application's descriptor stays its own.
+fn adopt_listener(fd: i32) -> Result<(String, Listening)> {
+    let owned = crate::sys::net::duplicate(fd).map_err(io_error)?;
+    match crate::sys::net::socket_family(owned.as_raw_fd()).map_err(io_error)? {
+        libc::AF_INET | libc::AF_INET6 => {
+            let local = crate::sys::net::local_address(&owned).map_err(io_error)?;
+            let listener = std::net::TcpListener::from(owned);
+            listener.set_nonblocking(true)?;
+            let listening = Listening::Tcp(mio::net::TcpListener::from_std(listener));
+            Ok((tcp::endpoint_of(&local), listening))
+        }
+        libc::AF_UNIX => {
+            let listener = std::os::unix::net::UnixListener::from(owned);
+            listener.set_nonblocking(true)?;
+            let local = listener.local_addr()?;
+            let endpoint = match (local.as_pathname(), local.as_abstract_name()) {
+                (Some(path), _) => format!("ipc://{}", path.display()),
+                (None, Some(name)) => format!("ipc://@{}", String::from_utf8_lossy(name)),
+                (None, None) => return Err(Error::Inval),
+            };
+            // The file belongs to whoever made the socket: it is left alone on close.
+            let listening = Listening::Ipc {
+                listener: mio::net::UnixListener::from_std(listener),
+                path: None,
+                temp_dir: None,
+            };
+            Ok((endpoint, listening))
+        }
+        _ => Err(Error::Inval),
+    }
 }
 
 /// Connects to "tcp://..." or "ipc://...".

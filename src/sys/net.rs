@@ -250,3 +250,22 @@ pub fn peer_credentials(fd: RawFd) -> io::Result<(i32, u32, u32)> {
     check(rc)?;
     Ok((cred.pid, cred.uid, cred.gid))
 }
+
+/// A close-on-exec duplicate of a descriptor the application owns (ZMQ_USE_FD): the library
+/// closes its copy, the application keeps its own.
+pub fn duplicate(fd: RawFd) -> io::Result<OwnedFd> {
+    // SAFETY: fcntl with F_DUPFD_CLOEXEC takes no pointers; the result is checked.
+    let copy = check(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) })?;
+    // SAFETY: `copy` is a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(copy) })
+}
+
+/// The address family of a socket (AF_INET, AF_INET6, AF_UNIX...).
+pub fn socket_family(fd: RawFd) -> io::Result<c_int> {
+    // SAFETY: sockaddr_storage is plain old data.
+    let mut storage: libc::sockaddr_storage = unsafe { zeroed() };
+    let mut len = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: a live, large enough buffer and its length.
+    check(unsafe { libc::getsockname(fd, (&raw mut storage).cast(), &mut len) })?;
+    Ok(c_int::from(storage.ss_family))
+}
