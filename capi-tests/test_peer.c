@@ -1,6 +1,7 @@
 /* What a message tells of its peer (zmq_msg_gets properties, ZMQ_SRCFD), and peers that send
    garbage: each bad connection is dropped with a monitor event while the socket carries on. */
 #include "testutil.h"
+#include "netutil.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,31 +9,6 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static int port_of (void *s)
-{
-    char ep[256];
-    size_t len = sizeof ep;
-    const char *colon;
-    zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, ep, &len);
-    colon = strrchr (ep, ':');
-    return colon ? atoi (colon + 1) : 0;
-}
-
-static int plain_connect (int port)
-{
-    struct sockaddr_in a;
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    memset (&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons ((unsigned short) port);
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    if (connect (fd, (struct sockaddr *) &a, sizeof a) != 0) {
-        close (fd);
-        return -1;
-    }
-    return fd;
-}
 
 /* The next monitor event (its number), skipping none; -1 when none comes within 2 s. */
 static int next_event (void *mon, uint32_t *value)

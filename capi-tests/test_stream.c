@@ -2,6 +2,7 @@
    notifications (ZMQ_STREAM_NOTIFY), both as a listener and as a connecter, talking to plain
    TCP sockets. */
 #include "testutil.h"
+#include "netutil.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,31 +34,6 @@ static int read_within (int fd, char *buf, int cap)
     if (poll (&p, 1, 1000) <= 0)
         return -2;
     return (int) read (fd, buf, (size_t) cap);
-}
-
-static int port_of (void *s)
-{
-    char ep[256];
-    size_t len = sizeof ep;
-    const char *colon;
-    zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, ep, &len);
-    colon = strrchr (ep, ':');
-    return colon ? atoi (colon + 1) : 0;
-}
-
-static int plain_connect (int port)
-{
-    struct sockaddr_in a;
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    memset (&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons ((unsigned short) port);
-    a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    if (connect (fd, (struct sockaddr *) &a, sizeof a) != 0) {
-        close (fd);
-        return -1;
-    }
-    return fd;
 }
 
 int main (void)

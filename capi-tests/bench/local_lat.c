@@ -3,24 +3,10 @@
    requests of SIZE bytes back to remote_lat. Closing the socket (default linger) delivers the
    last reply before the program exits. Usage: local_lat <bind-to> <message-size>
    <roundtrip-count>. Prints nothing on success. */
-#include <errno.h>
+#define PROGRAM "local_lat"
+#include "perf.h"
+
 #include <stdio.h>
-#include <stdlib.h>
-#include <zmq.h>
-
-static int fail (const char *what)
-{
-    fprintf (stderr, "local_lat: error in %s: %s\n", what, zmq_strerror (zmq_errno ()));
-    return 1;
-}
-
-static int parse (const char *text, long min, long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtol (text, &end, 10);
-    return errno == 0 && end != text && *end == '\0' && *out >= min;
-}
 
 int main (int argc, char **argv)
 {

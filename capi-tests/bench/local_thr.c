@@ -3,24 +3,10 @@
    receives COUNT messages of SIZE bytes sent by remote_thr; the clock runs from the first message
    to the last. Usage: local_thr <bind-to> <message-size> <message-count>.
    Besides libzmq's lines it prints "msg/s <n>" and "Mb/s <n>" for capi-tests/bench/run.sh. */
-#include <errno.h>
+#define PROGRAM "local_thr"
+#include "perf.h"
+
 #include <stdio.h>
-#include <stdlib.h>
-#include <zmq.h>
-
-static int fail (const char *what)
-{
-    fprintf (stderr, "local_thr: error in %s: %s\n", what, zmq_strerror (zmq_errno ()));
-    return 1;
-}
-
-static int parse (const char *text, long min, long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtol (text, &end, 10);
-    return errno == 0 && end != text && *end == '\0' && *out >= min;
-}
 
 int main (int argc, char **argv)
 {

@@ -4,25 +4,11 @@
    the latency is half the mean round trip. Usage: remote_lat <connect-to> <message-size>
    <roundtrip-count>. Besides libzmq's lines it prints "latency_us <one-way µs>" for
    capi-tests/bench/run.sh. */
-#include <errno.h>
+#define PROGRAM "remote_lat"
+#include "perf.h"
+
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <zmq.h>
-
-static int fail (const char *what)
-{
-    fprintf (stderr, "remote_lat: error in %s: %s\n", what, zmq_strerror (zmq_errno ()));
-    return 1;
-}
-
-static int parse (const char *text, long min, long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtol (text, &end, 10);
-    return errno == 0 && end != text && *end == '\0' && *out >= min;
-}
 
 int main (int argc, char **argv)
 {

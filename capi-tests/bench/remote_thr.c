@@ -7,24 +7,10 @@
    libzmq 4.3.4 as the receiver drops the tail of an ipc stream whose sender disconnects while
    the receiving pipe is full (zeromq/libzmq#4660), and local_thr would then wait for ever. The
    wait costs nothing measured: local_thr stops its clock at the last message. */
-#include <errno.h>
+#define PROGRAM "remote_thr"
+#include "perf.h"
+
 #include <stdio.h>
-#include <stdlib.h>
-#include <zmq.h>
-
-static int fail (const char *what)
-{
-    fprintf (stderr, "remote_thr: error in %s: %s\n", what, zmq_strerror (zmq_errno ()));
-    return 1;
-}
-
-static int parse (const char *text, long min, long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtol (text, &end, 10);
-    return errno == 0 && end != text && *end == '\0' && *out >= min;
-}
 
 /* Waits for the monitor to report the disconnection of the peer. */
 static int wait_disconnected (void *monitor)

@@ -108,6 +108,11 @@ fn low_water_mark(hwm: u64) -> u64 {
     }
 }
 
+/// A ZMQ_SNDHWM / ZMQ_RCVHWM value as a pipe limit: 0 and negative values mean none.
+pub fn hwm_limit(hwm: i32) -> u64 {
+    u64::try_from(hwm).unwrap_or(0)
+}
+
 /// A new pipe: end A may have `hwm_a_to_b` messages in flight toward B, B `hwm_b_to_a` toward A
 /// (0: no limit).
 pub fn pipe_pair(hwm_a_to_b: u64, hwm_b_to_a: u64) -> (PipeEnd, PipeEnd) {
@@ -252,6 +257,15 @@ impl PipeEnd {
             self.msgs_written += 1;
         }
         Ok(())
+    }
+
+    /// Writes a routing-id announcement toward the peer (the first message of a connection, for
+    /// the socket types that want it) and makes it visible. A fresh pipe always takes it.
+    pub fn announce(&mut self, routing_id: &[u8]) {
+        let mut msg = Msg::from_slice(routing_id);
+        msg.set_routing_id_flag(true);
+        let _ = self.write(msg);
+        self.flush();
     }
 
     /// Makes written messages visible to the peer, asking it to wake if it slept.

@@ -7,4 +7,4 @@
 pub mod end;
 pub mod ypipe;
 
-pub use self::end::{PeerCommand, PipeEnd, PipeEvent, pipe_pair};
+pub use self::end::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};

@@ -21,7 +21,7 @@ use crate::ctx::SocketId;
 use crate::mailbox::MailboxSender;
 use crate::msg::Msg;
 use crate::options::Options;
-use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, pipe_pair};
+use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, event};
 use crate::socket::{Command, NewPipe, PipeId, Route};
 use crate::transport::socks::{SocksClient, SocksStatus};
@@ -64,11 +64,6 @@ impl SessionPipe {
     }
 }
 
-/// A high-water mark as a pipe limit: 0 and negative values mean none.
-fn limit(hwm: i32) -> u64 {
-    u64::try_from(hwm).unwrap_or(0)
-}
-
 /// A pipe pair for a session of a socket with these options: (socket's end, session's end).
 /// ZMQ_CONFLATE applies to the types libzmq applies it to, and removes the limits.
 pub(crate) fn session_pipe(
@@ -83,7 +78,7 @@ pub(crate) fn session_pipe(
     let (out_hwm, in_hwm) = if conflate {
         (0, 0)
     } else {
-        (limit(options.sndhwm), limit(options.rcvhwm))
+        (hwm_limit(options.sndhwm), hwm_limit(options.rcvhwm))
     };
     let (mut socket_end, mut session_end) = pipe_pair(out_hwm, in_hwm);
     socket_end.set_conflate(conflate);
@@ -829,19 +824,16 @@ impl Session {
             drop(closed);
             self.pipe = Some(session_side);
         }
-        let announcement = if self.link.socket_type == STREAM {
-            // A STREAM socket hears of each connection as an empty message.
-            self.options.stream_notify.then(Msg::new)
-        } else if self.link.wants_ids {
-            let mut msg = Msg::from_slice(peer_id.as_deref().unwrap_or(&[]));
-            msg.set_routing_id_flag(true);
-            Some(msg)
-        } else {
-            None
-        };
-        if let (Some(msg), Some(pipe)) = (announcement, self.pipe.as_mut()) {
-            let _ = pipe.end.write(msg);
-            pipe.end.flush();
+        if let Some(pipe) = self.pipe.as_mut() {
+            if self.link.socket_type == STREAM {
+                // A STREAM socket hears of each connection as an empty message.
+                if self.options.stream_notify {
+                    let _ = pipe.end.write(Msg::new());
+                    pipe.end.flush();
+                }
+            } else if self.link.wants_ids {
+                pipe.end.announce(peer_id.as_deref().unwrap_or(&[]));
+            }
             pipe.deliver();
         }
     }
@@ -1074,7 +1066,7 @@ fn open_stream(target: &ConnectTarget, options: &Options) -> Result<(Stream, boo
 }
 
 /// errno of an I/O error, for monitor events.
-fn errno_of(e: &io::Error) -> u32 {
+pub(crate) fn errno_of(e: &io::Error) -> u32 {
     e.raw_os_error()
         .and_then(|n| u32::try_from(n).ok())
         .unwrap_or(0)

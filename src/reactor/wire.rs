@@ -71,20 +71,15 @@ impl Wire {
         }
     }
 
-    /// Bytes received some other way (after a SOCKS handshake), as if read.
-    pub(crate) fn handle_input(&mut self, mut bytes: &[u8], now: Instant) {
-        while !bytes.is_empty() {
-            let room = self.read_buffer();
-            let n = room.len().min(bytes.len());
-            room[..n].copy_from_slice(&bytes[..n]);
-            self.read_done(n, now);
-            bytes = &bytes[n..];
-            if let Wire::Raw(r) = self {
-                // Raw mode holds one read at a time; the rest is dropped only if it cannot
-                // fit, which a SOCKS reply's tail never does (it is under one read).
-                if r.filled == r.input.len() {
-                    break;
-                }
+    /// Bytes received some other way (after a SOCKS handshake), as if read. In raw mode they
+    /// are one read, cut to its buffer (a SOCKS reply's tail is far shorter).
+    pub(crate) fn handle_input(&mut self, bytes: &[u8], now: Instant) {
+        match self {
+            Wire::Zmtp(c) => c.handle_input(bytes, now),
+            Wire::Raw(r) => {
+                let n = bytes.len().min(r.input.len());
+                r.input[..n].copy_from_slice(&bytes[..n]);
+                r.filled = n;
             }
         }
     }

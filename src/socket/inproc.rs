@@ -6,22 +6,7 @@
 use super::{NewPipe, PipeId, Route, Socket};
 use crate::ctx::{InprocEndpoint, PendingConnect};
 use crate::error::{Error, Result};
-use crate::msg::Msg;
-use crate::pipe::{PipeEnd, pipe_pair};
-
-/// Writes a routing id announcement into a pipe end (toward its peer), whatever its HWM.
-fn announce(end: &mut PipeEnd, routing_id: &[u8]) {
-    let mut msg = Msg::from_slice(routing_id);
-    msg.set_routing_id_flag(true);
-    // A fresh pipe always takes it: nothing was written yet.
-    let _ = end.write(msg);
-    end.flush();
-}
-
-/// A high-water mark as a pipe limit: 0 and negative values mean none.
-fn limit(hwm: i32) -> u64 {
-    u64::try_from(hwm).unwrap_or(0)
-}
+use crate::pipe::{hwm_limit as limit, pipe_pair};
 
 /// The combined limit of a sender's SNDHWM and a receiver's RCVHWM (none if either has none),
 /// as libzmq sums them for inproc.
@@ -51,7 +36,7 @@ pub(super) fn bind(socket: &mut Socket, name: &str) -> Result<()> {
             let _ = connect.pipe.end.read();
         }
         if connect.connecter_wants_ids {
-            announce(&mut connect.pipe.end, &socket.options.routing_id);
+            connect.pipe.end.announce(&socket.options.routing_id);
         }
         // Now both sides are known: the limits are the sums libzmq uses.
         let (their_snd, their_rcv, conflate) = connect.connecter_hwms;
@@ -92,10 +77,10 @@ pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
         // Routing ids go first, each way the receiving socket wants them. A binder not there
         // yet gets ours anyway, and drops it if it does not want it.
         if peer.as_ref().is_none_or(|p| p.wants_ids) {
-            announce(&mut local_end, &own_id);
+            local_end.announce(&own_id);
         }
         if let Some(peer) = peer.as_ref().filter(|_| wants_ids) {
-            announce(&mut far_end, &peer.routing_id);
+            far_end.announce(&peer.routing_id);
         }
         let far = NewPipe {
             end: far_end,

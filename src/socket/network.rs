@@ -13,7 +13,7 @@ use super::Socket;
 use crate::error::{Error, Result};
 use crate::reactor::IoCommand;
 use crate::reactor::listener::{Listener, Listening};
-use crate::reactor::session::{Session, SocketLink, session_pipe};
+use crate::reactor::session::{Session, SocketLink, errno_of, session_pipe};
 use crate::socket::Route;
 use crate::socket::monitor::{MonitorSlot, event};
 use crate::transport::ipc::{self, IpcAddress};
@@ -73,13 +73,6 @@ fn event(socket: &mut Socket, event: u16, value: u32, endpoint: &str) {
     if let Some(link) = &socket.link {
         link.monitor.event(event, value, endpoint);
     }
-}
-
-/// errno of an I/O error, for a monitor event.
-fn errno_of(e: &std::io::Error) -> u32 {
-    e.raw_os_error()
-        .and_then(|n| u32::try_from(n).ok())
-        .unwrap_or(0)
 }
 
 /// Binds "tcp://..." or "ipc://..."; returns the endpoint as ZMQ_LAST_ENDPOINT shows it.
