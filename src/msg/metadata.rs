@@ -28,6 +28,13 @@ impl Metadata {
         }
     }
 
+    /// Adds or replaces every property of `other`.
+    pub fn merge(&mut self, other: &Metadata) {
+        for (name, value) in &other.props {
+            self.insert(name, value.as_bytes());
+        }
+    }
+
     /// Notes the descriptor of the connection (ZMQ_SRCFD).
     pub fn set_source_fd(&mut self, fd: i32) {
         self.source_fd = Some(fd);

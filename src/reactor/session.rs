@@ -879,6 +879,14 @@ impl Session {
                     msg.set_metadata(engine.metadata.clone());
                     engine.pending_in = Some(msg);
                 }
+                Ok(Some(Event::ZapRequest(_request))) => {
+                    // TODO(zap): carry the request to the handler bound in the context.
+                    if let Err(failure) = conn.zap_reply(None) {
+                        self.engine_failed(io, Cause::Protocol(failure));
+                        return;
+                    }
+                    self.pump_output(io);
+                }
                 Ok(None) => {
                     // Everything decoded so far goes to the socket before more is read.
                     if let Some(pipe) = self.pipe.as_mut() {
@@ -998,7 +1006,10 @@ fn config(link: &SocketLink, options: &Options) -> zmtp::Config {
     zmtp::Config {
         socket_type: link.socket_type,
         routing_id: options.routing_id.clone(),
-        as_server: false,
+        security: zmtp::Security::Null,
+        zap_domain: options.zap_domain.as_bytes().to_vec(),
+        zap_enforce_domain: options.zap_enforce_domain,
+        peer_address: String::new(),
         heartbeat_ivl: ms(options.heartbeat_ivl),
         heartbeat_ttl: ms(options.heartbeat_ttl).unwrap_or_default(),
         heartbeat_timeout: ms(options.heartbeat_timeout),

@@ -110,6 +110,14 @@ impl Wire {
     }
 
     /// Queues a frame for the peer; given back before the handshake is over.
+    /// Gives a ZMTP connection the ZAP handler's reply (raw streams never ask).
+    pub(crate) fn zap_reply(&mut self, reply: Option<&[Msg]>) -> Result<(), Failure> {
+        match self {
+            Wire::Zmtp(conn) => conn.zap_reply(reply),
+            Wire::Raw(_) => Ok(()),
+        }
+    }
+
     pub(crate) fn send(&mut self, msg: Msg) -> Result<(), Msg> {
         match self {
             Wire::Zmtp(c) => c.send(msg),

@@ -11,8 +11,8 @@ use crate::zmtp::command::{self, Command};
 use crate::zmtp::decoder::Input;
 use crate::zmtp::encoder::{Framing, OutQueue};
 use crate::zmtp::greeting::{self, Greeting, Outcome, Step};
-use crate::zmtp::mechanism::{Mechanism, Null, Status};
-use crate::zmtp::{Config, Event, Failure, Version};
+use crate::zmtp::mechanism::{self, Mechanism, Status};
+use crate::zmtp::{Config, Event, Failure, Security, Version, zap};
 
 const PUB: i32 = 1;
 const XPUB: i32 = 9;
@@ -37,6 +37,12 @@ pub struct Connection {
     heartbeat_timeout: Option<Duration>,
     maxmsgsize: Option<u64>,
     mechanism: Box<dyn Mechanism>,
+    /// Security or ZAP is on: peers older than ZMTP 3 are refused, as libzmq refuses them.
+    secure: bool,
+    zap_domain: Vec<u8>,
+    peer_address: String,
+    /// The ZAP handler's properties for the peer ("User-Id" and its metadata).
+    zap_properties: Option<Metadata>,
     greeting: Greeting,
     stage: Stage,
     input: Input,
@@ -74,9 +80,10 @@ enum Stage {
 }
 
 impl Connection {
-    /// A connection with the NULL mechanism; the signature is queued for output at once.
+    /// A connection with the mechanism its configuration names; the signature is queued for
+    /// output at once.
     pub fn new(config: Config, now: Instant) -> Connection {
-        let mechanism = Box::new(Null::new(&config));
+        let mechanism = mechanism::for_config(&config);
         Self::with_mechanism(config, mechanism, now)
     }
 
@@ -93,6 +100,10 @@ impl Connection {
             maxmsgsize: config.maxmsgsize,
             routing_id: config.routing_id,
             mechanism,
+            secure: config.security != Security::Null || !config.zap_domain.is_empty(),
+            zap_domain: config.zap_domain,
+            peer_address: config.peer_address,
+            zap_properties: None,
             greeting: Greeting::default(),
             stage: Stage::Greeting,
             input: Input::new(),
@@ -185,6 +196,24 @@ impl Connection {
         if let Err(failure) = result {
             self.fail(failure);
         }
+        Ok(())
+    }
+
+    /// Gives the mechanism the ZAP handler's reply to the last [`Event::ZapRequest`] (all its
+    /// frames), or `None` when no handler is bound; the handshake then goes on.
+    pub fn zap_reply(&mut self, reply: Option<&[Msg]>) -> Result<(), Failure> {
+        if let Some(failure) = &self.failure {
+            return Err(failure.clone());
+        }
+        let reply = match reply.map(zap::parse_reply).transpose() {
+            Ok(reply) => reply,
+            Err(failure) => return Err(self.fail(failure)),
+        };
+        if let Err(failure) = self.mechanism.zap_verdict(reply.as_ref()) {
+            return Err(self.fail(failure));
+        }
+        self.zap_properties = reply.map(|r| r.properties.metadata);
+        self.send_handshake_commands();
         Ok(())
     }
 
@@ -304,12 +333,26 @@ impl Connection {
                     return Ok(Some(event));
                 }
                 Stage::Handshake { version } => {
+                    if let Some(credentials) = self.mechanism.take_zap_request() {
+                        let request = zap::request(
+                            &self.zap_domain,
+                            self.peer_address.as_bytes(),
+                            &self.routing_id,
+                            self.mechanism.name(),
+                            &credentials,
+                        );
+                        return Ok(Some(Event::ZapRequest(request)));
+                    }
                     match self.mechanism.status() {
                         Status::Handshaking => {}
                         Status::Ready => {
                             let peer = self.mechanism.peer();
                             let id = peer.routing_id.clone().unwrap_or_default();
-                            let metadata = peer.metadata.clone();
+                            let mut metadata = peer.metadata.clone();
+                            // The handler's properties win over the peer's own, as in libzmq.
+                            if let Some(zap) = &self.zap_properties {
+                                metadata.merge(zap);
+                            }
                             let socket_type = peer.socket_type;
                             let event = self.become_ready(version, id, metadata, socket_type, now);
                             return Ok(Some(event));
@@ -354,6 +397,11 @@ impl Connection {
             return Ok(false);
         };
         self.input.consume(consumed);
+        if self.secure && !matches!(outcome, Outcome::V3 { .. }) {
+            return Err(Failure::Malformed(
+                "a peer older than ZMTP 3 cannot be authenticated",
+            ));
+        }
         match outcome {
             Outcome::Unversioned => {
                 // Our signature was the header of a ZMTP 1.0 routing-id frame: its body follows.

@@ -17,6 +17,7 @@ mod mechanism;
 mod properties;
 #[cfg(test)]
 mod tests;
+pub mod zap;
 
 use std::fmt;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use std::time::Duration;
 pub use self::connection::{Connection, WRITE_SLICES};
 pub use self::mechanism::{Mechanism, Null, Status};
 pub use self::properties::PeerProperties;
+pub use self::zap::ZapReply;
 use crate::msg::{Metadata, Msg};
 
 /// The `ZMQ_PROTOCOL_ERROR_*` values libzmq reports with `ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL`.
@@ -57,8 +59,35 @@ pub mod protocol_error {
     pub const CRYPTOGRAPHIC: u32 = 0x1100_0001;
     /// ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH.
     pub const MECHANISM_MISMATCH: u32 = 0x1100_0002;
-    /// ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED (the other ZAP codes follow it).
+    /// ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED.
     pub const ZAP_UNSPECIFIED: u32 = 0x2000_0000;
+    /// ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY.
+    pub const ZAP_MALFORMED_REPLY: u32 = 0x2000_0001;
+    /// ZMQ_PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID.
+    pub const ZAP_BAD_REQUEST_ID: u32 = 0x2000_0002;
+    /// ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION.
+    pub const ZAP_BAD_VERSION: u32 = 0x2000_0003;
+    /// ZMQ_PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE.
+    pub const ZAP_INVALID_STATUS_CODE: u32 = 0x2000_0004;
+    /// ZMQ_PROTOCOL_ERROR_ZAP_INVALID_METADATA.
+    pub const ZAP_INVALID_METADATA: u32 = 0x2000_0005;
+}
+
+/// The security mechanism of a connection and what it needs.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub enum Security {
+    /// NULL: no security (ZAP only when a ZAP domain is set).
+    #[default]
+    Null,
+}
+
+impl fmt::Debug for Security {
+    /// Names the mechanism only: credentials and keys stay out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Security::Null => f.write_str("Null"),
+        }
+    }
 }
 
 /// What a connection needs to know about its socket.
@@ -68,8 +97,14 @@ pub struct Config {
     pub socket_type: i32,
     /// ZMQ_ROUTING_ID, sent to the peer (may be empty).
     pub routing_id: Vec<u8>,
-    /// Whether the mechanism plays the server role (NULL has none).
-    pub as_server: bool,
+    /// The security mechanism, its role and credentials.
+    pub security: Security,
+    /// ZMQ_ZAP_DOMAIN: the domain of ZAP requests (NULL asks ZAP only when it is set).
+    pub zap_domain: Vec<u8>,
+    /// ZMQ_ZAP_ENFORCE_DOMAIN: fail the handshake when ZAP is due and no handler is bound.
+    pub zap_enforce_domain: bool,
+    /// The peer's address as ZAP requests and the "Peer-Address" property give it.
+    pub peer_address: String,
     /// ZMQ_HEARTBEAT_IVL: how often to send a PING; `None` sends none.
     pub heartbeat_ivl: Option<Duration>,
     /// ZMQ_HEARTBEAT_TTL, sent in each PING (in deciseconds on the wire; zero: none).
@@ -88,7 +123,10 @@ impl Default for Config {
         Config {
             socket_type: 0,
             routing_id: Vec::new(),
-            as_server: false,
+            security: Security::Null,
+            zap_domain: Vec::new(),
+            zap_enforce_domain: false,
+            peer_address: String::new(),
             heartbeat_ivl: None,
             heartbeat_ttl: Duration::ZERO,
             heartbeat_timeout: None,
@@ -126,6 +164,10 @@ pub enum Event {
         /// The peer's socket type: from READY (ZMTP 3) or the 2.0 greeting.
         peer_socket_type: Option<i32>,
     },
+    /// The mechanism asks the ZAP handler: send these frames to the handler bound at
+    /// [`zap::HANDLER_ENDPOINT`], then give its reply (or its absence) to
+    /// [`Connection::zap_reply`]. The handshake waits until then.
+    ZapRequest(Vec<Msg>),
     /// One frame of a message; `more()` is set when frames follow. A SUBSCRIBE or CANCEL command
     /// arrives as a frame of 1 or 0 and the topic, marked `is_subscription()`.
     Message(Msg),
@@ -151,6 +193,11 @@ pub enum Failure {
     PeerError(Vec<u8>),
     /// A frame larger than ZMQ_MAXMSGSIZE (or than any buffer can be).
     MessageTooLarge,
+    /// The ZAP handler refused the peer with this status (300, 400 or 500).
+    ZapRefused(u32),
+    /// ZAP was due, no handler is bound and ZMQ_ZAP_ENFORCE_DOMAIN is set (libzmq reports
+    /// HANDSHAKE_FAILED_NO_DETAIL with EFAULT).
+    NoZapHandler,
 }
 
 impl Failure {
@@ -170,10 +217,12 @@ impl Failure {
         matches!(self, Failure::HandshakeTimeout | Failure::HeartbeatTimeout)
     }
 
-    /// For an ERROR whose reason is a ZAP status code (300, 400 or 500): that code, which libzmq
-    /// reports with `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH`.
+    /// The ZAP status libzmq reports with `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH`: the handler's
+    /// refusal on the server, or an ERROR whose reason is a status code (300, 400 or 500) on
+    /// the client.
     pub fn auth_status(&self) -> Option<u32> {
         match self {
+            Failure::ZapRefused(status) => Some(*status),
             Failure::PeerError(reason) => match reason.as_slice() {
                 [d @ b'3'..=b'5', b'0', b'0'] => Some(u32::from(d - b'0') * 100),
                 _ => None,
@@ -196,6 +245,8 @@ impl fmt::Display for Failure {
                 write!(f, "peer error: {}", String::from_utf8_lossy(reason))
             }
             Failure::MessageTooLarge => f.write_str("frame larger than ZMQ_MAXMSGSIZE"),
+            Failure::ZapRefused(status) => write!(f, "refused by the ZAP handler ({status})"),
+            Failure::NoZapHandler => f.write_str("no ZAP handler, and ZAP_ENFORCE_DOMAIN set"),
         }
     }
 }

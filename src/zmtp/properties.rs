@@ -96,6 +96,34 @@ pub(super) fn write_basic_properties(out: &mut Vec<u8>, socket_type: i32, routin
 /// Reads a list of properties into `peer`, checking the socket type against `ours` as it comes
 /// (libzmq's parse_metadata). Names are matched without regard to case, per the RFC.
 pub(super) fn parse(data: &[u8], ours: i32, peer: &mut PeerProperties) -> Result<(), Failure> {
+    for_each(data, |name, value| {
+        if name.eq_ignore_ascii_case(IDENTITY.as_bytes()) {
+            peer.routing_id = Some(value.to_vec());
+        } else if name.eq_ignore_ascii_case(SOCKET_TYPE.as_bytes()) {
+            if !compatible(ours, value) {
+                return Err(Failure::IncompatibleSocketType);
+            }
+            peer.socket_type = socket_type_number(value);
+        }
+        peer.metadata.insert(&String::from_utf8_lossy(name), value);
+        Ok(())
+    })
+}
+
+/// Reads the metadata of a ZAP reply into `peer`: every property as it is, none checked.
+pub(super) fn parse_zap(data: &[u8], peer: &mut PeerProperties) -> Result<(), Failure> {
+    for_each(data, |name, value| {
+        peer.metadata.insert(&String::from_utf8_lossy(name), value);
+        Ok(())
+    })
+}
+
+/// Calls `f` with each name and value of a property list, in order; the list must end exactly
+/// where the data ends.
+fn for_each<F>(data: &[u8], mut f: F) -> Result<(), Failure>
+where
+    F: FnMut(&[u8], &[u8]) -> Result<(), Failure>,
+{
     let mut rest = data;
     // A lone trailing byte is left over, hence "> 1".
     while rest.len() > 1 {
@@ -113,15 +141,7 @@ pub(super) fn parse(data: &[u8], ours: i32, peer: &mut PeerProperties) -> Result
             break;
         };
         rest = after;
-        if name.eq_ignore_ascii_case(IDENTITY.as_bytes()) {
-            peer.routing_id = Some(value.to_vec());
-        } else if name.eq_ignore_ascii_case(SOCKET_TYPE.as_bytes()) {
-            if !compatible(ours, value) {
-                return Err(Failure::IncompatibleSocketType);
-            }
-            peer.socket_type = socket_type_number(value);
-        }
-        peer.metadata.insert(&String::from_utf8_lossy(name), value);
+        f(name, value)?;
     }
     if rest.is_empty() {
         Ok(())

@@ -5,6 +5,7 @@ mod hostile;
 mod libzmq;
 mod pair;
 mod timers;
+mod zap;
 
 use std::time::Instant;
 
@@ -77,6 +78,23 @@ pub(super) fn poll_all(c: &mut Connection, now: Instant) -> Result<Vec<Event>, F
     Ok(events)
 }
 
+/// Polls every event, answering ZAP requests with `zap` as they come.
+pub(super) fn poll_serving(
+    c: &mut Connection,
+    now: Instant,
+    zap: &mut Option<ZapHandler>,
+    events: &mut Vec<Event>,
+) -> Result<(), Failure> {
+    while let Some(event) = c.poll_event(now)? {
+        if let Event::ZapRequest(request) = &event {
+            let reply = zap.as_mut().and_then(|handler| handler(request));
+            c.zap_reply(reply.as_deref())?;
+        }
+        events.push(event);
+    }
+    Ok(())
+}
+
 /// Feeds bytes and returns the events they produce (panics on failure).
 pub(super) fn feed(c: &mut Connection, bytes: &[u8], now: Instant) -> Vec<Event> {
     c.handle_input(bytes, now);
@@ -145,16 +163,25 @@ pub(super) fn split(events: Vec<Event>) -> (Vec<Ready>, Vec<Frame>) {
                 more: msg.more(),
                 subscription: msg.is_subscription(),
             }),
+            Event::ZapRequest(_) => {}
         }
     }
     (ready, frames)
 }
+
+/// A ZAP handler for a [`Link`]: the request's frames in, the reply's out (`None`: no handler
+/// bound).
+pub(super) type ZapHandler = Box<dyn FnMut(&[Msg]) -> Option<Vec<Msg>>>;
 
 /// Two of our connections joined in memory.
 pub(super) struct Link {
     pub a: Connection,
     pub b: Connection,
     pub now: Instant,
+    /// Answers A's ZAP requests (none: A's requests are told there is no handler).
+    pub zap_a: Option<ZapHandler>,
+    /// Answers B's ZAP requests.
+    pub zap_b: Option<ZapHandler>,
     pub a_events: Vec<Event>,
     pub b_events: Vec<Event>,
     pub a_failure: Option<Failure>,
@@ -168,6 +195,8 @@ impl Link {
             a: Connection::new(a, now),
             b: Connection::new(b, now),
             now,
+            zap_a: None,
+            zap_b: None,
             a_events: Vec::new(),
             b_events: Vec::new(),
             a_failure: None,
@@ -189,6 +218,7 @@ impl Link {
                 self.now,
                 &mut self.b_events,
                 &mut self.b_failure,
+                &mut self.zap_b,
             );
             let moved_ba = transfer(
                 &mut self.b,
@@ -198,6 +228,7 @@ impl Link {
                 self.now,
                 &mut self.a_events,
                 &mut self.a_failure,
+                &mut self.zap_a,
             );
             if !moved_ab && !moved_ba {
                 break;
@@ -226,6 +257,7 @@ fn transfer(
     now: Instant,
     events: &mut Vec<Event>,
     failure: &mut Option<Failure>,
+    zap: &mut Option<ZapHandler>,
 ) -> bool {
     let mut moved = false;
     while from.output_len() > 0 && failure.is_none() {
@@ -242,9 +274,8 @@ fn transfer(
         from.output_consumed(n);
         to.handle_input(&bytes, now);
         moved = true;
-        match poll_all(to, now) {
-            Ok(mut e) => events.append(&mut e),
-            Err(f) => *failure = Some(f),
+        if let Err(f) = poll_serving(to, now, zap, events) {
+            *failure = Some(f);
         }
         // A piece of the greeting may make the peer answer before we send more.
         if n < chunk {
