@@ -216,9 +216,11 @@ impl Link {
                 chunk,
                 &mut limit_a,
                 self.now,
-                &mut self.b_events,
-                &mut self.b_failure,
-                &mut self.zap_b,
+                Inbox {
+                    events: &mut self.b_events,
+                    failure: &mut self.b_failure,
+                    zap: &mut self.zap_b,
+                },
             );
             let moved_ba = transfer(
                 &mut self.b,
@@ -226,9 +228,11 @@ impl Link {
                 chunk,
                 &mut limit_b,
                 self.now,
-                &mut self.a_events,
-                &mut self.a_failure,
-                &mut self.zap_a,
+                Inbox {
+                    events: &mut self.a_events,
+                    failure: &mut self.a_failure,
+                    zap: &mut self.zap_a,
+                },
             );
             if !moved_ab && !moved_ba {
                 break;
@@ -249,16 +253,26 @@ impl Link {
     }
 }
 
+/// Where what a connection receives goes.
+struct Inbox<'a> {
+    events: &'a mut Vec<Event>,
+    failure: &'a mut Option<Failure>,
+    zap: &'a mut Option<ZapHandler>,
+}
+
 fn transfer(
     from: &mut Connection,
     to: &mut Connection,
     chunk: usize,
     limit: &mut Option<usize>,
     now: Instant,
-    events: &mut Vec<Event>,
-    failure: &mut Option<Failure>,
-    zap: &mut Option<ZapHandler>,
+    inbox: Inbox<'_>,
 ) -> bool {
+    let Inbox {
+        events,
+        failure,
+        zap,
+    } = inbox;
     let mut moved = false;
     while from.output_len() > 0 && failure.is_none() {
         let n = from
