@@ -159,6 +159,8 @@ pub struct InprocEndpoint {
     pub routing_id: Vec<u8>,
     /// Whether it wants each peer's routing id first (ROUTER, REP).
     pub wants_ids: bool,
+    /// Its type, in libzmq's numbering (a ZAP handler must be a REP or a ROUTER).
+    pub socket_type: i32,
 }
 
 /// A connect to an inproc name nobody has bound yet: the pipe end the binder will attach.

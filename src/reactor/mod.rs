@@ -10,6 +10,7 @@
 pub(crate) mod listener;
 pub(crate) mod session;
 pub(crate) mod wire;
+pub(crate) mod zap;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -213,7 +214,7 @@ impl Reactor {
                     if let Some(token) = self.pipes.get(&id).copied() {
                         self.with_handler(token.0 - 1, |h, io| {
                             if let Handler::Session(s) = h {
-                                s.pipe_command(io, peer_command);
+                                s.pipe_command(io, id, peer_command);
                             }
                         });
                     }

@@ -17,7 +17,8 @@ use parking_lot::Mutex;
 
 use super::Io;
 use super::wire::Wire;
-use crate::ctx::SocketId;
+use super::zap::ZapClient;
+use crate::ctx::{Ctx, SocketId};
 use crate::mailbox::MailboxSender;
 use crate::msg::Msg;
 use crate::options::Options;
@@ -35,6 +36,8 @@ const OUT_BATCH: usize = 64 * 1024;
 /// What sessions and listeners know of their socket.
 pub(crate) struct SocketLink {
     pub(crate) socket: SocketId,
+    /// The context, where the session finds the ZAP handler.
+    pub(crate) ctx: Arc<Ctx>,
     pub(crate) mailbox: MailboxSender<Command>,
     /// libzmq's number for the socket type.
     pub(crate) socket_type: i32,
@@ -137,11 +140,14 @@ impl Stream {
         }
     }
 
-    /// The peer's address as the "Peer-Address" property shows it.
+    /// The peer's address as ZAP requests and the "Peer-Address" property give it: its IP
+    /// for TCP; for IPC, libzmq's "localhost:uid:gid:pid" of the peer process.
     fn peer_address(&self) -> Option<String> {
         match self {
             Stream::Tcp(s) => s.peer_addr().ok().map(|a| a.ip().to_string()),
-            Stream::Ipc(_) => None,
+            Stream::Ipc(s) => crate::sys::net::peer_credentials(s.as_raw_fd())
+                .ok()
+                .map(|(pid, uid, gid)| format!("localhost:{uid}:{gid}:{pid}")),
         }
     }
 }
@@ -190,6 +196,8 @@ pub(crate) struct Session {
     role: Role,
     engine: Option<Engine>,
     pipe: Option<SessionPipe>,
+    /// The pipe to the ZAP handler, made when a mechanism first asks.
+    zap: Option<ZapClient>,
     /// Closing: until when to keep sending what is queued (None inside: no limit).
     closing: Option<Option<Instant>>,
     /// The frames left of a message cut by a lost connection are dropped, not sent.
@@ -234,7 +242,7 @@ impl Session {
         stream: Stream,
         now: Instant,
     ) -> Session {
-        let conn = wire(&link, &options, now);
+        let conn = wire(&link, &options, &stream, now);
         let engine = Engine {
             stream,
             conn: Some(conn),
@@ -271,6 +279,7 @@ impl Session {
             role,
             engine,
             pipe,
+            zap: None,
             closing: None,
             skip_rest: false,
             out_more: false,
@@ -291,10 +300,11 @@ impl Session {
     /// Starts on the I/O thread: takes over the pipe's route, connects or registers.
     pub(crate) fn start(&mut self, io: &mut Io<'_>) {
         if let Some(pipe) = self.pipe.as_mut() {
-            io.own_pipe(pipe.id);
-            let queued = pipe.to_self.attach(io.sender.clone(), pipe.id);
+            let id = pipe.id;
+            io.own_pipe(id);
+            let queued = pipe.to_self.attach(io.sender.clone(), id);
             for command in queued {
-                self.pipe_command(io, command);
+                self.pipe_command(io, id, command);
             }
             if self.done {
                 // Closed before it started (zmq_connect then zmq_close at once).
@@ -347,9 +357,15 @@ impl Session {
         self.check_done(io);
     }
 
-    /// A command from the socket's end of the pipe.
-    pub(crate) fn pipe_command(&mut self, io: &mut Io<'_>, command: PeerCommand) {
-        let Some(pipe) = self.pipe.as_mut() else {
+    /// A command from the socket's end of the pipe, or from the ZAP handler's.
+    pub(crate) fn pipe_command(&mut self, io: &mut Io<'_>, id: PipeId, command: PeerCommand) {
+        if let Some(zap) = self.zap.as_mut().filter(|z| z.id() == id) {
+            if let Some(reply) = zap.command(command) {
+                self.zap_reply(io, Some(&reply));
+            }
+            return;
+        }
+        let Some(pipe) = self.pipe.as_mut().filter(|p| p.id == id) else {
             return;
         };
         let event = pipe.end.process(command);
@@ -542,8 +558,11 @@ impl Session {
             }
         }
         self.event(event::CONNECTED, self.fd());
-        let conn = wire(&self.link, &self.options, io.now);
-        if let Some(engine) = self.engine.as_mut() {
+        let Some(engine) = self.engine.as_mut() else {
+            return;
+        };
+        let conn = wire(&self.link, &self.options, &engine.stream, io.now);
+        {
             if let Stream::Tcp(_) = engine.stream {
                 tcp::configure_connection(engine.stream.fd(), &self.options);
             }
@@ -661,6 +680,8 @@ impl Session {
                             self.event(event::HANDSHAKE_FAILED_PROTOCOL, code);
                         } else if failure.is_timeout() {
                             self.event(event::HANDSHAKE_FAILED_NO_DETAIL, 0);
+                        } else if *failure == zmtp::Failure::NoZapHandler {
+                            self.event(event::HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32);
                         }
                     }
                     Cause::Io(errno) => self.event(event::HANDSHAKE_FAILED_NO_DETAIL, *errno),
@@ -729,6 +750,25 @@ impl Session {
         if let Some(mut engine) = self.engine.take() {
             let _ = io.registry.deregister(engine.stream.source());
         }
+        // A reply still to come would answer the next connection's request: start afresh.
+        if let Some(zap) = self.zap.take_if(|z| z.is_waiting()) {
+            zap.close(io);
+        }
+    }
+
+    /// The ZAP handler answered (or there is none): the handshake goes on.
+    fn zap_reply(&mut self, io: &mut Io<'_>, reply: Option<&[Msg]>) {
+        let Some(conn) = self.engine.as_mut().and_then(|e| e.conn.as_mut()) else {
+            return;
+        };
+        if let Err(failure) = conn.zap_reply(reply) {
+            self.flush_handshake();
+            self.engine_failed(io, Cause::Protocol(failure));
+            return;
+        }
+        self.pump_output(io);
+        self.pump_input(io);
+        self.check_done(io);
     }
 
     fn terminate_pipe(&mut self, io: &mut Io<'_>) {
@@ -751,6 +791,9 @@ impl Session {
     fn shutdown(&mut self, io: &mut Io<'_>) {
         self.drop_engine(io);
         self.terminate_pipe(io);
+        if let Some(zap) = self.zap.take() {
+            zap.close(io);
+        }
         self.done = true;
     }
 
@@ -879,13 +922,18 @@ impl Session {
                     msg.set_metadata(engine.metadata.clone());
                     engine.pending_in = Some(msg);
                 }
-                Ok(Some(Event::ZapRequest(_request))) => {
-                    // TODO(zap): carry the request to the handler bound in the context.
-                    if let Err(failure) = conn.zap_reply(None) {
-                        self.engine_failed(io, Cause::Protocol(failure));
+                Ok(Some(Event::ZapRequest(request))) => {
+                    if self.zap.is_none() {
+                        self.zap = ZapClient::connect(&self.link, io);
+                    }
+                    let reply = match self.zap.as_mut() {
+                        Some(zap) => zap.send(request),
+                        None => None,
+                    };
+                    if reply.is_some() || self.zap.is_none() {
+                        self.zap_reply(io, reply.as_deref());
                         return;
                     }
-                    self.pump_output(io);
                 }
                 Ok(None) => {
                     // Everything decoded so far goes to the socket before more is read.
@@ -917,10 +965,23 @@ impl Session {
                 }
                 Err(failure) => {
                     self.flush_input();
+                    self.flush_handshake();
                     self.engine_failed(io, Cause::Protocol(failure));
                     return;
                 }
             }
+        }
+    }
+
+    /// Before a failed handshake closes the connection, one try at sending what it queued
+    /// last: the ERROR that tells the peer why (a ZAP refusal).
+    fn flush_handshake(&mut self) {
+        let Some(engine) = self.engine.as_mut() else {
+            return;
+        };
+        let fd = engine.stream.fd();
+        if let Some(conn) = engine.conn.as_mut().filter(|c| !c.is_ready()) {
+            let _ = conn.write_output(|s| crate::sys::net::send_vectored(fd, s));
         }
     }
 
@@ -979,11 +1040,13 @@ impl Session {
 }
 
 /// The protocol of a new connection: raw bytes for STREAM sockets, else ZMTP.
-fn wire(link: &SocketLink, options: &Options, now: Instant) -> Wire {
+fn wire(link: &SocketLink, options: &Options, stream: &Stream, now: Instant) -> Wire {
     if link.socket_type == STREAM {
         Wire::raw()
     } else {
-        Wire::zmtp(config(link, options), now)
+        let mut config = config(link, options);
+        config.peer_address = stream.peer_address().unwrap_or_default();
+        Wire::zmtp(config, now)
     }
 }
 

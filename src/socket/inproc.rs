@@ -27,6 +27,7 @@ pub(super) fn bind(socket: &mut Socket, name: &str) -> Result<()> {
         rcvhwm: socket.options.rcvhwm,
         routing_id: socket.options.routing_id.clone(),
         wants_ids,
+        socket_type: socket.socket_type_raw(),
     };
     let pending = socket.ctx.bind_inproc(name, endpoint)?;
     socket.bound.push(name.to_owned());

@@ -58,6 +58,7 @@ pub(super) fn link(socket: &mut Socket) -> Arc<SocketLink> {
     }
     let link = Arc::new(SocketLink {
         socket: socket.id,
+        ctx: socket.ctx.clone(),
         mailbox: socket.sender.clone(),
         socket_type: socket.socket_type_raw(),
         wants_ids: socket.behaviour.recv_routing_id(),

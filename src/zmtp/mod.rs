@@ -165,7 +165,7 @@ pub enum Event {
         peer_socket_type: Option<i32>,
     },
     /// The mechanism asks the ZAP handler: send these frames to the handler bound at
-    /// [`zap::HANDLER_ENDPOINT`], then give its reply (or its absence) to
+    /// `inproc://` [`zap::HANDLER_NAME`], then give its reply (or its absence) to
     /// [`Connection::zap_reply`]. The handshake waits until then.
     ZapRequest(Vec<Msg>),
     /// One frame of a message; `more()` is set when frames follow. A SUBSCRIBE or CANCEL command

@@ -7,8 +7,8 @@ use crate::msg::Msg;
 use crate::zmtp::properties::{self, PeerProperties};
 use crate::zmtp::{Failure, protocol_error};
 
-/// The endpoint a ZAP handler binds.
-pub const HANDLER_ENDPOINT: &str = "inproc://zeromq.zap.01";
+/// The inproc name a ZAP handler binds (`inproc://zeromq.zap.01`).
+pub const HANDLER_NAME: &str = "zeromq.zap.01";
 
 /// The only version of the protocol.
 const VERSION: &[u8] = b"1.0";
