@@ -171,9 +171,12 @@ impl Listener {
                 let Ok((pid, uid, gid)) = crate::sys::net::peer_credentials(stream.fd()) else {
                     return false;
                 };
-                // Any one match lets the peer in, as in libzmq (which also looks at the user's
-                // supplementary groups; only the primary group is looked at here).
-                uids.contains(&uid) || gids.contains(&gid) || pids.contains(&pid)
+                // Any one match lets the peer in, as in libzmq: its user, its process, its
+                // primary group, or a group that lists the user as a member.
+                uids.contains(&uid)
+                    || pids.contains(&pid)
+                    || gids.contains(&gid)
+                    || gids.iter().any(|&g| crate::sys::net::user_in_group(uid, g))
             }
         }
     }

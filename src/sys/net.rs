@@ -251,6 +251,51 @@ pub fn peer_credentials(fd: RawFd) -> io::Result<(i32, u32, u32)> {
     Ok((cred.pid, cred.uid, cred.gid))
 }
 
+/// Whether user `uid` is listed as a member of group `gid` (a supplementary group, as
+/// /etc/group or NSS says); false when either is unknown.
+pub fn user_in_group(uid: u32, gid: u32) -> bool {
+    let mut buf = vec![0u8; 1024];
+    loop {
+        // SAFETY: passwd and group are plain old data, filled in by the _r calls.
+        let mut pw: libc::passwd = unsafe { zeroed() };
+        let mut gr: libc::group = unsafe { zeroed() };
+        let mut pw_out: *mut libc::passwd = std::ptr::null_mut();
+        let mut gr_out: *mut libc::group = std::ptr::null_mut();
+        let half = buf.len() / 2;
+        let (pw_buf, gr_buf) = buf.split_at_mut(half);
+        // SAFETY: every pointer is to a live local or to a buffer of the length given.
+        let rc = unsafe {
+            libc::getpwuid_r(uid, &mut pw, pw_buf.as_mut_ptr().cast(), half, &mut pw_out)
+        };
+        let rc = if rc == 0 && !pw_out.is_null() {
+            // SAFETY: as above.
+            unsafe { libc::getgrgid_r(gid, &mut gr, gr_buf.as_mut_ptr().cast(), half, &mut gr_out) }
+        } else {
+            rc
+        };
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            buf.resize(buf.len() * 2, 0);
+            continue;
+        }
+        if rc != 0 || pw_out.is_null() || gr_out.is_null() || gr.gr_mem.is_null() {
+            return false;
+        }
+        // SAFETY: getpwuid_r succeeded: pw_name is a NUL-terminated string in `buf`.
+        let name = unsafe { CStr::from_ptr(pw.pw_name) };
+        let mut member = gr.gr_mem;
+        // SAFETY: gr_mem is a NULL-terminated array of NUL-terminated strings in `buf`.
+        unsafe {
+            while !(*member).is_null() {
+                if CStr::from_ptr(*member) == name {
+                    return true;
+                }
+                member = member.add(1);
+            }
+        }
+        return false;
+    }
+}
+
 /// A close-on-exec duplicate of a descriptor the application owns (ZMQ_USE_FD): the library
 /// closes its copy, the application keeps its own.
 pub fn duplicate(fd: RawFd) -> io::Result<OwnedFd> {
@@ -268,4 +313,40 @@ pub fn socket_family(fd: RawFd) -> io::Result<c_int> {
     // SAFETY: a live, large enough buffer and its length.
     check(unsafe { libc::getsockname(fd, (&raw mut storage).cast(), &mut len) })?;
     Ok(c_int::from(storage.ss_family))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Group membership agrees with /etc/group and /etc/passwd, where those list it.
+    #[test]
+    fn group_membership_from_the_files() {
+        let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+        let uid_of = |name: &str| {
+            passwd.lines().find_map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                (f.len() > 2 && f[0] == name).then(|| f[2].parse::<u32>().ok())?
+            })
+        };
+        let groups = std::fs::read_to_string("/etc/group").unwrap_or_default();
+        for line in groups.lines() {
+            let f: Vec<&str> = line.split(':').collect();
+            let (Some(gid), Some(members)) = (f.get(2).and_then(|g| g.parse().ok()), f.get(3))
+            else {
+                continue;
+            };
+            let members: Vec<&str> = members.split(',').filter(|m| !m.is_empty()).collect();
+            for m in &members {
+                if let Some(uid) = uid_of(m) {
+                    assert!(user_in_group(uid, gid), "{m} in {}", f[0]);
+                }
+            }
+            if !members.contains(&"root") {
+                assert!(!user_in_group(0, gid), "root not in {}", f[0]);
+            }
+        }
+        assert!(!user_in_group(0, 0xdead_beef));
+        assert!(!user_in_group(0xdead_beef, 0));
+    }
 }
