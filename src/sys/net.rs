@@ -256,8 +256,9 @@ pub fn peer_credentials(fd: RawFd) -> io::Result<(i32, u32, u32)> {
 pub fn user_in_group(uid: u32, gid: u32) -> bool {
     let mut buf = vec![0u8; 1024];
     loop {
-        // SAFETY: passwd and group are plain old data, filled in by the _r calls.
+        // SAFETY: passwd is plain old data, filled in by getpwuid_r.
         let mut pw: libc::passwd = unsafe { zeroed() };
+        // SAFETY: group is plain old data, filled in by getgrgid_r.
         let mut gr: libc::group = unsafe { zeroed() };
         let mut pw_out: *mut libc::passwd = std::ptr::null_mut();
         let mut gr_out: *mut libc::group = std::ptr::null_mut();
