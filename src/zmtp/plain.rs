@@ -29,7 +29,7 @@ const INITIATE: &[u8] = b"\x08INITIATE";
 const LIBZMQ_ERROR: &[u8] = b"\x5eRROR";
 /// The longest username or password: HELLO gives each a one-byte length (libzmq's
 /// ZMQ_PLAIN_USERNAME and ZMQ_PLAIN_PASSWORD refuse longer ones).
-pub(super) const MAX_CREDENTIAL: usize = 0xFF;
+const MAX_CREDENTIAL: usize = 0xFF;
 
 /// The client's side of PLAIN.
 pub(super) struct PlainClient {
