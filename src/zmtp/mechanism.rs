@@ -12,6 +12,7 @@ use std::fmt;
 
 use crate::msg::Msg;
 use crate::zmtp::command::{ERROR, READY};
+use crate::zmtp::plain::{PlainClient, PlainServer};
 use crate::zmtp::properties::{self, PeerProperties};
 use crate::zmtp::zap::ZapReply;
 use crate::zmtp::{Config, Failure, Security, protocol_error};
@@ -20,6 +21,10 @@ use crate::zmtp::{Config, Failure, Security, protocol_error};
 pub(super) fn for_config(config: &Config) -> Box<dyn Mechanism> {
     match &config.security {
         Security::Null => Box::new(Null::new(config)),
+        Security::PlainClient { username, password } => {
+            Box::new(PlainClient::new(config, username, password))
+        }
+        Security::PlainServer => Box::new(PlainServer::new(config)),
     }
 }
 

@@ -14,6 +14,7 @@ mod decoder;
 mod encoder;
 mod greeting;
 mod mechanism;
+mod plain;
 mod properties;
 #[cfg(test)]
 mod tests;
@@ -79,6 +80,15 @@ pub enum Security {
     /// NULL: no security (ZAP only when a ZAP domain is set).
     #[default]
     Null,
+    /// PLAIN's client (ZMQ_PLAIN_USERNAME and ZMQ_PLAIN_PASSWORD, at most 255 bytes each).
+    PlainClient {
+        /// The username sent in HELLO.
+        username: Vec<u8>,
+        /// The password sent in HELLO.
+        password: Vec<u8>,
+    },
+    /// PLAIN's server (ZMQ_PLAIN_SERVER): every client is put to the ZAP handler.
+    PlainServer,
 }
 
 impl fmt::Debug for Security {
@@ -86,6 +96,8 @@ impl fmt::Debug for Security {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Security::Null => f.write_str("Null"),
+            Security::PlainClient { .. } => f.write_str("PlainClient"),
+            Security::PlainServer => f.write_str("PlainServer"),
         }
     }
 }

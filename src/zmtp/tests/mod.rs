@@ -4,6 +4,7 @@
 mod hostile;
 mod libzmq;
 mod pair;
+mod plain;
 mod timers;
 mod zap;
 
