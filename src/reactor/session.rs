@@ -21,7 +21,7 @@ use super::zap::ZapClient;
 use crate::ctx::{Ctx, SocketId};
 use crate::mailbox::MailboxSender;
 use crate::msg::Msg;
-use crate::options::Options;
+use crate::options::{Mechanism, Options};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, event};
 use crate::socket::{Command, NewPipe, PipeId, Route};
@@ -948,7 +948,8 @@ impl Session {
                     let room = buffer.len();
                     match engine.stream.read(buffer) {
                         Ok(0) => {
-                            self.engine_failed(io, Cause::Io(0));
+                            // libzmq reports the peer's hang-up as EPIPE.
+                            self.engine_failed(io, Cause::Io(libc::EPIPE as u32));
                             return;
                         }
                         Ok(n) => {
@@ -1069,7 +1070,7 @@ fn config(link: &SocketLink, options: &Options) -> zmtp::Config {
     zmtp::Config {
         socket_type: link.socket_type,
         routing_id: options.routing_id.clone(),
-        security: zmtp::Security::Null,
+        security: security(options),
         zap_domain: options.zap_domain.as_bytes().to_vec(),
         zap_enforce_domain: options.zap_enforce_domain,
         peer_address: String::new(),
@@ -1078,6 +1079,18 @@ fn config(link: &SocketLink, options: &Options) -> zmtp::Config {
         heartbeat_timeout: ms(options.heartbeat_timeout),
         handshake_ivl: ms(options.handshake_ivl),
         maxmsgsize: u64::try_from(options.maxmsgsize).ok(),
+    }
+}
+
+/// The mechanism and credentials the socket's options name.
+fn security(options: &Options) -> zmtp::Security {
+    match options.mechanism {
+        Mechanism::Null | Mechanism::Curve => zmtp::Security::Null,
+        Mechanism::Plain if options.as_server => zmtp::Security::PlainServer,
+        Mechanism::Plain => zmtp::Security::PlainClient {
+            username: options.plain_username.clone(),
+            password: options.plain_password.clone(),
+        },
     }
 }
 

@@ -32,13 +32,13 @@ pub(super) fn is_stale(socket: &Socket, endpoint: &str) -> bool {
     network && !socket.net_endpoints.iter().any(|e| e.key == endpoint)
 }
 
-/// Security mechanisms other than NULL are not built yet: a bind or connect that would
-/// silently run without the one the application configured fails instead.
+/// CURVE is not built yet: a bind or connect that would silently run without the mechanism
+/// the application configured fails instead.
 fn check_mechanism(socket: &Socket) -> Result<()> {
-    if socket.options.mechanism == crate::options::Mechanism::Null {
-        Ok(())
-    } else {
+    if socket.options.mechanism == crate::options::Mechanism::Curve {
         Err(Error::NotSup)
+    } else {
+        Ok(())
     }
 }
 

@@ -207,8 +207,8 @@ pub enum Failure {
     MessageTooLarge,
     /// The ZAP handler refused the peer with this status (300, 400 or 500).
     ZapRefused(u32),
-    /// ZAP was due, no handler is bound and ZMQ_ZAP_ENFORCE_DOMAIN is set (libzmq reports
-    /// HANDSHAKE_FAILED_NO_DETAIL with EFAULT).
+    /// ZAP was due and no handler is bound: fatal for PLAIN, and for NULL and CURVE under
+    /// ZMQ_ZAP_ENFORCE_DOMAIN (libzmq reports HANDSHAKE_FAILED_NO_DETAIL with EFAULT).
     NoZapHandler,
 }
 
