@@ -94,12 +94,13 @@ pub(super) fn write_basic_properties(out: &mut Vec<u8>, socket_type: i32, routin
 }
 
 /// Reads a list of properties into `peer`, checking the socket type against `ours` as it comes
-/// (libzmq's parse_metadata). Names are matched without regard to case, per the RFC.
+/// (libzmq's parse_metadata). The two names that matter are matched exactly, as libzmq 4.3
+/// matches them (RFC 23 says without regard to case): a "socket-type" is only metadata.
 pub(super) fn parse(data: &[u8], ours: i32, peer: &mut PeerProperties) -> Result<(), Failure> {
     for_each(data, |name, value| {
-        if name.eq_ignore_ascii_case(IDENTITY.as_bytes()) {
+        if name == IDENTITY.as_bytes() {
             peer.routing_id = Some(value.to_vec());
-        } else if name.eq_ignore_ascii_case(SOCKET_TYPE.as_bytes()) {
+        } else if name == SOCKET_TYPE.as_bytes() {
             if !compatible(ours, value) {
                 return Err(Failure::IncompatibleSocketType);
             }
@@ -204,14 +205,22 @@ mod tests {
     fn parse_rules() {
         let mut peer = PeerProperties::default();
         let mut data = Vec::new();
-        write_property(&mut data, "socket-type", b"ROUTER");
-        write_property(&mut data, "IDENTITY", b"id");
+        write_property(&mut data, "Socket-Type", b"ROUTER");
+        write_property(&mut data, "Identity", b"id");
         write_property(&mut data, "X-Other", b"v");
         parse(&data, DEALER, &mut peer).unwrap();
         assert_eq!(peer.routing_id.as_deref(), Some(&b"id"[..]));
         assert_eq!(peer.socket_type, Some(ROUTER));
         assert_eq!(peer.metadata.get("X-Other").unwrap().to_bytes(), b"v");
         assert_eq!(peer.metadata.len(), 3);
+        // Other spellings are plain metadata, unchecked, as in libzmq.
+        let mut peer = PeerProperties::default();
+        let mut data = Vec::new();
+        write_property(&mut data, "socket-type", b"PUB");
+        write_property(&mut data, "IDENTITY", b"id");
+        parse(&data, DEALER, &mut peer).unwrap();
+        assert_eq!((peer.socket_type, peer.routing_id), (None, None));
+        assert_eq!(peer.metadata.get("socket-type").unwrap().to_bytes(), b"PUB");
         // A trailing byte, a name past the end, a value past the end.
         for bad in [
             &b"\x00"[..],
