@@ -10,7 +10,7 @@ LIBDIR := target/release
 LIB := $(LIBDIR)/libzmq.so
 GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
 
-.PHONY: all build header header-fresh test test-rust test-c test-reference test-install test-interop demo bench check install help clean
+.PHONY: all build header header-fresh test test-rust test-c test-reference test-install test-interop demo bench check install help clean fuzz
 
 all: build pkgconfig/libzmq.pc header-fresh
 
@@ -21,6 +21,7 @@ help:
 	@echo "make bench      benchmarks against the system libzmq, as ratios"
 	@echo "make check      fmt, clippy, header freshness, header parity, symbol gate"
 	@echo "make header     regenerate include/zmq.h from src/capi"
+	@echo "make fuzz       run each fuzz target FUZZ_SECONDS (60) with cargo-fuzz (make test replays the seeds)"
 	@echo "make install PREFIX=/dir"
 
 build:
@@ -96,3 +97,19 @@ test-install: build
 # Ours and the system libzmq talking to each other over tcp and ipc, each as server and client.
 test-interop: build
 	capi-tests/interop/run.sh $(LIBDIR) include
+
+# Each fuzz target for FUZZ_SECONDS, its corpus grown in fuzz/corpus/ from fuzz/seeds/, under
+# a 64 MiB malloc limit. cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP lets this toolchain
+# take them.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(basename $(notdir $(wildcard fuzz/fuzz_targets/*.rs)))
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t && \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t corpus/$$t seeds/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=64 -rss_limit_mb=2048 -print_final_stats=1 \
+	    > target/fuzz-$$t.log 2>&1; rc=$$?; \
+	  grep -E "^(Done|==.*ERROR|SUMMARY)" target/fuzz-$$t.log | sed "s/^/$$t: /"; \
+	  [ $$rc -eq 0 ] || { echo "$$t failed: fuzz/target/fuzz-$$t.log, fuzz/artifacts/$$t"; exit 1; }; \
+	done

@@ -10,6 +10,7 @@
 pub mod capi;
 pub mod ctx;
 pub mod error;
+pub mod fuzzing;
 pub mod mailbox;
 pub mod msg;
 pub mod options;

@@ -1,0 +1,141 @@
+//! Entry points of the fuzz targets (`fuzz/`), shared with the replay of their corpora in
+//! `cargo test` (`tests/fuzz_corpus.rs`). Each takes arbitrary bytes; none may panic, and none
+//! may allocate much more than it was given (the fuzzers run with a malloc limit).
+#![forbid(unsafe_code)]
+#![doc(hidden)]
+
+use std::time::{Duration, Instant};
+
+use crate::msg::Msg;
+use crate::zmtp::{Config, Connection, Event, Security};
+
+/// How a connection target sets itself up, from the first bytes of the input.
+struct Setup {
+    config: Config,
+    /// How many bytes to feed at a time (1..=256).
+    chunk: usize,
+    /// Whether a ZAP request finds a handler (that accepts), or none.
+    zap_handler: bool,
+}
+
+impl Setup {
+    /// Reads the two header bytes: socket type and options, then the chunk size.
+    fn read(data: &[u8], security: fn(u8) -> Security) -> Option<(Setup, &[u8])> {
+        let (&[kind, flags, chunk], rest) = data.split_first_chunk::<3>()?;
+        let config = Config {
+            socket_type: i32::from(kind % 12),
+            routing_id: b"fuzz".to_vec(),
+            security: security(flags & 0x7),
+            zap_domain: if flags & 0x08 != 0 {
+                b"global".to_vec()
+            } else {
+                Vec::new()
+            },
+            zap_enforce_domain: flags & 0x10 != 0,
+            peer_address: "127.0.0.1".into(),
+            heartbeat_ivl: (flags & 0x20 != 0).then(|| Duration::from_millis(10)),
+            maxmsgsize: (flags & 0x40 != 0).then_some(1024),
+            ..Config::default()
+        };
+        let setup = Setup {
+            config,
+            chunk: usize::from(chunk) + 1,
+            zap_handler: flags & 0x80 != 0,
+        };
+        Some((setup, rest))
+    }
+}
+
+/// One connection fed the input in chunks, with everything it asks answered: events polled,
+/// ZAP requests replied to, a message sent once ready, timers run.
+fn run_connection(data: &[u8], security: fn(u8) -> Security) {
+    let Some((setup, input)) = Setup::read(data, security) else {
+        return;
+    };
+    let mut now = Instant::now();
+    let mut conn = Connection::new(setup.config, now);
+    for piece in input.chunks(setup.chunk) {
+        conn.handle_input(piece, now);
+        loop {
+            match conn.poll_event(now) {
+                Ok(Some(Event::ZapRequest(_))) => {
+                    let reply = setup.zap_handler.then(accepting_reply);
+                    if conn.zap_reply(reply.as_deref()).is_err() {
+                        return;
+                    }
+                }
+                Ok(Some(Event::Ready { .. })) => {
+                    let _ = conn.send(Msg::from_slice(b"fuzz"));
+                }
+                Ok(Some(Event::Message(_))) => {}
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+        // What it wrote is taken, as a peer would.
+        let pending = conn.output_len();
+        conn.output_consumed(pending);
+        now += Duration::from_millis(5);
+        if conn.handle_timeout(now).is_err() {
+            return;
+        }
+    }
+}
+
+/// A ZAP reply of 200 for user "fuzz".
+fn accepting_reply() -> Vec<Msg> {
+    let parts: [&[u8]; 7] = [b"", b"1.0", b"1", b"200", b"OK", b"fuzz", b""];
+    let mut frames: Vec<Msg> = parts.iter().map(|p| Msg::from_slice(p)).collect();
+    for frame in &mut frames[..6] {
+        frame.set_more(true);
+    }
+    frames
+}
+
+/// A ZMTP connection with the NULL mechanism (ZAP, heartbeats and MAXMSGSIZE as the header
+/// says) fed arbitrary bytes: greeting, handshake, frames and commands.
+pub fn zmtp_null(data: &[u8]) {
+    run_connection(data, |_| Security::Null);
+}
+
+/// A ZMTP connection with PLAIN, as client or server by the header, fed arbitrary bytes: HELLO,
+/// WELCOME, INITIATE, READY and ERROR in any order and shape.
+pub fn zmtp_plain(data: &[u8]) {
+    run_connection(data, |bits| {
+        if bits & 1 == 0 {
+            Security::PlainServer
+        } else {
+            Security::PlainClient {
+                username: b"admin".to_vec(),
+                password: b"secret".to_vec(),
+            }
+        }
+    });
+}
+
+/// Z85: decoding anything, and encoding what decodes gives the text back.
+pub fn z85(data: &[u8]) {
+    if let Ok(bytes) = crate::z85::decode(data) {
+        let text = crate::z85::encode(&bytes).expect("decoded bytes encode");
+        assert_eq!(text.as_bytes(), data);
+    }
+    let _ = crate::z85::encode(data);
+}
+
+/// Endpoint parsing: tcp bind and connect addresses (without name resolution), ports, and ipc
+/// paths.
+pub fn endpoint(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = crate::transport::tcp::parse_port(text);
+    let _ = crate::transport::tcp::connect_address(text, true);
+    let _ = crate::transport::ipc::IpcAddress::parse(text);
+    // Binding looks up interface names, which is bounded work; only numeric hosts here.
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b".:[]*%;".contains(&b))
+    {
+        let _ = crate::transport::tcp::bind_address(text, true);
+    }
+}

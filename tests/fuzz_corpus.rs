@@ -1,0 +1,41 @@
+//! Replays every input kept for the fuzz targets (the seeds in `fuzz/seeds/` and, when present,
+//! the corpora `cargo fuzz` grew in `fuzz/corpus/`) through the same entry points, so that each
+//! stays a regression test without the fuzzer.
+
+use std::path::Path;
+
+fn replay(target: &str, run: fn(&[u8])) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut count = 0;
+    for folder in ["seeds", "corpus", "artifacts"] {
+        let Ok(entries) = std::fs::read_dir(root.join(folder).join(target)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let data = std::fs::read(entry.path()).expect("readable input");
+            run(&data);
+            count += 1;
+        }
+    }
+    assert!(count > 0, "no inputs for {target}");
+}
+
+#[test]
+fn zmtp_null() {
+    replay("zmtp_null", zmq::fuzzing::zmtp_null);
+}
+
+#[test]
+fn zmtp_plain() {
+    replay("zmtp_plain", zmq::fuzzing::zmtp_plain);
+}
+
+#[test]
+fn z85() {
+    replay("z85", zmq::fuzzing::z85);
+}
+
+#[test]
+fn endpoint() {
+    replay("endpoint", zmq::fuzzing::endpoint);
+}
