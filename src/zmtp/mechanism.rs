@@ -12,6 +12,7 @@ use std::fmt;
 
 use crate::msg::Msg;
 use crate::zmtp::command::{ERROR, READY};
+use crate::zmtp::curve::{self, CurveClient, CurveServer};
 use crate::zmtp::properties::{self, PeerProperties};
 use crate::zmtp::zap::ZapReply;
 use crate::zmtp::{Config, Failure, Security, protocol_error};
@@ -20,6 +21,20 @@ use crate::zmtp::{Config, Failure, Security, protocol_error};
 pub(super) fn for_config(config: &Config) -> Box<dyn Mechanism> {
     match &config.security {
         Security::Null => Box::new(Null::new(config)),
+        Security::CurveClient {
+            public_key,
+            secret_key,
+            server_key,
+        } => Box::new(CurveClient::new(
+            config,
+            public_key,
+            secret_key,
+            server_key,
+            curve::os_random(),
+        )),
+        Security::CurveServer { secret_key, .. } => {
+            Box::new(CurveServer::new(config, secret_key, curve::os_random()))
+        }
     }
 }
 
