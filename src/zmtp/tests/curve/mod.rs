@@ -2,6 +2,7 @@
 //! streams recorded from libzmq 4.3.4, and two of ours joined in memory.
 
 mod libzmq;
+mod link;
 mod vectors;
 
 use std::collections::VecDeque;
