@@ -547,3 +547,37 @@ fn random_and_mutated_streams() {
         survives(&mut c, &bytes);
     }
 }
+
+#[test]
+fn fresh_key_pairs_work_as_keys() {
+    // What zmq_curve_keypair hands out.
+    let (server_public, server_secret) = crate::zmtp::curve::keypair().unwrap();
+    let (client_public, client_secret) = crate::zmtp::curve::keypair().unwrap();
+    assert_eq!(
+        crate::zmtp::curve::public_key(&server_secret),
+        server_public
+    );
+    assert_ne!(server_public, client_public);
+    let seen = Requests::default();
+    let mut link = Link::new(
+        Config {
+            security: Security::CurveServer {
+                public_key: server_public,
+                secret_key: *server_secret,
+            },
+            ..config(ROUTER, b"")
+        },
+        Config {
+            security: Security::CurveClient {
+                public_key: client_public,
+                secret_key: *client_secret,
+                server_key: server_public,
+            },
+            ..config(DEALER, b"")
+        },
+    );
+    link.zap_a = Some(zap_handler(b"200", Rc::clone(&seen)));
+    link.run(usize::MAX, None);
+    assert!(link.a.is_ready() && link.b.is_ready());
+    assert_eq!(seen.borrow()[0][7], client_public);
+}
