@@ -6,7 +6,7 @@ use super::constants::{ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH};
 
 /// Capabilities this build has, by zmq_has name. Transports and mechanisms join the list when
 /// they are built.
-const CAPABILITIES: &[&[u8]] = &[b"ipc"];
+const CAPABILITIES: &[&[u8]] = &[b"ipc", b"curve"];
 
 /// Reports the library version (zmq_version(3)). NULL pointers are skipped.
 ///
