@@ -36,6 +36,12 @@ struct zap_handler {
        socket takes off: version, id, domain, address, routing id, mechanism, credentials. */
     const char *accept_credential;
     size_t accept_credential_len;
+    /* With accept_credential: 200 also requires the second credential frame (PLAIN's
+       password) to equal this, when set. */
+    const char *accept_password;
+    size_t accept_password_len;
+    /* Set by the handler thread once its REP socket is bound (zap_ready waits for it). */
+    volatile int ready;
     /* The last request. */
     int requests;
     int frames;
@@ -56,6 +62,9 @@ static inline void *zap_run (void *arg)
     int timeout = 20;
     zmq_setsockopt (rep, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_bind (rep, "inproc://zeromq.zap.01");
+    pthread_mutex_lock (&h->lock);
+    h->ready = 1;
+    pthread_mutex_unlock (&h->lock);
     while (!h->stop) {
         zmq_msg_t frame;
         int n = 0, more = 1;
@@ -88,7 +97,11 @@ static inline void *zap_run (void *arg)
         status = h->status;
         if (h->accept_credential != NULL)
             status = (n > 6 && h->size[6] == h->accept_credential_len
-                      && memcmp (h->data[6], h->accept_credential, h->size[7]) == 0)
+                      && memcmp (h->data[6], h->accept_credential, h->accept_credential_len) == 0
+                      && (h->accept_password == NULL
+                          || (n > 7 && h->size[7] == h->accept_password_len
+                              && memcmp (h->data[7], h->accept_password, h->accept_password_len)
+                                   == 0)))
                        ? "200"
                        : h->status;
         switch (h->fault) {
@@ -206,6 +219,47 @@ static inline void *monitor_of (void *ctx, void *s, const char *name)
     zmq_socket_monitor (s, name, ZMQ_EVENT_ALL);
     zmq_connect (mon, name);
     return mon;
+}
+
+/* Waits up to `ms` for the handler thread to have bound its socket; whether it has. */
+static inline int zap_ready (struct zap_handler *h, int ms)
+{
+    long long end = zap_now_ms () + ms;
+    struct timespec ts = {0, 2 * 1000 * 1000};
+    for (;;) {
+        int ready;
+        pthread_mutex_lock (&h->lock);
+        ready = h->ready;
+        pthread_mutex_unlock (&h->lock);
+        if (ready || zap_now_ms () >= end)
+            return ready;
+        nanosleep (&ts, NULL);
+    }
+}
+
+/* From now on the handler answers 200 only to the credential `cred` (`len` bytes: PLAIN's
+   username, CURVE's 32-byte public key) and, when `password` is not NULL, PLAIN's password
+   `password`; anything else gets the status set by zap_answer. cred NULL: every request gets
+   that status. The strings must outlive the handler's use of them. */
+static inline void zap_accept_only (struct zap_handler *h, const void *cred, size_t len,
+                                    const char *password)
+{
+    pthread_mutex_lock (&h->lock);
+    h->accept_credential = (const char *) cred;
+    h->accept_credential_len = len;
+    h->accept_password = password;
+    h->accept_password_len = password ? strlen (password) : 0;
+    pthread_mutex_unlock (&h->lock);
+}
+
+/* Stops the monitor of `s` before closing it, then closes the monitor's reader `mon`: libzmq
+   sends each event with a blocking send, so an event raised while `s` winds down, after the
+   reader is gone, would stall the I/O thread for good. */
+static inline void close_monitored (void *s, void *mon)
+{
+    zmq_socket_monitor (s, NULL, 0);
+    zmq_close (s);
+    zmq_close (mon);
 }
 
 #endif

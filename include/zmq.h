@@ -671,6 +671,12 @@ char *zmq_z85_encode(char *dest, const uint8_t *data, size_t size);
 // Decodes a Z85 string (a multiple of 5 characters) into `dest` (zmq_z85_decode(3)).
 uint8_t *zmq_z85_decode(uint8_t *dest, const char *string);
 
+// Makes a new CURVE key pair as two Z85 strings (zmq_curve_keypair(3)).
+int zmq_curve_keypair(char *z85_public_key, char *z85_secret_key);
+
+// Derives a CURVE public key from a secret key, both in Z85 (zmq_curve_public(3)).
+int zmq_curve_public(char *z85_public_key, const char *z85_secret_key);
+
 // A new atomic counter, starting at 0 (zmq_atomic_counter_new(3)).
 void *zmq_atomic_counter_new(void);
 

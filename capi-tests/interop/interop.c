@@ -1,7 +1,8 @@
 /*
  * interop: one side of a ZMTP interoperability scenario, so that two processes, each on its own
  * libzmq.so.5 (ours or the reference libzmq 4.3.4), prove that they talk to each other over tcp
- * or ipc with the NULL mechanism.
+ * or ipc with the NULL mechanism, and with PLAIN and CURVE (scenarios plain, curve and
+ * curve-nozap: the server runs a ZAP handler thread).
  *
  *   interop server SCENARIO ENDPOINT    binds every socket of the scenario
  *   interop client SCENARIO ENDPOINTS   connects them
@@ -32,7 +33,7 @@
  * 0 on PASS, 1 on FAIL, 2 on bad usage. The first server of restart ends neither way: once
  * it has printed "kill me: ..." run.sh kills it (SIGKILL).
  *
- * C99 with POSIX (dladdr, realpath, clock_gettime, alarm); uses only zmq.h.
+ * C99 with POSIX (dladdr, realpath, clock_gettime, alarm, pthreads); uses only zmq.h.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -41,6 +42,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1755,6 +1757,550 @@ static int scenario_restart (void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Security: plain, curve, curve-nozap. The server binds a ROUTER (endpoint 0) and a PULL
+   (endpoint 1), both PLAIN or CURVE servers. A DEALER of the client with routing id
+   "sec-client" and good credentials connects to the ROUTER: "hello", "" and "world" (three
+   frames) go to the server, which checks the metadata of what it receives (User-Id and the
+   property Role set by its ZAP handler, Socket-Type), "re", "" and "ply" come back, then 1 MiB
+   each way. Meanwhile a PUSH of the client with bad credentials connects to the PULL: both
+   ends must see it refused (for plain and curve: HANDSHAKE_FAILED_AUTH 400, the ZAP handler's
+   verdict carried by an ERROR command). Then the client says "bye" on the DEALER, so that the
+   server outlives the refusal.
+
+   plain: the server's ZAP handler (a thread, REP at inproc://zeromq.zap.01, domain "interop")
+   accepts the username "admin" with the password "secret" (User-Id "admin"); the bad client
+   says "admin"/"wrong".
+   curve: the keys are fixed (below); the handler accepts the known client's public key (User-Id
+   "curve-client"); the bad client has another keypair. The keys are given in different forms
+   (32 bytes, 40 Z85 characters, 41 with the NUL).
+   curve-nozap: no handler and no domain, so CURVE encrypts without authenticating (no
+   User-Id); the bad client has the wrong server key: the server must report
+   HANDSHAKE_FAILED_PROTOCOL/CRYPTOGRAPHIC, the client see the connection drop (DISCONNECTED),
+   and neither a handshake that succeeded. */
+
+#define SEC_DOMAIN "interop"
+#define SEC_WAIT_MS 5000
+#define SEC_ID "sec-client"
+
+/* Made once with zmq_curve_keypair. */
+static const char sec_server_public[] = "UVK!yU8:]nXi@XReg]LXoYH4m3(!MW8qNvDPMAKE";
+static const char sec_server_secret[] = "[>z74H4s8-I!w)z8r<39wwkaP(j95n}v6UqM[5!e";
+static const char sec_client_public[] = "6zAMhD)o=F)f+7DueW8KN{ZEKRW-j29[nV52f0tu";
+static const char sec_client_secret[] = "13!7?!O9bRpHO<:DUj#w+A0KF4h9R=HBJfbBZe)R";
+static const char sec_stranger_public[] = "Dn*IN6DQcaH[?CKx&V0A{SX-ILEoDWA?IkGf7nGO";
+static const char sec_stranger_secret[] = "hB{!n?H[NJt$%b#^DEBv0^ZbQDlMaPZO4xYGRo/W";
+
+/* The handler's metadata for an accepted peer: Role=tester (RFC 27 / ZMTP property). */
+static const char sec_metadata[] = "\x04"
+                                   "Role"
+                                   "\x00\x00\x00\x06"
+                                   "tester";
+
+enum sec_kind { SEC_PLAIN, SEC_CURVE, SEC_CURVE_NOZAP };
+
+struct sec_zap
+{
+    pthread_t thread;
+    pthread_mutex_t lock;
+    int stop;
+    int ready; /* 1 bound, -1 bind failed */
+    const char *mechanism;
+    int accepted, refused;
+    char problem[300]; /* the first request not as expected */
+    char refused_what[200]; /* the credentials last refused */
+    char address[128]; /* the address of the last request */
+};
+
+static struct sec_zap g_zap;
+
+static int frame_is (zmq_msg_t *m, const void *data, size_t len)
+{
+    return zmq_msg_size (m) == len && (len == 0 || memcmp (zmq_msg_data (m), data, len) == 0);
+}
+
+static int frame_is_str (zmq_msg_t *m, const char *str)
+{
+    return frame_is (m, str, strlen (str));
+}
+
+/* One request: checks it and tells whether the credentials are the good ones. */
+static int sec_zap_judge (zmq_msg_t *f, int n, char *problem, size_t cap, char *what,
+                          size_t what_cap)
+{
+    uint8_t key[32];
+    int curve = strcmp (g_zap.mechanism, "CURVE") == 0;
+    char shown[120];
+    if (n != (curve ? 7 : 8)) {
+        snprintf (problem, cap, "a request of %d frames after the delimiter, expected %d", n,
+                  curve ? 7 : 8);
+        return 0;
+    }
+    if (!frame_is_str (&f[0], "1.0") || !frame_is_str (&f[2], SEC_DOMAIN)
+        || !frame_is_str (&f[5], g_zap.mechanism)) {
+        describe (shown, sizeof shown, (const unsigned char *) zmq_msg_data (&f[5]),
+                  zmq_msg_size (&f[5]));
+        snprintf (problem, cap,
+                  "a request with a version, domain or mechanism not \"1.0\", \"" SEC_DOMAIN
+                  "\", \"%s\" (mechanism %s)",
+                  g_zap.mechanism, shown);
+        return 0;
+    }
+    if (curve) {
+        char text[41];
+        if (zmq_msg_size (&f[6]) != 32) {
+            describe (shown, sizeof shown, (const unsigned char *) zmq_msg_data (&f[6]),
+                      zmq_msg_size (&f[6]));
+            snprintf (problem, cap, "a CURVE request whose key is %s, not 32 bytes", shown);
+            return 0;
+        }
+        zmq_z85_encode (text, (const uint8_t *) zmq_msg_data (&f[6]), 32);
+        snprintf (what, what_cap, "public key %s", text);
+        zmq_z85_decode (key, sec_client_public);
+        return frame_is (&f[6], key, 32);
+    }
+    {
+        char user[60], password[60];
+        describe (user, sizeof user, (const unsigned char *) zmq_msg_data (&f[6]),
+                  zmq_msg_size (&f[6]));
+        describe (password, sizeof password, (const unsigned char *) zmq_msg_data (&f[7]),
+                  zmq_msg_size (&f[7]));
+        snprintf (what, what_cap, "username %s, password %s", user, password);
+    }
+    return frame_is_str (&f[6], "admin") && frame_is_str (&f[7], "secret");
+}
+
+static void *sec_zap_run (void *arg)
+{
+    void *rep = zmq_socket (g_ctx, ZMQ_REP);
+    int timeout = 20, zero = 0, rc;
+    (void) arg;
+    zmq_setsockopt (rep, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt (rep, ZMQ_LINGER, &zero, sizeof zero);
+    rc = zmq_bind (rep, "inproc://zeromq.zap.01");
+    pthread_mutex_lock (&g_zap.lock);
+    g_zap.ready = rc == 0 ? 1 : -1;
+    pthread_mutex_unlock (&g_zap.lock);
+    for (;;) {
+        zmq_msg_t f[10];
+        int n = 0, i, ok, stop;
+        char problem[300] = "", what[200] = "";
+        const char *user = strcmp (g_zap.mechanism, "CURVE") == 0 ? "curve-client" : "admin";
+        pthread_mutex_lock (&g_zap.lock);
+        stop = g_zap.stop;
+        pthread_mutex_unlock (&g_zap.lock);
+        if (stop || rc != 0)
+            break;
+        zmq_msg_init (&f[0]);
+        if (zmq_msg_recv (&f[0], rep, 0) < 0) {
+            zmq_msg_close (&f[0]);
+            continue;
+        }
+        n = 1;
+        while (zmq_msg_more (&f[n - 1])) {
+            zmq_msg_t extra;
+            zmq_msg_t *m = n < 10 ? &f[n] : &extra;
+            zmq_msg_init (m);
+            zmq_msg_recv (m, rep, 0);
+            if (n < 10)
+                n++;
+            else {
+                int more = zmq_msg_more (m);
+                zmq_msg_close (m);
+                snprintf (problem, sizeof problem, "a request of more than 10 frames");
+                if (!more)
+                    break;
+            }
+        }
+        ok = problem[0] == '\0'
+             && sec_zap_judge (f, n, problem, sizeof problem, what, sizeof what);
+        /* Version, request id, status, text, user id, metadata. */
+        zmq_send (rep, "1.0", 3, ZMQ_SNDMORE);
+        if (n > 1)
+            zmq_send (rep, zmq_msg_data (&f[1]), zmq_msg_size (&f[1]), ZMQ_SNDMORE);
+        else
+            zmq_send (rep, "", 0, ZMQ_SNDMORE);
+        zmq_send (rep, ok ? "200" : "400", 3, ZMQ_SNDMORE);
+        zmq_send (rep, ok ? "OK" : "Unknown", ok ? 2 : 7, ZMQ_SNDMORE);
+        zmq_send (rep, ok ? user : "", ok ? strlen (user) : 0, ZMQ_SNDMORE);
+        zmq_send (rep, sec_metadata, ok ? sizeof sec_metadata - 1 : 0, 0);
+        pthread_mutex_lock (&g_zap.lock);
+        if (ok)
+            g_zap.accepted++;
+        else
+            g_zap.refused++;
+        if (problem[0] != '\0' && g_zap.problem[0] == '\0')
+            snprintf (g_zap.problem, sizeof g_zap.problem, "%s", problem);
+        if (!ok)
+            snprintf (g_zap.refused_what, sizeof g_zap.refused_what, "%s", what);
+        if (n > 3)
+            describe (g_zap.address, sizeof g_zap.address,
+                      (const unsigned char *) zmq_msg_data (&f[3]), zmq_msg_size (&f[3]));
+        pthread_mutex_unlock (&g_zap.lock);
+        for (i = 0; i < n; i++)
+            zmq_msg_close (&f[i]);
+    }
+    zmq_close (rep);
+    return NULL;
+}
+
+/* Starts the handler and waits until it is bound. */
+static int sec_zap_start (const char *mechanism)
+{
+    long long deadline = now_ms () + SEC_WAIT_MS;
+    int ready = 0;
+    memset (&g_zap, 0, sizeof g_zap);
+    g_zap.mechanism = mechanism;
+    pthread_mutex_init (&g_zap.lock, NULL);
+    if (pthread_create (&g_zap.thread, NULL, sec_zap_run, NULL) != 0) {
+        error ("pthread_create: the ZAP handler did not start");
+        return -1;
+    }
+    while (ready == 0 && now_ms () < deadline) {
+        struct timespec ts = {0, 2 * 1000 * 1000};
+        nanosleep (&ts, NULL);
+        pthread_mutex_lock (&g_zap.lock);
+        ready = g_zap.ready;
+        pthread_mutex_unlock (&g_zap.lock);
+    }
+    if (ready != 1) {
+        error ("the ZAP handler could not bind inproc://zeromq.zap.01");
+        return -1;
+    }
+    return 0;
+}
+
+/* Stops the handler; with check, reports what it saw (one good request, and at least one
+   refused with the bad credentials). */
+static int sec_zap_stop (int check, const char *refused_want)
+{
+    int rc = 0;
+    pthread_mutex_lock (&g_zap.lock);
+    g_zap.stop = 1;
+    pthread_mutex_unlock (&g_zap.lock);
+    pthread_join (g_zap.thread, NULL);
+    pthread_mutex_destroy (&g_zap.lock);
+    if (!check)
+        return 0;
+    if (g_zap.problem[0] != '\0') {
+        error ("ZAP handler: %s", g_zap.problem);
+        rc = -1;
+    }
+    if (g_zap.accepted != 1 || g_zap.refused < 1) {
+        error ("ZAP handler: %d request(s) accepted, %d refused; expected 1 accepted (the good "
+               "client) and at least 1 refused (the bad one)",
+               g_zap.accepted, g_zap.refused);
+        rc = -1;
+    } else if (strcmp (g_zap.refused_what, refused_want) != 0) {
+        error ("ZAP handler: refused %s, expected %s", g_zap.refused_what, refused_want);
+        rc = -1;
+    }
+    if (strncmp (g_base, "tcp://", 6) == 0 ? strcmp (g_zap.address, "9 bytes \"127.0.0.1\"") != 0
+                                           : strstr (g_zap.address, "bytes \"localhost:") == NULL) {
+        error ("ZAP handler: the address frame was %s, expected \"127.0.0.1\" (tcp) or "
+               "\"localhost:UID:GID:PID\" (ipc)",
+               g_zap.address);
+        rc = -1;
+    }
+    if (rc == 0)
+        note ("ZAP handler: 1 request accepted, %d refused (%s), address %s", g_zap.refused,
+              g_zap.refused_what, g_zap.address);
+    return rc;
+}
+
+/* A monitor of every event of s, read from the returned PAIR. */
+static void *sec_monitor (void *s, const char *name)
+{
+    char ep[64];
+    void *mon;
+    snprintf (ep, sizeof ep, "inproc://sec-monitor-%s", name);
+    if (zmq_socket_monitor (s, ep, ZMQ_EVENT_ALL) != 0) {
+        error ("zmq_socket_monitor(%s): %s", name, zmq_strerror (zmq_errno ()));
+        return NULL;
+    }
+    mon = new_socket (ZMQ_PAIR, "monitor");
+    if (mon != NULL && zmq_connect (mon, ep) != 0) {
+        error ("zmq_connect(%s): %s", ep, zmq_strerror (zmq_errno ()));
+        return NULL;
+    }
+    return mon;
+}
+
+/* Waits for event `want` (with the value want_value, unless it is negative) on the monitor;
+   fails on `forbid` or after SEC_WAIT_MS. */
+static int await_event (void *mon, unsigned want, long want_value, unsigned forbid,
+                        const char *what)
+{
+    long long deadline = now_ms () + SEC_WAIT_MS;
+    char log[600] = "";
+    for (;;) {
+        zmq_pollitem_t item;
+        zmq_msg_t m1, m2;
+        unsigned char head[6];
+        unsigned event;
+        unsigned long value;
+        long long left = deadline - now_ms ();
+        int rc;
+        memset (&item, 0, sizeof item);
+        item.socket = mon;
+        item.events = ZMQ_POLLIN;
+        rc = zmq_poll (&item, 1, left > 0 ? (long) left : 0);
+        if (rc < 0) {
+            error ("zmq_poll(monitor): %s", zmq_strerror (zmq_errno ()));
+            return -1;
+        }
+        if (rc == 0) {
+            error ("%s: no %s within %d ms; events:%s", what, event_name (want), SEC_WAIT_MS,
+                   log[0] ? log : " none");
+            return -1;
+        }
+        zmq_msg_init (&m1);
+        zmq_msg_init (&m2);
+        if (recv_msg (mon, &m1, "monitor event") != 0 || zmq_msg_size (&m1) != 6
+            || recv_msg (mon, &m2, "monitor event address") != 0) {
+            if (g_errors == 0)
+                error ("%s: a malformed monitor event", what);
+            zmq_msg_close (&m1);
+            zmq_msg_close (&m2);
+            return -1;
+        }
+        memcpy (head, zmq_msg_data (&m1), 6);
+        zmq_msg_close (&m1);
+        zmq_msg_close (&m2);
+        event = (unsigned) head[0] | (unsigned) head[1] << 8;
+        value = (unsigned long) head[2] | (unsigned long) head[3] << 8
+                | (unsigned long) head[4] << 16 | (unsigned long) head[5] << 24;
+        if (strlen (log) + 60 < sizeof log)
+            snprintf (log + strlen (log), sizeof log - strlen (log), " %s(%#lx)",
+                      event_name (event), value);
+        if (event == forbid) {
+            error ("%s: %s; events:%s", what, event_name (event), log);
+            return -1;
+        }
+        if (event == want) {
+            if (want_value >= 0 && value != (unsigned long) want_value) {
+                error ("%s: %s with the value %#lx, expected %#lx; events:%s", what,
+                       event_name (want), value, (unsigned long) want_value, log);
+                return -1;
+            }
+            note ("%s: events:%s", what, log);
+            return 0;
+        }
+    }
+}
+
+/* Receives a frame, checks it (as expect_bytes) and its metadata: User-Id (NULL: none),
+   Role (NULL: none) and Socket-Type. */
+static int expect_meta (void *s, const void *want, size_t wlen, int wmore, const char *what,
+                        const char *user_id, const char *role, const char *socket_type)
+{
+    zmq_msg_t msg;
+    const char *props[3] = {"User-Id", "Role", "Socket-Type"};
+    const char *wants[3];
+    int rc, i;
+    wants[0] = user_id;
+    wants[1] = role;
+    wants[2] = socket_type;
+    zmq_msg_init (&msg);
+    rc = recv_msg (s, &msg, what);
+    if (rc == 0)
+        rc = compare_frame (&msg, want, wlen, wmore, what);
+    for (i = 0; rc == 0 && i < 3; i++) {
+        const char *got = zmq_msg_gets (&msg, props[i]);
+        if ((got == NULL) != (wants[i] == NULL)
+            || (got != NULL && strcmp (got, wants[i]) != 0)) {
+            error ("%s: the property %s is %s%s%s, expected %s%s%s", what, props[i],
+                   got ? "\"" : "", got ? got : "absent", got ? "\"" : "", wants[i] ? "\"" : "",
+                   wants[i] ? wants[i] : "absent", wants[i] ? "\"" : "");
+            rc = -1;
+        }
+    }
+    zmq_msg_close (&msg);
+    return rc;
+}
+
+static int set_key_form (void *s, int option, const char *z85, int form, const char *name)
+{
+    uint8_t bin[32];
+    int rc;
+    if (form == 32) {
+        zmq_z85_decode (bin, z85);
+        rc = zmq_setsockopt (s, option, bin, 32);
+    } else {
+        rc = zmq_setsockopt (s, option, z85, (size_t) form);
+    }
+    if (rc != 0)
+        error ("zmq_setsockopt(%s, %d-byte key): %s", name, form, zmq_strerror (zmq_errno ()));
+    return rc;
+}
+
+/* The server's ends: PLAIN or CURVE servers (the ROUTER with its keys as 32 bytes, the PULL
+   with 41 characters), with the domain unless curve-nozap. */
+static int sec_server_setup (void *s, enum sec_kind kind, int form)
+{
+    if (kind == SEC_PLAIN) {
+        if (set_int (s, ZMQ_PLAIN_SERVER, 1, "ZMQ_PLAIN_SERVER") != 0)
+            return -1;
+    } else if (set_int (s, ZMQ_CURVE_SERVER, 1, "ZMQ_CURVE_SERVER") != 0
+               || set_key_form (s, ZMQ_CURVE_SECRETKEY, sec_server_secret, form,
+                                "ZMQ_CURVE_SECRETKEY")
+                    != 0
+               || set_key_form (s, ZMQ_CURVE_PUBLICKEY, sec_server_public, form,
+                                "ZMQ_CURVE_PUBLICKEY")
+                    != 0)
+        return -1;
+    if (kind != SEC_CURVE_NOZAP && set_bytes (s, ZMQ_ZAP_DOMAIN, SEC_DOMAIN, "ZMQ_ZAP_DOMAIN") != 0)
+        return -1;
+    return 0;
+}
+
+/* The client's ends: the good DEALER (keys as 40 characters), the bad PUSH (41). */
+static int sec_client_setup (void *s, enum sec_kind kind, int good)
+{
+    if (kind == SEC_PLAIN)
+        return set_bytes (s, ZMQ_PLAIN_USERNAME, "admin", "ZMQ_PLAIN_USERNAME") != 0
+                   || set_bytes (s, ZMQ_PLAIN_PASSWORD, good ? "secret" : "wrong",
+                                 "ZMQ_PLAIN_PASSWORD")
+                        != 0
+                 ? -1
+                 : 0;
+    if (set_key_form (s, ZMQ_CURVE_SERVERKEY,
+                      good || kind == SEC_CURVE ? sec_server_public : sec_stranger_public,
+                      good ? 40 : 41, "ZMQ_CURVE_SERVERKEY")
+          != 0
+        || set_key_form (s, ZMQ_CURVE_PUBLICKEY,
+                         good || kind == SEC_CURVE_NOZAP ? sec_client_public
+                                                         : sec_stranger_public,
+                         good ? 40 : 41, "ZMQ_CURVE_PUBLICKEY")
+             != 0
+        || set_key_form (s, ZMQ_CURVE_SECRETKEY,
+                         good || kind == SEC_CURVE_NOZAP ? sec_client_secret
+                                                         : sec_stranger_secret,
+                         good ? 40 : 41, "ZMQ_CURVE_SECRETKEY")
+             != 0)
+        return -1;
+    return 0;
+}
+
+static int sec_server (void *router, void *pull, void *mon, enum sec_kind kind)
+{
+    const char *user = kind == SEC_PLAIN ? "admin" : kind == SEC_CURVE ? "curve-client" : NULL;
+    const char *role = kind == SEC_CURVE_NOZAP ? NULL : "tester";
+    (void) pull;
+    g_phase = "client DEALER (good credentials) <-> server ROUTER (bound)";
+    if (expect_str (router, SEC_ID, 1) != 0
+        || expect_meta (router, "hello", 5, 1, "\"hello\"", user, role, "DEALER") != 0
+        || expect_meta (router, "", 0, 1, "empty frame", user, role, "DEALER") != 0
+        || expect_tagged (router, "world", 0, 100, 0) != 0)
+        return -1;
+    if (send_str (router, SEC_ID, 1) != 0 || send_str (router, "re", 1) != 0
+        || send_bytes (router, "", 0, 1, "empty frame") != 0 || send_str (router, "ply", 0) != 0)
+        return -1;
+    if (expect_str (router, SEC_ID, 1) != 0 || expect_tagged (router, "big-up", 0, MIB, 0) != 0)
+        return -1;
+    if (send_str (router, SEC_ID, 1) != 0 || send_tagged (router, "big-down", 0, MIB, 0) != 0)
+        return -1;
+    g_phase = kind == SEC_CURVE_NOZAP ? "client PUSH (wrong server key) -> server PULL (bound)"
+                                      : "client PUSH (bad credentials) -> server PULL (bound)";
+    if (kind == SEC_CURVE_NOZAP) {
+        if (await_event (mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                         ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC, ZMQ_EVENT_HANDSHAKE_SUCCEEDED,
+                         "the PULL")
+            != 0)
+            return -1;
+    } else if (await_event (mon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400,
+                            ZMQ_EVENT_HANDSHAKE_SUCCEEDED, "the PULL")
+               != 0)
+        return -1;
+    g_phase = "the client's bye";
+    return expect_str (router, SEC_ID, 1) != 0 || expect_str (router, "bye", 0) != 0 ? -1 : 0;
+}
+
+static int sec_client (void *dealer, void *push, void *mon, enum sec_kind kind)
+{
+    (void) push;
+    g_phase = "client DEALER (good credentials, connected) <-> server ROUTER";
+    if (send_str (dealer, "hello", 1) != 0 || send_bytes (dealer, "", 0, 1, "empty frame") != 0
+        || send_tagged (dealer, "world", 0, 100, 0) != 0)
+        return -1;
+    if (expect_meta (dealer, "re", 2, 1, "\"re\"", NULL, NULL, "ROUTER") != 0
+        || expect_bytes (dealer, "", 0, 1, "empty frame") != 0
+        || expect_str (dealer, "ply", 0) != 0)
+        return -1;
+    if (send_tagged (dealer, "big-up", 0, MIB, 0) != 0
+        || expect_tagged (dealer, "big-down", 0, MIB, 0) != 0)
+        return -1;
+    g_phase = kind == SEC_CURVE_NOZAP ? "client PUSH (wrong server key, connected) -> server PULL"
+                                      : "client PUSH (bad credentials, connected) -> server PULL";
+    if (kind == SEC_CURVE_NOZAP) {
+        if (await_event (mon, ZMQ_EVENT_DISCONNECTED, -1, ZMQ_EVENT_HANDSHAKE_SUCCEEDED,
+                         "the PUSH")
+            != 0)
+            return -1;
+    } else if (await_event (mon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400,
+                            ZMQ_EVENT_HANDSHAKE_SUCCEEDED, "the PUSH")
+               != 0)
+        return -1;
+    g_phase = "the client's bye";
+    return send_str (dealer, "bye", 0);
+}
+
+static int scenario_security (enum sec_kind kind)
+{
+    void *a = new_socket (g_server ? ZMQ_ROUTER : ZMQ_DEALER, "a");
+    void *b = a ? new_socket (g_server ? ZMQ_PULL : ZMQ_PUSH, "b") : NULL;
+    void *mon;
+    int handler = g_server && kind != SEC_CURVE_NOZAP, rc;
+    if (b == NULL)
+        return -1;
+    if (g_server) {
+        if (sec_server_setup (a, kind, 32) != 0 || sec_server_setup (b, kind, 41) != 0
+            || set_int (a, ZMQ_ROUTER_MANDATORY, 1, "ZMQ_ROUTER_MANDATORY") != 0)
+            return -1;
+    } else if (set_bytes (a, ZMQ_ROUTING_ID, SEC_ID, "ZMQ_ROUTING_ID") != 0
+               || sec_client_setup (a, kind, 1) != 0 || sec_client_setup (b, kind, 0) != 0)
+        return -1;
+    mon = sec_monitor (b, "b");
+    if (mon == NULL)
+        return -1;
+    if (handler && sec_zap_start (kind == SEC_PLAIN ? "PLAIN" : "CURVE") != 0)
+        return -1;
+    rc = attach (a, 0) != 0 || attach (b, 1) != 0 ? -1 : 0;
+    if (rc == 0) {
+        announce ();
+        rc = g_server ? sec_server (a, b, mon, kind) : sec_client (a, b, mon, kind);
+    }
+    /* The monitor stops before its reader closes (libzmq's monitor sends block). */
+    zmq_socket_monitor (b, NULL, 0);
+    if (handler) {
+        char want[200];
+        if (kind == SEC_PLAIN)
+            snprintf (want, sizeof want, "username 5 bytes \"admin\", password 5 bytes \"wrong\"");
+        else
+            snprintf (want, sizeof want, "public key %s", sec_stranger_public);
+        if (rc == 0)
+            g_phase = "the server's ZAP handler";
+        if (sec_zap_stop (rc == 0, want) != 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+static int scenario_plain (void)
+{
+    return scenario_security (SEC_PLAIN);
+}
+
+static int scenario_curve (void)
+{
+    return scenario_security (SEC_CURVE);
+}
+
+static int scenario_curve_nozap (void)
+{
+    return scenario_security (SEC_CURVE_NOZAP);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 struct scenario
 {
@@ -1769,6 +2315,8 @@ static const struct scenario scenarios[] = {
   {"pub-xsub", scenario_pub_xsub},         {"xpub-sub", scenario_xpub_sub},
   {"xpub-xsub", scenario_xpub_xsub},       {"pair", scenario_pair},
   {"heartbeat", scenario_heartbeat},       {"restart", scenario_restart},
+  {"plain", scenario_plain},               {"curve", scenario_curve},
+  {"curve-nozap", scenario_curve_nozap},
 };
 #define N_SCENARIOS ((int) (sizeof scenarios / sizeof scenarios[0]))
 

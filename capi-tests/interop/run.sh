@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Interoperability of a libzmq 4.3 replacement with the system libzmq over tcp and ipc (ZMTP,
-# NULL mechanism).
+# Interoperability of a libzmq 4.3 replacement with the system libzmq over tcp and ipc (ZMTP;
+# the NULL mechanism, and PLAIN and CURVE with a ZAP handler in the scenarios plain, curve and
+# curve-nozap).
 #
 # Usage:
 #   capi-tests/interop/run.sh LIBDIR INCDIR   LIBDIR/libzmq.so.5 ("ours") against the system
 #                                             libzmq ("libzmq"), built with INCDIR/zmq.h
 #
-# Builds interop.c (C99, -Wall -Wextra -Wpedantic -Werror, linked -L LIBDIR -lzmq without
-# rpath) once, then for every scenario (interop list), transport (tcp on 127.0.0.1 with ports
-# the server binds as "*", ipc in a fresh directory) and pairing server/client = ours/libzmq,
+# Builds interop.c (C99, -Wall -Wextra -Wpedantic -Werror, linked -L LIBDIR -lzmq -ldl
+# -lpthread without rpath) once, then for every scenario (interop list), transport (tcp on
+# 127.0.0.1 with ports the server binds as "*", ipc in a fresh directory) and pairing
+# server/client = ours/libzmq,
 # libzmq/ours, ours/ours, libzmq/libzmq runs the server, waits for the endpoints it bound, then
 # the client, each under `timeout` with LD_LIBRARY_PATH set to its library's directory and
 # INTEROP_EXPECT_LIB to its libzmq.so.5. A row passes when both processes report, on their
@@ -23,8 +25,9 @@
 #
 # Prints one line per row ("[PASS] push-pull tcp server=ours client=libzmq"), the error lines
 # of the failed ones, and a final "N passed, M failed" line; exits non-zero if a row failed.
-# CAPI_TESTS_VERBOSE=1 shows every output line; INTEROP_SCENARIOS="restart pub-xsub" runs only
-# those scenarios. Logs go to LIBDIR/../capi-tests-build/interop.
+# CAPI_TESTS_VERBOSE=1 shows every output line; INTEROP_SCENARIOS="restart pub-xsub" (or
+# "plain curve curve-nozap") runs only those scenarios. Logs go to
+# LIBDIR/../capi-tests-build/interop.
 
 set -u
 
@@ -99,7 +102,7 @@ fi
 BIN=$BUILD/interop
 rm -f "$BIN"
 compile=("$CC" -std=c99 -Wall -Wextra -Wpedantic -Werror -fPIE -pie -I "$INCDIR"
-    "$here/interop.c" -o "$BIN" "${LINK[@]}" -ldl)
+    "$here/interop.c" -o "$BIN" "${LINK[@]}" -ldl -lpthread)
 if ! "${compile[@]}" >"$BUILD/build.log" 2>&1; then
     echo "build failed: ${compile[*]}"
     head -n 30 "$BUILD/build.log" | sed 's/^/    /'

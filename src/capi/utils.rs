@@ -1,4 +1,4 @@
-//! Utilities: Z85, atomic counters, stopwatches, sleep and threads.
+//! Utilities: Z85, CURVE keys, atomic counters, stopwatches, sleep and threads.
 
 use std::ffi::{c_char, c_int, c_ulong, c_void};
 use std::ptr;
@@ -8,6 +8,10 @@ use std::time::{Duration, Instant};
 use super::{boundary, non_null};
 use crate::error::Error;
 use crate::z85;
+use crate::zmtp::curve;
+
+/// Length of a CURVE key in Z85 text, without its NUL.
+const Z85_KEY_LEN: usize = 40;
 
 /// Encodes `size` bytes (a multiple of 4) as Z85 into `dest` (zmq_z85_encode(3)).
 ///
@@ -60,6 +64,75 @@ pub unsafe extern "C" fn zmq_z85_decode(dest: *mut u8, string: *const c_char) ->
         // SAFETY: the caller guarantees room for `len` bytes at `dest`.
         unsafe { ptr::copy_nonoverlapping(decoded.as_ptr(), dest, len) };
         Ok(dest)
+    })
+}
+
+/// Writes a CURVE key as Z85 text and a NUL into a 41-byte buffer.
+///
+/// # Safety
+/// `dest` must be valid for writing 41 bytes (checked non-NULL by the caller).
+unsafe fn write_z85_key(dest: *mut c_char, key: &[u8; curve::KEY_LEN]) -> Result<(), Error> {
+    // SAFETY: the caller guarantees 41 writable bytes at `dest`.
+    let out = unsafe { std::slice::from_raw_parts_mut(dest.cast::<u8>(), Z85_KEY_LEN + 1) };
+    z85::encode_into(key, &mut out[..Z85_KEY_LEN])?;
+    out[Z85_KEY_LEN] = 0;
+    Ok(())
+}
+
+/// Makes a new CURVE key pair as two Z85 strings (zmq_curve_keypair(3)).
+///
+/// Each key is written as 40 characters and a NUL. Returns 0, or -1 with EFAULT for a NULL
+/// buffer.
+///
+/// # Safety
+/// Each of `z85_public_key` and `z85_secret_key` must be NULL or valid for writing 41 bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_curve_keypair(
+    z85_public_key: *mut c_char,
+    z85_secret_key: *mut c_char,
+) -> c_int {
+    boundary(-1, || {
+        non_null(z85_public_key)?;
+        non_null(z85_secret_key)?;
+        let (public, secret) =
+            curve::keypair().map_err(|e| e.raw_os_error().map_or(Error::Fault, Error::Os))?;
+        // SAFETY: both checked non-NULL; the caller guarantees 41 bytes at each.
+        unsafe {
+            write_z85_key(z85_public_key, &public)?;
+            write_z85_key(z85_secret_key, &secret)?;
+        }
+        Ok(0)
+    })
+}
+
+/// Derives a CURVE public key from a secret key, both in Z85 (zmq_curve_public(3)).
+///
+/// Returns 0, or -1 with EINVAL when the secret is not 40 characters of Z85, EFAULT for a NULL
+/// pointer.
+///
+/// # Safety
+/// `z85_public_key` must be NULL or valid for writing 41 bytes; `z85_secret_key` must be NULL
+/// or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_curve_public(
+    z85_public_key: *mut c_char,
+    z85_secret_key: *const c_char,
+) -> c_int {
+    boundary(-1, || {
+        non_null(z85_public_key)?;
+        non_null(z85_secret_key)?;
+        // SAFETY: non-NULL and NUL-terminated (caller's contract).
+        let text = unsafe { std::ffi::CStr::from_ptr(z85_secret_key) }.to_bytes();
+        // libzmq decodes any multiple of 5 into its 32-byte buffer; only a key fits here.
+        if text.len() != Z85_KEY_LEN {
+            return Err(Error::Inval);
+        }
+        let mut secret = zeroize::Zeroizing::new([0; curve::KEY_LEN]);
+        z85::decode_into(text, &mut secret[..])?;
+        let public = curve::public_key(&secret);
+        // SAFETY: checked non-NULL; the caller guarantees 41 bytes.
+        unsafe { write_z85_key(z85_public_key, &public)? };
+        Ok(0)
     })
 }
 
@@ -265,4 +338,88 @@ pub unsafe extern "C" fn zmq_threadclose(thread: *mut c_void) {
         let _ = thread.0.join();
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::*;
+    use crate::capi::errno::zmq_errno;
+
+    /// The key pair of libzmq's CURVE tests.
+    const PUBLIC: &CStr = c"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+    const SECRET: &CStr = c"JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+
+    fn public_of(secret: &CStr) -> Result<[u8; 41], c_int> {
+        let mut public = [0x55u8; 41];
+        // SAFETY: a 41-byte buffer and a NUL-terminated string.
+        let rc = unsafe { zmq_curve_public(public.as_mut_ptr().cast(), secret.as_ptr()) };
+        if rc == 0 {
+            Ok(public)
+        } else {
+            assert_eq!(rc, -1);
+            // SAFETY: always safe.
+            Err(unsafe { zmq_errno() })
+        }
+    }
+
+    fn keypair() -> ([u8; 41], [u8; 41]) {
+        let (mut public, mut secret) = ([0x55u8; 41], [0x55u8; 41]);
+        // SAFETY: two 41-byte buffers.
+        let rc =
+            unsafe { zmq_curve_keypair(public.as_mut_ptr().cast(), secret.as_mut_ptr().cast()) };
+        assert_eq!(rc, 0);
+        (public, secret)
+    }
+
+    #[test]
+    fn public_of_a_known_secret() {
+        let public = public_of(SECRET).unwrap();
+        assert_eq!(&public[..], PUBLIC.to_bytes_with_nul());
+    }
+
+    #[test]
+    fn keypairs_are_z85_and_fit_together() {
+        let (public, secret) = keypair();
+        for key in [&public, &secret] {
+            assert_eq!(key[40], 0);
+            let mut binary = [0; 32];
+            z85::decode_into(&key[..40], &mut binary).unwrap();
+        }
+        let secret = CStr::from_bytes_with_nul(&secret).unwrap();
+        assert_eq!(public_of(secret).unwrap(), public);
+        assert_ne!(keypair(), keypair());
+    }
+
+    #[test]
+    fn bad_secrets_and_null_pointers() {
+        for bad in [
+            c"",
+            c"JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh",
+            c"JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6JTKVS",
+            c"JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh~",
+            c"#####B%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6",
+        ] {
+            assert_eq!(public_of(bad), Err(libc::EINVAL), "{bad:?}");
+        }
+        let mut buf = [0u8; 41];
+        // SAFETY: NULL pointers are checked; the other is a 41-byte buffer or a string.
+        unsafe {
+            assert_eq!(zmq_curve_public(ptr::null_mut(), SECRET.as_ptr()), -1);
+            assert_eq!(zmq_errno(), libc::EFAULT);
+            assert_eq!(zmq_curve_public(buf.as_mut_ptr().cast(), ptr::null()), -1);
+            assert_eq!(zmq_errno(), libc::EFAULT);
+            assert_eq!(
+                zmq_curve_keypair(buf.as_mut_ptr().cast(), ptr::null_mut()),
+                -1
+            );
+            assert_eq!(zmq_errno(), libc::EFAULT);
+            assert_eq!(
+                zmq_curve_keypair(ptr::null_mut(), buf.as_mut_ptr().cast()),
+                -1
+            );
+            assert_eq!(zmq_errno(), libc::EFAULT);
+        }
+    }
 }

@@ -25,7 +25,7 @@ pub const DRAFT_API: bool = false;
 
 /// Whether this build has the CURVE mechanism. Without it the CURVE options are EINVAL, as in a
 /// libzmq built without libsodium; it must agree with zmq_has("curve").
-pub const CURVE: bool = false;
+pub const CURVE: bool = true;
 
 /// Length of a binary CURVE key.
 pub const CURVE_KEY_LEN: usize = 32;

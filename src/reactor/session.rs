@@ -1085,7 +1085,16 @@ fn config(link: &SocketLink, options: &Options) -> zmtp::Config {
 /// The mechanism and credentials the socket's options name.
 fn security(options: &Options) -> zmtp::Security {
     match options.mechanism {
-        Mechanism::Null | Mechanism::Curve => zmtp::Security::Null,
+        Mechanism::Null => zmtp::Security::Null,
+        Mechanism::Curve if options.as_server => zmtp::Security::CurveServer {
+            public_key: options.curve_public_key,
+            secret_key: options.curve_secret_key,
+        },
+        Mechanism::Curve => zmtp::Security::CurveClient {
+            public_key: options.curve_public_key,
+            secret_key: options.curve_secret_key,
+            server_key: options.curve_server_key,
+        },
         Mechanism::Plain if options.as_server => zmtp::Security::PlainServer,
         Mechanism::Plain => zmtp::Security::PlainClient {
             username: options.plain_username.clone(),

@@ -32,16 +32,6 @@ pub(super) fn is_stale(socket: &Socket, endpoint: &str) -> bool {
     network && !socket.net_endpoints.iter().any(|e| e.key == endpoint)
 }
 
-/// CURVE is not built yet: a bind or connect that would silently run without the mechanism
-/// the application configured fails instead.
-fn check_mechanism(socket: &Socket) -> Result<()> {
-    if socket.options.mechanism == crate::options::Mechanism::Curve {
-        Err(Error::NotSup)
-    } else {
-        Ok(())
-    }
-}
-
 fn io_error(e: std::io::Error) -> Error {
     match e.raw_os_error() {
         Some(libc::EADDRINUSE) => Error::AddrInUse,
@@ -78,7 +68,6 @@ fn event(socket: &mut Socket, event: u16, value: u32, endpoint: &str) {
 
 /// Binds "tcp://..." or "ipc://..."; returns the endpoint as ZMQ_LAST_ENDPOINT shows it.
 pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Result<String> {
-    check_mechanism(socket)?;
     let options = &socket.options;
     let adopted = if options.use_fd >= 0 {
         Some(adopt_listener(options.use_fd)?)
@@ -209,7 +198,6 @@ pub(super) fn connect(
     address: &str,
     endpoint: &str,
 ) -> Result<()> {
-    check_mechanism(socket)?;
     let target = match transport {
         "tcp" => ConnectTarget::Tcp(tcp::connect_address(address, socket.options.ipv6)?),
         "ipc" => {

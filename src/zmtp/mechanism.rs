@@ -12,6 +12,7 @@ use std::fmt;
 
 use crate::msg::Msg;
 use crate::zmtp::command::{ERROR, READY};
+use crate::zmtp::curve::{self, CurveClient, CurveServer};
 use crate::zmtp::plain::{PlainClient, PlainServer};
 use crate::zmtp::properties::{self, PeerProperties};
 use crate::zmtp::zap::ZapReply;
@@ -25,6 +26,20 @@ pub(super) fn for_config(config: &Config) -> Box<dyn Mechanism> {
             Box::new(PlainClient::new(config, username, password))
         }
         Security::PlainServer => Box::new(PlainServer::new(config)),
+        Security::CurveClient {
+            public_key,
+            secret_key,
+            server_key,
+        } => Box::new(CurveClient::new(
+            config,
+            public_key,
+            secret_key,
+            server_key,
+            curve::os_random(),
+        )),
+        Security::CurveServer { secret_key, .. } => {
+            Box::new(CurveServer::new(config, secret_key, curve::os_random()))
+        }
     }
 }
 

@@ -2,14 +2,15 @@
 //! sans-IO state machines: bytes and messages in, bytes, events and time-outs out.
 //!
 //! A [`Connection`] is one end of one stream. It greets the peer as libzmq 4.3 does (falling back
-//! to ZMTP 2.0 and 1.0 framing for old peers), runs the security mechanism's handshake (NULL for
-//! now, behind the [`Mechanism`] trait), then turns frames into [`Event`]s and messages into
+//! to ZMTP 2.0 and 1.0 framing for old peers), runs the security mechanism's handshake (NULL or
+//! CURVE, behind the [`Mechanism`] trait), then turns frames into [`Event`]s and messages into
 //! bytes, and keeps the handshake and heartbeat timers. It never reads a clock: time comes in as
 //! an argument.
 #![forbid(unsafe_code)]
 
 mod command;
 mod connection;
+pub mod curve;
 mod decoder;
 mod encoder;
 mod greeting;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use self::connection::{Connection, WRITE_SLICES};
+pub use self::curve::{CurveClient, CurveServer};
 pub use self::mechanism::{Mechanism, Null, Status};
 pub use self::properties::PeerProperties;
 pub use self::zap::ZapReply;
@@ -89,6 +91,22 @@ pub enum Security {
     },
     /// PLAIN's server (ZMQ_PLAIN_SERVER): every client is put to the ZAP handler.
     PlainServer,
+    /// CURVE, connecting side: our long-term key pair and the server's public key.
+    CurveClient {
+        /// ZMQ_CURVE_PUBLICKEY.
+        public_key: [u8; 32],
+        /// ZMQ_CURVE_SECRETKEY.
+        secret_key: [u8; 32],
+        /// ZMQ_CURVE_SERVERKEY.
+        server_key: [u8; 32],
+    },
+    /// CURVE, ZMQ_CURVE_SERVER side: our long-term key pair.
+    CurveServer {
+        /// ZMQ_CURVE_PUBLICKEY.
+        public_key: [u8; 32],
+        /// ZMQ_CURVE_SECRETKEY.
+        secret_key: [u8; 32],
+    },
 }
 
 impl fmt::Debug for Security {
@@ -98,6 +116,21 @@ impl fmt::Debug for Security {
             Security::Null => f.write_str("Null"),
             Security::PlainClient { .. } => f.write_str("PlainClient"),
             Security::PlainServer => f.write_str("PlainServer"),
+            Security::CurveClient { .. } => f.write_str("CurveClient"),
+            Security::CurveServer { .. } => f.write_str("CurveServer"),
+        }
+    }
+}
+
+impl Drop for Security {
+    /// Wipes secret keys and passwords.
+    fn drop(&mut self) {
+        match self {
+            Security::Null | Security::PlainServer => {}
+            Security::PlainClient { password, .. } => zeroize::Zeroize::zeroize(password),
+            Security::CurveClient { secret_key, .. } | Security::CurveServer { secret_key, .. } => {
+                zeroize::Zeroize::zeroize(secret_key);
+            }
         }
     }
 }

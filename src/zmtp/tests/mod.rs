@@ -1,6 +1,7 @@
 //! Tests of whole connections: two of ours back to back, ours against byte streams recorded
 //! from libzmq 4.3.4, hostile input, and the timers.
 
+mod curve;
 mod hostile;
 mod libzmq;
 mod pair;
