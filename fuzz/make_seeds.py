@@ -65,6 +65,21 @@ write("zmtp_plain", "server-nozap", header(ROUTER, 0) + greeting(b"PLAIN") + hel
 write("zmtp_plain", "client", header(DEALER, 1) + greeting(b"PLAIN") + command(b"\x07WELCOME") + ready(b"ROUTER") + traffic)
 write("zmtp_plain", "client-refused", header(DEALER, 1) + greeting(b"PLAIN") + command(b"\x05ERROR\x03400"))
 
+# CURVE: the handshake and MESSAGEs of the unit tests' vectors (fixed keys and randomness,
+# which zmq::fuzzing gives its CURVE mechanisms too), read from their source.
+import re
+vectors = open(os.path.join(HERE, "..", "src", "zmtp", "tests", "curve", "vectors.rs")).read()
+vec = {name: bytes.fromhex(value) for name, value in
+       re.findall(r'const (\w+): &str =\s*"([0-9a-f]+)";', vectors)}
+server_in = command(vec["HELLO"]) + command(vec["INITIATE"]) + b"".join(
+    frame(vec[n]) for n in ("C_HELLO_MSG", "C_MORE_MSG", "C_LAST_MSG"))
+client_in = command(vec["WELCOME"]) + command(vec["READY"]) + b"".join(
+    frame(vec[n]) for n in ("S_WORLD_MSG", "S_PING_MSG"))
+write("zmtp_curve", "server", header(ROUTER, 0) + greeting(b"CURVE") + server_in)
+write("zmtp_curve", "server-zap", header(ROUTER, ZAP_HANDLER | ZAP_DOMAIN) + greeting(b"CURVE") + server_in)
+write("zmtp_curve", "client", header(DEALER, 1) + greeting(b"CURVE") + client_in)
+write("zmtp_curve", "client-bytewise", header(DEALER, 1, 0) + greeting(b"CURVE") + client_in)
+
 for i, text in enumerate([b"HelloWorld", b"0" * 40, b"rq:A+", b"JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"]):
     write("z85", "z85-%d" % i, text)
 for i, text in enumerate([b"127.0.0.1:5555", b"*:*", b"[::1]:80", b"eth0;192.168.0.1:5555",

@@ -31,6 +31,11 @@ fn zmtp_plain() {
 }
 
 #[test]
+fn zmtp_curve() {
+    replay("zmtp_curve", zmq::fuzzing::zmtp_curve);
+}
+
+#[test]
 fn z85() {
     replay("z85", zmq::fuzzing::z85);
 }
