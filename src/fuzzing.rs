@@ -112,7 +112,7 @@ fn deterministic_curve(config: &Config) -> Option<Box<dyn Mechanism>> {
 
 /// Draws `first, first + 1, ...` for each start in turn, then zeros.
 fn counting_random(starts: &[u8]) -> Random {
-    let mut starts = starts.to_vec().into_iter();
+    let mut starts = Vec::from(starts).into_iter();
     Box::new(move |buf: &mut [u8]| {
         let first = starts.next().unwrap_or(0);
         for (i, b) in buf.iter_mut().enumerate() {
