@@ -2,7 +2,8 @@
    human-readable output are those of libzmq's perf/local_thr. A PULL socket binds to BIND-TO and
    receives COUNT messages of SIZE bytes sent by remote_thr; the clock runs from the first message
    to the last. Usage: local_thr <bind-to> <message-size> <message-count>.
-   Besides libzmq's lines it prints "msg/s <n>" and "Mb/s <n>" for capi-tests/bench/run.sh. */
+   Besides libzmq's lines it prints "msg/s <n>" and "Mb/s <n>" for capi-tests/bench/run.sh.
+   With BENCH_CURVE=1 in the environment the socket is a CURVE server (remote_thr the client). */
 #define PROGRAM "local_thr"
 #include "perf.h"
 
@@ -26,6 +27,8 @@ int main (int argc, char **argv)
     s = zmq_socket (ctx, ZMQ_PULL);
     if (!s)
         return fail ("zmq_socket");
+    if (maybe_curve (s, 1) != 0)
+        return fail ("zmq_setsockopt (CURVE)");
     if (zmq_bind (s, argv[1]) != 0)
         return fail ("zmq_bind");
     if (zmq_msg_init (&msg) != 0)

@@ -6,7 +6,8 @@
    (through a socket monitor) until local_thr, having received everything, closes the connection.
    libzmq 4.3.4 as the receiver drops the tail of an ipc stream whose sender disconnects while
    the receiving pipe is full (zeromq/libzmq#4660), and local_thr would then wait for ever. The
-   wait costs nothing measured: local_thr stops its clock at the last message. */
+   wait costs nothing measured: local_thr stops its clock at the last message.
+   With BENCH_CURVE=1 in the environment the socket is a CURVE client (local_thr the server). */
 #define PROGRAM "remote_thr"
 #include "perf.h"
 
@@ -64,6 +65,8 @@ int main (int argc, char **argv)
         return fail ("zmq_socket");
     if (zmq_connect (monitor, "inproc://remote_thr.monitor") != 0)
         return fail ("zmq_connect (monitor)");
+    if (maybe_curve (s, 0) != 0)
+        return fail ("zmq_setsockopt (CURVE)");
     if (zmq_connect (s, argv[1]) != 0)
         return fail ("zmq_connect");
 

@@ -18,7 +18,7 @@ ipc_path="/tmp/zmq-bench-$$"
 trap 'rm -rf "$build"; rm -f "$ipc_path"' EXIT
 
 [ -e "$system_libdir/libzmq.so.5" ] || { echo "no system libzmq at $system_libdir: install libzmq5"; exit 1; }
-for program in msg_bench inproc_thr inproc_lat local_thr remote_thr local_lat remote_lat; do
+for program in msg_bench inproc_thr inproc_lat local_thr remote_thr local_lat remote_lat curve_handshake; do
   cc -O2 -std=c99 -Wall -Wextra -I "$incdir" "$here/$program.c" -o "$build/$program" -L "$libdir" -lzmq
 done
 
@@ -231,3 +231,10 @@ for transport in tcp ipc; do
     FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" 20000
   done
 done
+# CURVE: the same throughput programs through the mechanism (BENCH_CURVE=1 gives both sides the
+# test key pairs), and the rate of whole handshakes over new tcp connections.
+for size in 1 64 1024 65536; do
+  case "$size" in 1|64) count=500000 ;; 1024) count=200000 ;; *) count=10000 ;; esac
+  BENCH_CURVE=1 FIGURES="msg/s Mb/s" compare_net curve_thr "$size" local_thr remote_thr tcp://127.0.0.1 "$count"
+done
+FIGURES=handshakes/s compare curve_hs 0 curve_handshake 2000
