@@ -171,6 +171,9 @@ struct Engine {
     proxied: bool,
     /// The handshake completed (failures after it are not handshake failures).
     handshaken: bool,
+    /// Whether the stream is registered for writable events too (while connecting, and while
+    /// output waits for room).
+    writable: bool,
 }
 
 /// How the session came to be.
@@ -253,6 +256,7 @@ impl Session {
             socks: None,
             proxied: false,
             handshaken: false,
+            writable: false,
         };
         Session::new(link, options, endpoint, Role::Accepted, None, Some(engine))
     }
@@ -312,7 +316,7 @@ impl Session {
             }
         }
         if let Some(engine) = self.engine.as_mut() {
-            let interest = Interest::READABLE | Interest::WRITABLE;
+            let interest = Interest::READABLE;
             if io
                 .registry
                 .register(engine.stream.source(), io.token, interest)
@@ -324,7 +328,7 @@ impl Session {
             }
             self.pump_output(io);
             // A raw connection is ready at once, with nothing to read first.
-            self.pump_input(io);
+            self.pump(io);
         } else if matches!(self.role, Role::Connect { .. }) {
             self.attempt(io);
         }
@@ -349,9 +353,8 @@ impl Session {
             return;
         }
         if readable {
-            self.pump_input(io);
-        }
-        if writable && self.engine.is_some() {
+            self.pump(io);
+        } else if writable && self.engine.is_some() {
             self.pump_output(io);
         }
         self.check_done(io);
@@ -382,11 +385,7 @@ impl Session {
         }
         match event {
             PipeEvent::ReadActivated | PipeEvent::PeerTerminating => self.pump_output(io),
-            PipeEvent::WriteActivated => {
-                self.pump_input(io);
-                // Decoding may have queued an answer (a PONG).
-                self.pump_output(io);
-            }
+            PipeEvent::WriteActivated => self.pump(io),
             PipeEvent::None | PipeEvent::Finished | PipeEvent::Hiccuped => {}
         }
         self.check_done(io);
@@ -507,6 +506,7 @@ impl Session {
             socks: None,
             proxied: false,
             handshaken: false,
+            writable: true,
         };
         let interest = Interest::READABLE | Interest::WRITABLE;
         if io
@@ -568,12 +568,17 @@ impl Session {
             }
             engine.connect_deadline = None;
             engine.conn = Some(conn);
+            // From now on writable events only while output waits for room.
+            let _ = io
+                .registry
+                .reregister(engine.stream.source(), io.token, Interest::READABLE);
+            engine.writable = false;
             if let Role::Connect { ivl, .. } = &mut self.role {
                 *ivl = self.options.reconnect_ivl;
             }
         }
         self.pump_output(io);
-        self.pump_input(io);
+        self.pump(io);
         self.check_done(io);
     }
 
@@ -623,7 +628,7 @@ impl Session {
                     if let Some(conn) = self.engine.as_mut().and_then(|e| e.conn.as_mut()) {
                         conn.handle_input(&rest, io.now);
                     }
-                    self.pump_input(io);
+                    self.pump(io);
                     return;
                 }
             }
@@ -767,7 +772,7 @@ impl Session {
             return;
         }
         self.pump_output(io);
-        self.pump_input(io);
+        self.pump(io);
         self.check_done(io);
     }
 
@@ -995,6 +1000,38 @@ impl Session {
 
     /// Encodes messages from the pipe and writes them, as many per system call as fit a
     /// batch, until the pipe is empty or the stream is full.
+    /// Reads and decodes what came, then writes what that queued (the greeting's next part, a
+    /// handshake command, a PONG): output goes as soon as it exists, since writable events
+    /// come only while output waits for room.
+    fn pump(&mut self, io: &mut Io<'_>) {
+        self.pump_input(io);
+        if self.engine.is_some() {
+            self.pump_output(io);
+        }
+    }
+
+    /// Registers the stream for writable events, or stops. Only while output waits for room:
+    /// a Unix socket tells its poller it is writable each time its peer reads, so a standing
+    /// interest would wake the I/O thread once more per message (libzmq sets and resets
+    /// POLLOUT the same way).
+    fn want_writable(engine: &mut Engine, io: &mut Io<'_>, on: bool) {
+        if engine.writable == on {
+            return;
+        }
+        let interest = if on {
+            Interest::READABLE | Interest::WRITABLE
+        } else {
+            Interest::READABLE
+        };
+        if io
+            .registry
+            .reregister(engine.stream.source(), io.token, interest)
+            .is_ok()
+        {
+            engine.writable = on;
+        }
+    }
+
     fn pump_output(&mut self, io: &mut Io<'_>) {
         loop {
             let Some(engine) = self.engine.as_mut() else {
@@ -1024,12 +1061,16 @@ impl Session {
                 }
             }
             if conn.output_len() == 0 {
+                Self::want_writable(engine, io, false);
                 break;
             }
             let fd = engine.stream.fd();
             match conn.write_output(|s| crate::sys::net::send_vectored(fd, s)) {
                 Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    Self::want_writable(engine, io, true);
+                    break;
+                }
                 Err(e) => {
                     self.engine_failed(io, Cause::Io(errno_of(&e)));
                     return;
