@@ -8,12 +8,6 @@
 #include "testutil.h"
 #include "zaputil.h"
 
-#include <unistd.h>
-
-#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
-#define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft API */
-#endif
-
 #define EVENT_MS 5000
 #define BIG (1024 * 1024)
 
@@ -29,7 +23,6 @@ static char client_public[41], client_secret[41];
 static char other_public[41], other_secret[41];
 static uint8_t client_public_bin[32];
 
-static int counter;
 static unsigned char *big_out;
 
 /* How a key is given to zmq_setsockopt. */
@@ -66,109 +59,35 @@ static int key_is (void *s, int option, const char *z85)
            && memcmp (bin, want, 32) == 0;
 }
 
-static int get_int (void *s, int option)
-{
-    int value = -1;
-    size_t len = sizeof value;
-    if (zmq_getsockopt (s, option, &value, &len) != 0 || len != sizeof value)
-        return -2;
-    return value;
-}
-
-static void bind_fresh (void *s, const char *transport, char *ep, size_t cap)
-{
-    size_t len = cap;
-    if (strcmp (transport, "tcp") == 0)
-        zmq_bind (s, "tcp://127.0.0.1:*");
-    else
-        zmq_bind (s, "ipc://*");
-    zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, ep, &len);
-}
-
-static void *monitored (void *ctx, int type, void **mon)
-{
-    void *s = zmq_socket (ctx, type);
-    char name[64];
-    int zero = 0, timeout = EVENT_MS;
-    zmq_setsockopt (s, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt (s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt (s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    snprintf (name, sizeof name, "inproc://mon-curve-%d", counter++);
-    *mon = monitor_of (ctx, s, name);
-    return s;
-}
-
 /* A ROUTER with routing id "SRV", a CURVE server (curve 0: NULL) with its keys given in
    `form`, the ZAP domain (NULL: none) and enforcement given, bound on a fresh endpoint. */
-static void *server (void *ctx, int curve, enum key_form form, const char *domain, int enforce,
-                     const char *transport, char *ep, size_t cap, void **mon)
+static void server (void *ctx, struct zap_link *l, int curve, enum key_form form,
+                    const char *domain, int enforce, const char *transport)
 {
-    void *s = monitored (ctx, ZMQ_ROUTER, mon);
     int one = 1;
-    zmq_setsockopt (s, ZMQ_ROUTING_ID, "SRV", 3);
+    l->srv = zap_socket (ctx, ZMQ_ROUTER, EVENT_MS, &l->smon);
+    zmq_setsockopt (l->srv, ZMQ_ROUTING_ID, "SRV", 3);
     if (curve) {
-        CHECK_OK (zmq_setsockopt (s, ZMQ_CURVE_SERVER, &one, sizeof one));
-        CHECK_OK (set_key (s, ZMQ_CURVE_SECRETKEY, server_secret, form));
-        CHECK_OK (set_key (s, ZMQ_CURVE_PUBLICKEY, server_public, form));
+        CHECK_OK (zmq_setsockopt (l->srv, ZMQ_CURVE_SERVER, &one, sizeof one));
+        CHECK_OK (set_key (l->srv, ZMQ_CURVE_SECRETKEY, server_secret, form));
+        CHECK_OK (set_key (l->srv, ZMQ_CURVE_PUBLICKEY, server_public, form));
     }
-    if (domain)
-        zmq_setsockopt (s, ZMQ_ZAP_DOMAIN, domain, strlen (domain));
-    if (enforce)
-        CHECK_OK (zmq_setsockopt (s, ZMQ_ZAP_ENFORCE_DOMAIN, &enforce, sizeof enforce));
-    bind_fresh (s, transport, ep, cap);
-    return s;
+    zap_bind (l, domain, enforce, transport);
 }
 
 /* A DEALER with routing id "curve-client", a CURVE client with the keypair given (public
-   NULL: no CURVE at all) and server key `server_key`, connected to ep. */
-static void *client (void *ctx, const char *public_key, const char *secret_key,
-                     const char *server_key, enum key_form form, const char *ep, void **mon)
+   NULL: no CURVE at all) and server key `server_key`, connected to the server. */
+static void client (void *ctx, struct zap_link *l, const char *public_key,
+                    const char *secret_key, const char *server_key, enum key_form form)
 {
-    void *s = monitored (ctx, ZMQ_DEALER, mon);
-    zmq_setsockopt (s, ZMQ_ROUTING_ID, "curve-client", 12);
+    l->cli = zap_socket (ctx, ZMQ_DEALER, EVENT_MS, &l->cmon);
+    zmq_setsockopt (l->cli, ZMQ_ROUTING_ID, "curve-client", 12);
     if (public_key) {
-        CHECK_OK (set_key (s, ZMQ_CURVE_SERVERKEY, server_key, form));
-        CHECK_OK (set_key (s, ZMQ_CURVE_PUBLICKEY, public_key, form));
-        CHECK_OK (set_key (s, ZMQ_CURVE_SECRETKEY, secret_key, form));
+        CHECK_OK (set_key (l->cli, ZMQ_CURVE_SERVERKEY, server_key, form));
+        CHECK_OK (set_key (l->cli, ZMQ_CURVE_PUBLICKEY, public_key, form));
+        CHECK_OK (set_key (l->cli, ZMQ_CURVE_SECRETKEY, secret_key, form));
     }
-    zmq_connect (s, ep);
-    return s;
-}
-
-static int nothing_arrives (void *s, int ms)
-{
-    char buf[16];
-    int rc, e;
-    zmq_setsockopt (s, ZMQ_RCVTIMEO, &ms, sizeof ms);
-    rc = zmq_recv (s, buf, sizeof buf, 0);
-    e = zmq_errno ();
-    return rc == -1 && e == EAGAIN;
-}
-
-/* Receives one frame into msg and tells whether it is the len bytes at data with the more
-   flag `more`. */
-static int recv_bytes (void *s, zmq_msg_t *msg, const void *data, size_t len, int more)
-{
-    if (zmq_msg_recv (msg, s, 0) != (int) len)
-        return 0;
-    return memcmp (zmq_msg_data (msg), data, len) == 0 && (zmq_msg_more (msg) != 0) == more;
-}
-
-static int recv_is (void *s, zmq_msg_t *msg, const char *text, int more)
-{
-    return recv_bytes (s, msg, text, strlen (text), more);
-}
-
-static void check_address (struct zap_handler *h, const char *transport)
-{
-    if (strcmp (transport, "tcp") == 0)
-        CHECK (zap_frame_is (h, 3, "127.0.0.1", 9));
-    else {
-        char address[64];
-        snprintf (address, sizeof address, "localhost:%u:%u:%d", (unsigned) getuid (),
-                  (unsigned) getgid (), (int) getpid ());
-        CHECK (zap_frame_is (h, 3, address, strlen (address)));
-    }
+    zmq_connect (l->cli, l->ep);
 }
 
 static void keys (void)
@@ -333,76 +252,46 @@ static void big_message (void *from, void *to, const char *from_id, const char *
 static void accepted (void *ctx, struct zap_handler *h, enum key_form form, const char *transport,
                       int big)
 {
-    void *smon, *cmon, *srv, *cli;
-    char ep[256];
+    struct zap_link l;
     zmq_msg_t msg;
-    int before = zap_requests (h);
+    int before;
     static char section[120];
 
     snprintf (section, sizeof section, "accepted over %s, keys as %s: the request, metadata, %s",
               transport, form_name (form),
               big ? "multipart and 1 MiB both ways" : "multipart both ways");
     tu_begin (section);
-    zap_answer (h, "400", ZAP_FAULT_NONE);
-    zap_accept_only (h, client_public_bin, 32, NULL);
-    srv = server (ctx, 1, form, "global", 0, transport, ep, sizeof ep, &smon);
-    cli = client (ctx, client_public, client_secret, server_public, form, ep, &cmon);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, EVENT_MS), 0);
-    CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, EVENT_MS), 0);
-    CHECK_EQ (get_int (srv, ZMQ_MECHANISM), ZMQ_CURVE);
-    CHECK_EQ (get_int (cli, ZMQ_MECHANISM), ZMQ_CURVE);
-    CHECK_EQ (get_int (srv, ZMQ_CURVE_SERVER), 1);
-    CHECK_EQ (get_int (cli, ZMQ_CURVE_SERVER), 0);
-    CHECK (key_is (srv, ZMQ_CURVE_SECRETKEY, server_secret));
-    CHECK (key_is (srv, ZMQ_CURVE_PUBLICKEY, server_public));
-    CHECK (key_is (cli, ZMQ_CURVE_SERVERKEY, server_public));
-    CHECK (key_is (cli, ZMQ_CURVE_PUBLICKEY, client_public));
-    CHECK (key_is (cli, ZMQ_CURVE_SECRETKEY, client_secret));
+    before = zap_expect (h, "400", client_public_bin, 32, NULL);
+    server (ctx, &l, 1, form, "global", 0, transport);
+    client (ctx, &l, client_public, client_secret, server_public, form);
+    zap_check_handshake (&l, ZMQ_CURVE, ZMQ_CURVE_SERVER, EVENT_MS);
+    CHECK (key_is (l.srv, ZMQ_CURVE_SECRETKEY, server_secret));
+    CHECK (key_is (l.srv, ZMQ_CURVE_PUBLICKEY, server_public));
+    CHECK (key_is (l.cli, ZMQ_CURVE_SERVERKEY, server_public));
+    CHECK (key_is (l.cli, ZMQ_CURVE_PUBLICKEY, client_public));
+    CHECK (key_is (l.cli, ZMQ_CURVE_SECRETKEY, client_secret));
 
-    /* Client to server: three frames, the middle one empty. */
-    CHECK_EQ (zmq_send (cli, "one", 3, ZMQ_SNDMORE), 3);
-    CHECK_EQ (zmq_send (cli, "", 0, ZMQ_SNDMORE), 0);
-    CHECK_EQ (zmq_send (cli, "three", 5, 0), 5);
+    /* Client to server: three frames, the middle one empty, after the client's routing id. */
+    zap_send_three (l.cli, "one", "three");
     zmq_msg_init (&msg);
-    CHECK (recv_is (srv, &msg, "curve-client", 1));
-    CHECK (recv_is (srv, &msg, "one", 1));
-    CHECK_STR (zmq_msg_gets (&msg, "User-Id"), "alice");
-    CHECK_STR (zmq_msg_gets (&msg, "Hello"), "World");
-    CHECK_STR (zmq_msg_gets (&msg, "Socket-Type"), "DEALER");
+    CHECK (recv_is (l.srv, &msg, "curve-client", 1));
+    CHECK (recv_is (l.srv, &msg, "one", 1));
+    zap_check_metadata (&msg, "DEALER");
     CHECK_STR (zmq_msg_gets (&msg, "Identity"), "curve-client");
-    CHECK (recv_is (srv, &msg, "", 1));
-    CHECK (recv_is (srv, &msg, "three", 0));
-
-    /* Server to client. */
-    CHECK_EQ (zmq_send (srv, "curve-client", 12, ZMQ_SNDMORE), 12);
-    CHECK_EQ (zmq_send (srv, "four", 4, ZMQ_SNDMORE), 4);
-    CHECK_EQ (zmq_send (srv, "five", 4, 0), 4);
-    CHECK (recv_is (cli, &msg, "four", 1));
-    CHECK_NULL_ERRNO (zmq_msg_gets (&msg, "User-Id"), EINVAL);
-    CHECK_STR (zmq_msg_gets (&msg, "Socket-Type"), "ROUTER");
-    CHECK_STR (zmq_msg_gets (&msg, "Identity"), "SRV");
-    CHECK (recv_is (cli, &msg, "five", 0));
+    CHECK (recv_is (l.srv, &msg, "", 1));
+    CHECK (recv_is (l.srv, &msg, "three", 0));
     zmq_msg_close (&msg);
+    zap_check_reply (&l, "curve-client", "ROUTER", "SRV");
 
     if (big) {
-        big_message (cli, srv, "curve-client", NULL);
-        big_message (srv, cli, NULL, "curve-client");
+        big_message (l.cli, l.srv, "curve-client", NULL);
+        big_message (l.srv, l.cli, NULL, "curve-client");
     }
 
-    /* One request: version, id, domain, address, the server's routing id, "CURVE", the
-       client's long-term public key as 32 bytes. */
-    CHECK_EQ (zap_requests (h), before + 1);
-    CHECK_EQ (h->frames, 7);
-    CHECK (zap_frame_is (h, 0, "1.0", 3));
-    CHECK (zap_frame_is (h, 1, "1", 1));
-    CHECK (zap_frame_is (h, 2, "global", 6));
-    check_address (h, transport);
-    CHECK (zap_frame_is (h, 4, "SRV", 3));
-    CHECK (zap_frame_is (h, 5, "CURVE", 5));
+    /* One request, with the client's long-term public key as 32 bytes. */
+    zap_check_request (h, before, 7, transport, "SRV", "CURVE");
     CHECK (zap_frame_is (h, 6, client_public_bin, 32));
-
-    close_monitored (cli, cmon);
-    close_monitored (srv, smon);
+    zap_close (&l);
 }
 
 /* The other client (a keypair the handler does not know): refused with `status`. The server
@@ -411,30 +300,18 @@ static void accepted (void *ctx, struct zap_handler *h, enum key_form form, cons
 static void refused (void *ctx, struct zap_handler *h, const char *status, int code,
                      const char *transport)
 {
-    void *smon, *cmon, *srv, *cli;
-    char ep[256];
+    struct zap_link l;
     uint8_t other_bin[32];
-    int before = zap_requests (h);
+    int before = zap_expect (h, status, client_public_bin, 32, NULL);
 
     zmq_z85_decode (other_bin, other_public);
-    zap_answer (h, status, ZAP_FAULT_NONE);
-    zap_accept_only (h, client_public_bin, 32, NULL);
-    srv = server (ctx, 1, KEY_Z85, "global", 0, transport, ep, sizeof ep, &smon);
-    cli = client (ctx, other_public, other_secret, server_public, KEY_Z85, ep, &cmon);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, EVENT_MS), code);
-    if (code != 300)
-        CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, EVENT_MS), code);
-    CHECK (zap_requests (h) > before);
-    CHECK (zap_frame_is (h, 5, "CURVE", 5));
-    CHECK (zap_frame_is (h, 6, other_bin, 32));
-    zmq_send (cli, "x", 1, ZMQ_DONTWAIT);
-    CHECK (nothing_arrives (srv, 200));
-    if (code == 300) {
-        CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 100), -1);
-        CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 100), -1);
-    }
-    close_monitored (cli, cmon);
-    close_monitored (srv, smon);
+    server (ctx, &l, 1, KEY_Z85, "global", 0, transport);
+    client (ctx, &l, other_public, other_secret, server_public, KEY_Z85);
+    zap_check_refused (&l, code, EVENT_MS);
+    zap_check_asked (h, before, "CURVE", other_bin, 32);
+    if (code == 300)
+        zap_check_client_untold (&l);
+    zap_close (&l);
 }
 
 /* A client with the wrong server key: the server cannot open its HELLO and reports
@@ -442,24 +319,14 @@ static void refused (void *ctx, struct zap_handler *h, const char *status, int c
    (NO_DETAIL/EPIPE) and tries again; the handler is not asked. */
 static void wrong_server_key (void *ctx, struct zap_handler *h, const char *transport)
 {
-    void *smon, *cmon, *srv, *cli;
-    char ep[256];
-    int before = zap_requests (h);
-    zap_answer (h, "200", ZAP_FAULT_NONE);
-    zap_accept_only (h, NULL, 0, NULL);
-    srv = server (ctx, 1, KEY_Z85, "global", 0, transport, ep, sizeof ep, &smon);
-    cli = client (ctx, client_public, client_secret, other_public, KEY_Z85, ep, &cmon);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, EVENT_MS),
-              ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC);
-    CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, EVENT_MS), EPIPE);
-    CHECK (wait_event (cmon, ZMQ_EVENT_CONNECT_RETRIED, EVENT_MS) >= 0);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, EVENT_MS),
-              ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC);
-    zmq_send (cli, "x", 1, ZMQ_DONTWAIT);
-    CHECK (nothing_arrives (srv, 200));
-    CHECK_EQ (zap_requests (h), before);
-    close_monitored (cli, cmon);
-    close_monitored (srv, smon);
+    struct zap_link l;
+    int before = zap_expect (h, "200", NULL, 0, NULL);
+    server (ctx, &l, 1, KEY_Z85, "global", 0, transport);
+    client (ctx, &l, client_public, client_secret, other_public, KEY_Z85);
+    zap_check_dropped (&l, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                       ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC, EVENT_MS);
+    zap_check_unasked (&l, h, before);
+    zap_close (&l);
 }
 
 /* CURVE on one side only: both report HANDSHAKE_FAILED_PROTOCOL/MECHANISM_MISMATCH (the
@@ -467,62 +334,51 @@ static void wrong_server_key (void *ctx, struct zap_handler *h, const char *tran
    is ZMQ_NULL or ZMQ_PLAIN against a CURVE server, or ZMQ_CURVE against a NULL server. */
 static void mismatch (void *ctx, struct zap_handler *h, int client_mech, const char *transport)
 {
-    void *smon, *cmon, *srv, *cli;
-    char ep[256];
+    struct zap_link l;
     int before = zap_requests (h);
-    srv = server (ctx, client_mech != ZMQ_CURVE, KEY_Z85, NULL, 0, transport, ep, sizeof ep,
-                  &smon);
+    server (ctx, &l, client_mech != ZMQ_CURVE, KEY_Z85, NULL, 0, transport);
     if (client_mech == ZMQ_CURVE)
-        cli = client (ctx, client_public, client_secret, server_public, KEY_Z85, ep, &cmon);
+        client (ctx, &l, client_public, client_secret, server_public, KEY_Z85);
     else {
-        cli = client (ctx, NULL, NULL, NULL, KEY_Z85, ep, &cmon);
+        client (ctx, &l, NULL, NULL, NULL, KEY_Z85);
         if (client_mech == ZMQ_PLAIN)
-            CHECK_OK (zmq_setsockopt (cli, ZMQ_PLAIN_USERNAME, "admin", 5));
+            CHECK_OK (zmq_setsockopt (l.cli, ZMQ_PLAIN_USERNAME, "admin", 5));
     }
-    CHECK_EQ (get_int (cli, ZMQ_MECHANISM), client_mech);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, EVENT_MS),
-              ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH);
-    CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, EVENT_MS),
-              ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH);
-    zmq_send (cli, "x", 1, ZMQ_DONTWAIT);
-    CHECK (nothing_arrives (srv, 200));
-    CHECK_EQ (zap_requests (h), before);
-    close_monitored (cli, cmon);
-    close_monitored (srv, smon);
+    CHECK_EQ (get_int (l.cli, ZMQ_MECHANISM), client_mech);
+    zap_check_mismatch (&l, EVENT_MS);
+    zap_check_unasked (&l, h, before);
+    zap_close (&l);
 }
 
 /* No handler bound (ctx has none): the handshake succeeds without ZAP (no User-Id), unless
    the server has a domain and ZMQ_ZAP_ENFORCE_DOMAIN. */
 static void no_handler (void *ctx, const char *domain, int enforce, const char *transport)
 {
-    void *smon, *cmon, *srv, *cli;
-    char ep[256];
+    struct zap_link l;
     zmq_msg_t msg;
-    srv = server (ctx, 1, KEY_Z85, domain, enforce, transport, ep, sizeof ep, &smon);
-    cli = client (ctx, client_public, client_secret, server_public, KEY_BINARY, ep, &cmon);
+    server (ctx, &l, 1, KEY_Z85, domain, enforce, transport);
+    client (ctx, &l, client_public, client_secret, server_public, KEY_BINARY);
     if (domain == NULL || !enforce) {
-        CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, EVENT_MS), 0);
-        CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, EVENT_MS), 0);
-        CHECK_EQ (zmq_send (cli, "ping", 4, 0), 4);
+        CHECK_EQ (wait_event (l.smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, EVENT_MS), 0);
+        CHECK_EQ (wait_event (l.cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, EVENT_MS), 0);
+        CHECK_EQ (zmq_send (l.cli, "ping", 4, 0), 4);
         zmq_msg_init (&msg);
-        CHECK (recv_is (srv, &msg, "curve-client", 1));
-        CHECK (recv_is (srv, &msg, "ping", 0));
+        CHECK (recv_is (l.srv, &msg, "curve-client", 1));
+        CHECK (recv_is (l.srv, &msg, "ping", 0));
         CHECK_NULL_ERRNO (zmq_msg_gets (&msg, "User-Id"), EINVAL);
         CHECK_STR (zmq_msg_gets (&msg, "Socket-Type"), "DEALER");
-        CHECK_EQ (zmq_send (srv, "curve-client", 12, ZMQ_SNDMORE), 12);
-        CHECK_EQ (zmq_send (srv, "pong", 4, 0), 4);
-        CHECK (recv_is (cli, &msg, "pong", 0));
+        CHECK_EQ (zmq_send (l.srv, "curve-client", 12, ZMQ_SNDMORE), 12);
+        CHECK_EQ (zmq_send (l.srv, "pong", 4, 0), 4);
+        CHECK (recv_is (l.cli, &msg, "pong", 0));
         zmq_msg_close (&msg);
     } else {
         /* The server reports NO_DETAIL/EFAULT; the connection is left as it is: the client
            is not told and its handshake does not succeed. */
-        CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, EVENT_MS), EFAULT);
-        zmq_send (cli, "x", 1, ZMQ_DONTWAIT);
-        CHECK (nothing_arrives (srv, 200));
-        CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 100), -1);
+        CHECK_EQ (wait_event (l.smon, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, EVENT_MS), EFAULT);
+        zap_check_nothing_passes (&l);
+        CHECK_EQ (wait_event (l.cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 100), -1);
     }
-    close_monitored (cli, cmon);
-    close_monitored (srv, smon);
+    zap_close (&l);
 }
 
 int main (void)

@@ -6,56 +6,21 @@
 #include "testutil.h"
 #include "zaputil.h"
 
-#include <unistd.h>
-
-#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
-#define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft API */
-#endif
-
-static int counter;
+#define EVENT_MS 2000
 
 /* A PULL server with the given ZAP domain (NULL: none), bound on a fresh endpoint of
-   `transport`, with a monitor; `ep` receives the endpoint. */
-static void *server (void *ctx, const char *domain, int enforce, const char *transport,
-                     char *ep, size_t cap, void **mon)
+   `transport`. */
+static void server (void *ctx, struct zap_link *l, const char *domain, int enforce,
+                    const char *transport)
 {
-    void *pull = zmq_socket (ctx, ZMQ_PULL);
-    char name[64];
-    size_t len = cap;
-    int timeout = 500;
-    zmq_setsockopt (pull, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    if (domain)
-        zmq_setsockopt (pull, ZMQ_ZAP_DOMAIN, domain, strlen (domain));
-    if (enforce)
-        CHECK_OK (zmq_setsockopt (pull, ZMQ_ZAP_ENFORCE_DOMAIN, &enforce, sizeof enforce));
-    snprintf (name, sizeof name, "inproc://mon-null-%d", counter++);
-    *mon = monitor_of (ctx, pull, name);
-    if (strcmp (transport, "tcp") == 0)
-        zmq_bind (pull, "tcp://127.0.0.1:*");
-    else
-        zmq_bind (pull, "ipc://*");
-    zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, ep, &len);
-    return pull;
+    l->srv = zap_socket (ctx, ZMQ_PULL, 500, &l->smon);
+    zap_bind (l, domain, enforce, transport);
 }
 
-static void *client (void *ctx, const char *ep, void **mon)
+static void client (void *ctx, struct zap_link *l)
 {
-    void *push = zmq_socket (ctx, ZMQ_PUSH);
-    char name[64];
-    int linger = 0;
-    zmq_setsockopt (push, ZMQ_LINGER, &linger, sizeof linger);
-    snprintf (name, sizeof name, "inproc://mon-null-%d", counter++);
-    *mon = monitor_of (ctx, push, name);
-    zmq_connect (push, ep);
-    return push;
-}
-
-/* Sockets a and b with their monitors c and d: each monitor stops before its reader goes
-   (libzmq sends events blocking, and would hang on a reader that is gone). */
-static void close_all (void *a, void *b, void *c, void *d)
-{
-    close_monitored (a, c);
-    close_monitored (b, d);
+    l->cli = zap_socket (ctx, ZMQ_PUSH, EVENT_MS, &l->cmon);
+    zmq_connect (l->cli, l->ep);
 }
 
 /* A refusal: the server reports HANDSHAKE_FAILED_AUTH with the status, the client hears the
@@ -63,74 +28,49 @@ static void close_all (void *a, void *b, void *c, void *d)
 static void refused (void *ctx, struct zap_handler *h, const char *status, int code,
                      const char *transport)
 {
-    void *smon, *cmon, *pull, *push;
-    char ep[256];
-    char buf[8];
+    struct zap_link l;
     zap_answer (h, status, ZAP_FAULT_NONE);
-    pull = server (ctx, "global", 0, transport, ep, sizeof ep, &smon);
-    push = client (ctx, ep, &cmon);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 2000), code);
-    if (code != 300)
-        CHECK_EQ (wait_event (cmon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 2000), code);
-    zmq_send (push, "x", 1, ZMQ_DONTWAIT);
-    CHECK_RC_ERRNO (zmq_recv (pull, buf, sizeof buf, 0), -1, EAGAIN);
-    close_all (pull, push, smon, cmon);
+    server (ctx, &l, "global", 0, transport);
+    client (ctx, &l);
+    zap_check_refused (&l, code, EVENT_MS);
+    zap_close (&l);
 }
 
 /* A malformed reply: the server reports HANDSHAKE_FAILED_PROTOCOL with the ZAP code. */
 static void malformed (void *ctx, struct zap_handler *h, enum zap_fault fault, int code)
 {
-    void *smon, *cmon, *pull, *push;
-    char ep[256];
+    struct zap_link l;
     zap_answer (h, "200", fault);
-    pull = server (ctx, "global", 0, "tcp", ep, sizeof ep, &smon);
-    push = client (ctx, ep, &cmon);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, 2000), code);
-    close_all (pull, push, smon, cmon);
+    server (ctx, &l, "global", 0, "tcp");
+    client (ctx, &l);
+    CHECK_EQ (wait_event (l.smon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, EVENT_MS), code);
+    zap_close (&l);
 }
 
 static void accepted (void *ctx, struct zap_handler *h, const char *transport)
 {
-    void *smon, *cmon, *pull, *push;
-    char ep[256];
+    struct zap_link l;
     zmq_msg_t msg;
     int before = zap_requests (h);
     zap_answer (h, "200", ZAP_FAULT_NONE);
-    pull = server (ctx, "global", 0, transport, ep, sizeof ep, &smon);
-    push = client (ctx, ep, &cmon);
-    CHECK_EQ (zmq_send (push, "hello", 5, 0), 5);
+    server (ctx, &l, "global", 0, transport);
+    client (ctx, &l);
+    CHECK_EQ (zmq_send (l.cli, "hello", 5, 0), 5);
     zmq_msg_init (&msg);
-    CHECK_EQ (zmq_msg_recv (&msg, pull, 0), 5);
-    CHECK_STR (zmq_msg_gets (&msg, "User-Id"), "alice");
-    CHECK_STR (zmq_msg_gets (&msg, "Hello"), "World");
-    CHECK_STR (zmq_msg_gets (&msg, "Socket-Type"), "PUSH");
+    CHECK_EQ (zmq_msg_recv (&msg, l.srv, 0), 5);
+    zap_check_metadata (&msg, "PUSH");
     zmq_msg_close (&msg);
-    CHECK_EQ (zap_requests (h), before + 1);
-    /* "1.0", "1", domain, address, the server's routing id (none), "NULL": the REP handler
-       takes the empty delimiter off. */
-    CHECK (zap_frame_is (h, 0, "1.0", 3));
-    CHECK (zap_frame_is (h, 1, "1", 1));
-    CHECK (zap_frame_is (h, 2, "global", 6));
-    if (strcmp (transport, "tcp") == 0)
-        CHECK (zap_frame_is (h, 3, "127.0.0.1", 9));
-    else {
-        char address[64];
-        snprintf (address, sizeof address, "localhost:%u:%u:%d", (unsigned) getuid (),
-                  (unsigned) getgid (), (int) getpid ());
-        CHECK (zap_frame_is (h, 3, address, strlen (address)));
-    }
-    CHECK (zap_frame_is (h, 4, "", 0));
-    CHECK (zap_frame_is (h, 5, "NULL", 4));
-    CHECK_EQ (h->frames, 6);
-    CHECK (wait_event (smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 2000) >= 0);
-    close_all (pull, push, smon, cmon);
+    /* NULL has no credentials: six frames, the server's routing id empty. */
+    zap_check_request (h, before, 6, transport, "", "NULL");
+    CHECK (wait_event (l.smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, EVENT_MS) >= 0);
+    zap_close (&l);
 }
 
 int main (void)
 {
-    void *ctx, *other, *smon, *cmon, *pull, *push;
+    void *ctx, *other;
     struct zap_handler h;
-    char ep[256];
+    struct zap_link l;
     char buf[8];
     int before;
 
@@ -159,27 +99,26 @@ int main (void)
     tu_begin ("without a ZAP domain, NULL never asks the handler");
     zap_answer (&h, "400", ZAP_FAULT_NONE);
     before = zap_requests (&h);
-    pull = server (ctx, NULL, 0, "tcp", ep, sizeof ep, &smon);
-    push = client (ctx, ep, &cmon);
-    CHECK_EQ (zmq_send (push, "x", 1, 0), 1);
-    CHECK_EQ (zmq_recv (pull, buf, sizeof buf, 0), 1);
+    server (ctx, &l, NULL, 0, "tcp");
+    client (ctx, &l);
+    CHECK_EQ (zmq_send (l.cli, "x", 1, 0), 1);
+    CHECK_EQ (zmq_recv (l.srv, buf, sizeof buf, 0), 1);
     CHECK_EQ (zap_requests (&h), before);
-    close_all (pull, push, smon, cmon);
+    zap_close (&l);
     zap_stop (&h);
 
     tu_begin ("a domain and no handler: accepted, unless ZAP_ENFORCE_DOMAIN");
     other = zmq_ctx_new ();
-    pull = server (other, "global", 0, "tcp", ep, sizeof ep, &smon);
-    push = client (other, ep, &cmon);
-    CHECK_EQ (zmq_send (push, "x", 1, 0), 1);
-    CHECK_EQ (zmq_recv (pull, buf, sizeof buf, 0), 1);
-    close_all (pull, push, smon, cmon);
-    pull = server (other, "global", 1, "tcp", ep, sizeof ep, &smon);
-    push = client (other, ep, &cmon);
-    CHECK_EQ (wait_event (smon, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 2000), EFAULT);
-    zmq_send (push, "x", 1, ZMQ_DONTWAIT);
-    CHECK_RC_ERRNO (zmq_recv (pull, buf, sizeof buf, 0), -1, EAGAIN);
-    close_all (pull, push, smon, cmon);
+    server (other, &l, "global", 0, "tcp");
+    client (other, &l);
+    CHECK_EQ (zmq_send (l.cli, "x", 1, 0), 1);
+    CHECK_EQ (zmq_recv (l.srv, buf, sizeof buf, 0), 1);
+    zap_close (&l);
+    server (other, &l, "global", 1, "tcp");
+    client (other, &l);
+    CHECK_EQ (wait_event (l.smon, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, EVENT_MS), EFAULT);
+    zap_check_nothing_passes (&l);
+    zap_close (&l);
     zmq_ctx_term (other);
 
     zmq_ctx_term (ctx);

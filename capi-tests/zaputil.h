@@ -1,14 +1,22 @@
 /* Helpers of the security tests: a ZAP handler (RFC 27) on its own thread, bound at
-   inproc://zeromq.zap.01, that records each request and answers as the test tells it; and a
-   monitor reader that waits for one event. */
+   inproc://zeromq.zap.01, that records each request and answers as the test tells it; a
+   monitor reader that waits for one event; a monitored server and client (struct zap_link)
+   and the checks the NULL, PLAIN and CURVE tests share on them. */
 #ifndef CAPI_ZAPUTIL_H
 #define CAPI_ZAPUTIL_H
+
+#include "testutil.h"
 
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
+
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft API */
+#endif
 
 #define ZAP_MAX_FRAMES 16
 #define ZAP_FRAME_CAP 256
@@ -260,6 +268,233 @@ static inline void close_monitored (void *s, void *mon)
     zmq_socket_monitor (s, NULL, 0);
     zmq_close (s);
     zmq_close (mon);
+}
+
+/* One connection under test: a server and a client, each with the reader of its monitor, and
+   the endpoint the server bound. */
+struct zap_link {
+    void *srv, *cli;
+    void *smon, *cmon;
+    char ep[256];
+};
+
+/* A socket of `type` with linger 0 and receive and send time-outs of `ms` (a test that goes
+   wrong fails instead of hanging), monitored for every event through *mon. */
+static inline void *zap_socket (void *ctx, int type, int ms, void **mon)
+{
+    static int monitors;
+    void *s = zmq_socket (ctx, type);
+    char name[64];
+    int zero = 0;
+    zmq_setsockopt (s, ZMQ_LINGER, &zero, sizeof zero);
+    zmq_setsockopt (s, ZMQ_RCVTIMEO, &ms, sizeof ms);
+    zmq_setsockopt (s, ZMQ_SNDTIMEO, &ms, sizeof ms);
+    snprintf (name, sizeof name, "inproc://zap-monitor-%d", monitors++);
+    *mon = monitor_of (ctx, s, name);
+    return s;
+}
+
+/* Gives l->srv the ZAP domain (NULL: none) and ZMQ_ZAP_ENFORCE_DOMAIN when `enforce`, then
+   binds it on a fresh endpoint of `transport` ("tcp" or "ipc"), into l->ep. */
+static inline void zap_bind (struct zap_link *l, const char *domain, int enforce,
+                             const char *transport)
+{
+    size_t len = sizeof l->ep;
+    if (domain)
+        zmq_setsockopt (l->srv, ZMQ_ZAP_DOMAIN, domain, strlen (domain));
+    if (enforce)
+        CHECK_OK (zmq_setsockopt (l->srv, ZMQ_ZAP_ENFORCE_DOMAIN, &enforce, sizeof enforce));
+    if (strcmp (transport, "tcp") == 0)
+        zmq_bind (l->srv, "tcp://127.0.0.1:*");
+    else
+        zmq_bind (l->srv, "ipc://*");
+    zmq_getsockopt (l->srv, ZMQ_LAST_ENDPOINT, l->ep, &len);
+}
+
+static inline void zap_close (struct zap_link *l)
+{
+    close_monitored (l->cli, l->cmon);
+    close_monitored (l->srv, l->smon);
+}
+
+/* From now on the handler answers `status`, but 200 to the credential `cred` (see
+   zap_accept_only; NULL: to nothing); the number of requests so far. */
+static inline int zap_expect (struct zap_handler *h, const char *status, const void *cred,
+                              size_t len, const char *password)
+{
+    zap_answer (h, status, ZAP_FAULT_NONE);
+    zap_accept_only (h, cred, len, password);
+    return zap_requests (h);
+}
+
+/* An int option, -2 when it cannot be read as one. */
+static inline int get_int (void *s, int option)
+{
+    int value = -1;
+    size_t len = sizeof value;
+    if (zmq_getsockopt (s, option, &value, &len) != 0 || len != sizeof value)
+        return -2;
+    return value;
+}
+
+/* Nothing arrives on s within ms. */
+static inline int nothing_arrives (void *s, int ms)
+{
+    char buf[16];
+    int rc, e;
+    zmq_setsockopt (s, ZMQ_RCVTIMEO, &ms, sizeof ms);
+    rc = zmq_recv (s, buf, sizeof buf, 0);
+    e = zmq_errno ();
+    return rc == -1 && e == EAGAIN;
+}
+
+/* Receives one frame into msg (initialised by the caller) and tells whether it is the len
+   bytes at data with the more flag `more`. */
+static inline int recv_bytes (void *s, zmq_msg_t *msg, const void *data, size_t len, int more)
+{
+    if (zmq_msg_recv (msg, s, 0) != (int) len)
+        return 0;
+    return memcmp (zmq_msg_data (msg), data, len) == 0 && (zmq_msg_more (msg) != 0) == more;
+}
+
+static inline int recv_is (void *s, zmq_msg_t *msg, const char *text, int more)
+{
+    return recv_bytes (s, msg, text, strlen (text), more);
+}
+
+/* Sends `first`, an empty frame and `last` as one message from s. */
+static inline void zap_send_three (void *s, const char *first, const char *last)
+{
+    CHECK_EQ (zmq_send (s, first, strlen (first), ZMQ_SNDMORE), strlen (first));
+    CHECK_EQ (zmq_send (s, "", 0, ZMQ_SNDMORE), 0);
+    CHECK_EQ (zmq_send (s, last, strlen (last), 0), strlen (last));
+}
+
+/* Both sides report HANDSHAKE_SUCCEEDED and read back `mechanism`; `server_option`
+   (ZMQ_PLAIN_SERVER, ZMQ_CURVE_SERVER) reads 1 on the server only. */
+static inline void zap_check_handshake (struct zap_link *l, int mechanism, int server_option,
+                                        int ms)
+{
+    CHECK_EQ (wait_event (l->smon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, ms), 0);
+    CHECK_EQ (wait_event (l->cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, ms), 0);
+    CHECK_EQ (get_int (l->srv, ZMQ_MECHANISM), mechanism);
+    CHECK_EQ (get_int (l->cli, ZMQ_MECHANISM), mechanism);
+    CHECK_EQ (get_int (l->srv, server_option), 1);
+    CHECK_EQ (get_int (l->cli, server_option), 0);
+}
+
+/* The metadata of a frame the server received from an accepted client: the handler's User-Id
+   and property, the client's socket type. */
+static inline void zap_check_metadata (zmq_msg_t *msg, const char *socket_type)
+{
+    CHECK_STR (zmq_msg_gets (msg, "User-Id"), "alice");
+    CHECK_STR (zmq_msg_gets (msg, "Hello"), "World");
+    CHECK_STR (zmq_msg_gets (msg, "Socket-Type"), socket_type);
+}
+
+/* The server answers with two frames (behind `to`, the routing id a ROUTER needs; NULL: none);
+   the client receives them, with no User-Id (ZAP is the server's business), and the server's
+   socket type and routing id. */
+static inline void zap_check_reply (struct zap_link *l, const char *to, const char *socket_type,
+                                    const char *routing_id)
+{
+    zmq_msg_t msg;
+    if (to)
+        CHECK_EQ (zmq_send (l->srv, to, strlen (to), ZMQ_SNDMORE), strlen (to));
+    CHECK_EQ (zmq_send (l->srv, "re", 2, ZMQ_SNDMORE), 2);
+    CHECK_EQ (zmq_send (l->srv, "ply", 3, 0), 3);
+    zmq_msg_init (&msg);
+    CHECK (recv_is (l->cli, &msg, "re", 1));
+    CHECK_NULL_ERRNO (zmq_msg_gets (&msg, "User-Id"), EINVAL);
+    CHECK_STR (zmq_msg_gets (&msg, "Socket-Type"), socket_type);
+    CHECK_STR (zmq_msg_gets (&msg, "Identity"), routing_id);
+    CHECK (recv_is (l->cli, &msg, "ply", 0));
+    zmq_msg_close (&msg);
+}
+
+/* The last request, the only one since `before`: `frames` frames, version "1.0", id "1",
+   domain "global", the client's address as the server saw it over `transport` (ipc:
+   localhost:uid:gid:pid), the server's routing id and `mechanism` (the REP handler took the
+   delimiter off); the credentials are the caller's to check. */
+static inline void zap_check_request (struct zap_handler *h, int before, int frames,
+                                      const char *transport, const char *routing_id,
+                                      const char *mechanism)
+{
+    CHECK_EQ (zap_requests (h), before + 1);
+    CHECK_EQ (h->frames, frames);
+    CHECK (zap_frame_is (h, 0, "1.0", 3));
+    CHECK (zap_frame_is (h, 1, "1", 1));
+    CHECK (zap_frame_is (h, 2, "global", 6));
+    if (strcmp (transport, "tcp") == 0)
+        CHECK (zap_frame_is (h, 3, "127.0.0.1", 9));
+    else {
+        char address[64];
+        snprintf (address, sizeof address, "localhost:%u:%u:%d", (unsigned) getuid (),
+                  (unsigned) getgid (), (int) getpid ());
+        CHECK (zap_frame_is (h, 3, address, strlen (address)));
+    }
+    CHECK (zap_frame_is (h, 4, routing_id, strlen (routing_id)));
+    CHECK (zap_frame_is (h, 5, mechanism, strlen (mechanism)));
+}
+
+/* The handler was asked since `before`, last about `mechanism` and the credential `cred`. */
+static inline void zap_check_asked (struct zap_handler *h, int before, const char *mechanism,
+                                    const void *cred, size_t len)
+{
+    CHECK (zap_requests (h) > before);
+    CHECK (zap_frame_is (h, 5, mechanism, strlen (mechanism)));
+    CHECK (zap_frame_is (h, 6, cred, len));
+}
+
+/* The client sends; nothing reaches the server. */
+static inline void zap_check_nothing_passes (struct zap_link *l)
+{
+    zmq_send (l->cli, "x", 1, ZMQ_DONTWAIT);
+    CHECK (nothing_arrives (l->srv, 200));
+}
+
+/* Nothing passes, and the handler was not asked since `before`. */
+static inline void zap_check_unasked (struct zap_link *l, struct zap_handler *h, int before)
+{
+    zap_check_nothing_passes (l);
+    CHECK_EQ (zap_requests (h), before);
+}
+
+/* A refusal: the server reports HANDSHAKE_FAILED_AUTH with the handler's status `code`; so
+   does the client, told by an ERROR command, except for 300 (no ERROR); nothing passes. */
+static inline void zap_check_refused (struct zap_link *l, int code, int ms)
+{
+    CHECK_EQ (wait_event (l->smon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, ms), code);
+    if (code != 300)
+        CHECK_EQ (wait_event (l->cmon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, ms), code);
+    zap_check_nothing_passes (l);
+}
+
+/* After a 300 the client, not told, neither fails nor succeeds. */
+static inline void zap_check_client_untold (struct zap_link *l)
+{
+    CHECK_EQ (wait_event (l->cmon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 100), -1);
+    CHECK_EQ (wait_event (l->cmon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 100), -1);
+}
+
+/* Each side speaks another mechanism: both report HANDSHAKE_FAILED_PROTOCOL with
+   MECHANISM_MISMATCH. */
+static inline void zap_check_mismatch (struct zap_link *l, int ms)
+{
+    CHECK_EQ (wait_event (l->smon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ms),
+              ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH);
+    CHECK_EQ (wait_event (l->cmon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ms),
+              ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH);
+}
+
+/* The server fails the handshake with `event` and `value` and drops the connection: the
+   client reports NO_DETAIL/EPIPE and tries again, and the server fails that one too. */
+static inline void zap_check_dropped (struct zap_link *l, int event, int value, int ms)
+{
+    CHECK_EQ (wait_event (l->smon, event, ms), value);
+    CHECK_EQ (wait_event (l->cmon, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, ms), EPIPE);
+    CHECK (wait_event (l->cmon, ZMQ_EVENT_CONNECT_RETRIED, ms) >= 0);
+    CHECK_EQ (wait_event (l->smon, event, ms), value);
 }
 
 #endif
