@@ -22,20 +22,25 @@
 //! from the RustCrypto and dalek crates; boxes are laid out as libsodium's "easy" functions lay
 //! them out: the 16-byte tag, then the ciphertext.
 
+// The sides' own types (`Client`, `Server`, their steps and what those hold) are `pub` in these
+// private modules: `CurveClient`, `CurveServer` and `Side::Step` reach them, so they must be, but
+// nothing outside can name them.
+mod box_key;
 mod client;
 mod server;
+mod side;
 
-use crypto_secretbox::aead::generic_array::GenericArray;
-use crypto_secretbox::aead::{AeadInPlace, KeyInit};
-use crypto_secretbox::{Nonce, Tag, XSalsa20Poly1305};
-use salsa20::cipher::consts::U10;
+use crypto_secretbox::Nonce;
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
+use self::box_key::BoxKey;
 pub use self::client::CurveClient;
 pub use self::server::CurveServer;
+use self::side::{Side, Stage};
 use crate::msg::Msg;
-use crate::zmtp::{Failure, protocol_error};
+use crate::zmtp::properties::PeerProperties;
+use crate::zmtp::{Config, Failure, protocol_error};
 
 /// Length of a CURVE key, public or secret.
 pub const KEY_LEN: usize = 32;
@@ -144,72 +149,30 @@ fn check_command_structure(data: &[u8]) -> Result<(), Failure> {
     }
 }
 
-/// An authenticated-encryption key: a crypto_box key precomputed from one side's secret and
-/// the other's public key (NaCl's crypto_box_beforenm), or a crypto_secretbox key. Each box is
-/// then one XSalsa20-Poly1305 pass.
-struct BoxKey(XSalsa20Poly1305);
+/// One side of a CURVE connection, the client's or the server's (`S`): what both keep and do
+/// around what only that side does. [`CurveClient`] and [`CurveServer`] name the two.
+pub struct Curve<S: Side> {
+    socket_type: i32,
+    routing_id: Vec<u8>,
+    random: Random,
+    stage: Stage<S::Step>,
+    nonces: Nonces,
+    peer: PeerProperties,
+    side: S,
+}
 
-impl BoxKey {
-    /// The key between `secret` and the peer's `public` key; `None` when the peer's key is of
-    /// small order (the agreement would not depend on our secret), which libsodium refuses.
-    fn agree(public: &[u8; KEY_LEN], secret: &StaticSecret) -> Option<BoxKey> {
-        let shared = secret.diffie_hellman(&PublicKey::from(*public));
-        if !shared.was_contributory() {
-            return None;
+impl<S: Side> Curve<S> {
+    /// A side for a socket, its handshake at `first`.
+    fn with_side(config: &Config, side: S, first: S::Step, random: Random) -> Self {
+        Curve {
+            socket_type: config.socket_type,
+            routing_id: config.routing_id.clone(),
+            random,
+            stage: Stage::Handshake(first),
+            nonces: Nonces::new(),
+            peer: PeerProperties::default(),
+            side,
         }
-        // crypto_box_beforenm: HSalsa20 of the X25519 result with an all-zero input block.
-        let key = Zeroizing::new(salsa20::hsalsa::<U10>(
-            GenericArray::from_slice(shared.as_bytes()),
-            &GenericArray::default(),
-        ));
-        Some(BoxKey(XSalsa20Poly1305::new(&key)))
-    }
-
-    /// A crypto_secretbox key.
-    fn secret(key: &[u8; KEY_LEN]) -> BoxKey {
-        BoxKey(XSalsa20Poly1305::new(GenericArray::from_slice(key)))
-    }
-
-    /// Boxes in place: `buf` holds room for the tag, then the plaintext, which becomes the
-    /// ciphertext.
-    fn seal_in_place(&self, nonce: &Nonce, buf: &mut [u8]) {
-        let (tag, text) = buf.split_at_mut(TAG_LEN);
-        // Encryption fails only for inputs beyond XSalsa20's 2^70-byte stream.
-        if let Ok(computed) = self.0.encrypt_in_place_detached(nonce, b"", text) {
-            tag.copy_from_slice(&computed);
-        }
-    }
-
-    /// A box of `plaintext`: tag, then ciphertext.
-    fn seal(&self, nonce: &Nonce, plaintext: &[u8]) -> Vec<u8> {
-        let mut boxed = vec![0; TAG_LEN + plaintext.len()];
-        boxed[TAG_LEN..].copy_from_slice(plaintext);
-        self.seal_in_place(nonce, &mut boxed);
-        boxed
-    }
-
-    /// Opens in place a box (tag, then ciphertext): true when it was authentic, and the
-    /// ciphertext is then the plaintext.
-    fn open_in_place(&self, nonce: &Nonce, buf: &mut [u8]) -> bool {
-        if buf.len() < TAG_LEN {
-            return false;
-        }
-        let (tag, text) = buf.split_at_mut(TAG_LEN);
-        let tag = Tag::clone_from_slice(tag);
-        self.0
-            .decrypt_in_place_detached(nonce, b"", text, &tag)
-            .is_ok()
-    }
-
-    /// The plaintext of a box, or `None` when it is not authentic. Wiped when dropped: some
-    /// boxes hold secrets.
-    fn open(&self, nonce: &Nonce, boxed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        let mut buf = Zeroizing::new(boxed.to_vec());
-        if !self.open_in_place(nonce, &mut buf) {
-            return None;
-        }
-        buf.drain(..TAG_LEN);
-        Some(buf)
     }
 }
 

@@ -10,14 +10,13 @@ use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
 use super::{
-    BoxKey, COOKIE_LEN, HELLO, HELLO_LEN, HELLO_PADDING, INITIATE, INITIATE_MIN_LEN, KEY_LEN,
-    LONG_NONCE_LEN, Messages, Nonces, Random, SHORT_NONCE_LEN, TAG_LEN, VERSION, VOUCH_LEN,
-    WELCOME, WELCOME_LEN, check_command_structure, cryptographic, nonce, random_nonce,
+    BoxKey, COOKIE_LEN, Curve, HELLO, HELLO_LEN, HELLO_PADDING, INITIATE, INITIATE_MIN_LEN,
+    KEY_LEN, LONG_NONCE_LEN, Messages, Random, SHORT_NONCE_LEN, Side, Stage, TAG_LEN, VERSION,
+    VOUCH_LEN, WELCOME, WELCOME_LEN, check_command_structure, cryptographic, nonce, random_nonce,
     random_secret, short_nonce,
 };
-use crate::msg::Msg;
 use crate::zmtp::command::READY;
-use crate::zmtp::mechanism::{Mechanism, Status, Zap, refusal_error, refused};
+use crate::zmtp::mechanism::{Status, Zap, refusal_error, refused};
 use crate::zmtp::properties::{self, PeerProperties};
 use crate::zmtp::zap::ZapReply;
 use crate::zmtp::{Config, Failure, protocol_error};
@@ -34,14 +33,12 @@ const INITIATE_BOX_AT: usize = INITIATE_NONCE_AT + SHORT_NONCE_LEN;
 const VOUCHED_LEN: usize = KEY_LEN + LONG_NONCE_LEN + VOUCH_LEN;
 
 /// The server side of CURVE.
-pub struct CurveServer {
-    socket_type: i32,
-    routing_id: Vec<u8>,
+pub type CurveServer = Curve<Server>;
+
+/// What only the server keeps: its long-term secret key and where ZAP stands.
+pub struct Server {
     /// Our long-term secret key (s).
     secret_key: StaticSecret,
-    random: Random,
-    state: State,
-    nonces: Nonces,
     zap: Zap,
     /// libzmq asks the ZAP handler whenever one is bound, unless no domain is set and
     /// ZMQ_ZAP_ENFORCE_DOMAIN is on.
@@ -49,10 +46,10 @@ pub struct CurveServer {
     zap_enforce_domain: bool,
     /// The client's long-term public key (C), once its vouch opened.
     client_key: Option<[u8; KEY_LEN]>,
-    peer: PeerProperties,
 }
 
-enum State {
+/// Where the server's handshake stands.
+pub enum Step {
     WaitingForHello,
     /// A valid HELLO came; WELCOME is due.
     SendingWelcome(Box<Hello>),
@@ -60,29 +57,13 @@ enum State {
     WaitingForInitiate(Box<Welcomed>),
     /// A valid INITIATE came: READY is due once the ZAP handler (if asked) accepts.
     Authenticating(BoxKey),
-    Ready(Messages),
     /// The ZAP handler refused with this status and the refusal went out (an ERROR, or
     /// nothing for 300).
     Refused([u8; 3]),
-    Failed(Failure),
-}
-
-impl State {
-    fn name(&self) -> &'static str {
-        match self {
-            State::WaitingForHello => "WaitingForHello",
-            State::SendingWelcome(_) => "SendingWelcome",
-            State::WaitingForInitiate(_) => "WaitingForInitiate",
-            State::Authenticating(_) => "Authenticating",
-            State::Ready(_) => "Ready",
-            State::Refused(_) => "Refused",
-            State::Failed(_) => "Failed",
-        }
-    }
 }
 
 /// What HELLO leaves to remember.
-struct Hello {
+pub struct Hello {
     /// The client's short-term public key (C').
     client_short: [u8; KEY_LEN],
     /// Between s and C': HELLO's box, and WELCOME's.
@@ -90,7 +71,7 @@ struct Hello {
 }
 
 /// What WELCOME leaves to remember: what INITIATE is checked against.
-struct Welcomed {
+pub struct Welcomed {
     client_short: [u8; KEY_LEN],
     /// Our short-term secret key (s').
     short_secret: StaticSecret,
@@ -105,19 +86,14 @@ impl CurveServer {
     /// bytes from (at WELCOME: 32 for the short-term secret, 16 for the cookie's nonce, 32 for
     /// the cookie's key, 16 for WELCOME's nonce).
     pub fn new(config: &Config, secret_key: &[u8; KEY_LEN], random: Random) -> Self {
-        CurveServer {
-            socket_type: config.socket_type,
-            routing_id: config.routing_id.clone(),
+        let side = Server {
             secret_key: StaticSecret::from(*secret_key),
-            random,
-            state: State::WaitingForHello,
-            nonces: Nonces::new(),
             zap: Zap::Unused,
             zap_wanted: !config.zap_domain.is_empty() || !config.zap_enforce_domain,
             zap_enforce_domain: config.zap_enforce_domain,
             client_key: None,
-            peer: PeerProperties::default(),
-        }
+        };
+        Curve::with_side(config, side, Step::WaitingForHello, random)
     }
 
     /// HELLO: version, padding, C', short nonce, Box[64 zeros](C'->S).
@@ -135,21 +111,22 @@ impl CurveServer {
         let short = &data[HELLO_NONCE_AT..HELLO_BOX_AT];
         self.nonces.peer = short_nonce(short);
         // A key of small order opens nothing, as in libsodium.
-        let hello_key = BoxKey::agree(&client_short, &self.secret_key).ok_or_else(cryptographic)?;
+        let hello_key =
+            BoxKey::agree(&client_short, &self.side.secret_key).ok_or_else(cryptographic)?;
         // The 64 zeros are not checked: that the box opens is the proof.
         hello_key
             .open(&nonce(b"CurveZMQHELLO---", short), &data[HELLO_BOX_AT..])
             .ok_or_else(cryptographic)?;
-        self.state = State::SendingWelcome(Box::new(Hello {
+        self.stage = Stage::Handshake(Step::SendingWelcome(Box::new(Hello {
             client_short,
             hello_key,
-        }));
+        })));
         Ok(())
     }
 
     /// WELCOME: random nonce, Box[S' + cookie](S->C'), where the cookie is its random nonce
     /// and SecretBox[C' + s'](t).
-    fn welcome(&mut self, hello: Hello) -> Result<(Vec<u8>, State), Failure> {
+    fn welcome(&mut self, hello: Hello) -> Result<(Vec<u8>, Stage<Step>), Failure> {
         let short_secret = random_secret(&mut self.random)?;
         let short_public = PublicKey::from(&short_secret).to_bytes();
         let session_key =
@@ -183,7 +160,10 @@ impl CurveServer {
             cookie_key,
             session_key,
         };
-        Ok((body, State::WaitingForInitiate(Box::new(welcomed))))
+        Ok((
+            body,
+            Stage::Handshake(Step::WaitingForInitiate(Box::new(welcomed))),
+        ))
     }
 
     /// INITIATE: the cookie, short nonce, Box[C + vouch nonce + vouch + metadata](C'->S'),
@@ -198,7 +178,7 @@ impl CurveServer {
                 protocol_error::MALFORMED_COMMAND_INITIATE,
             ));
         }
-        let State::WaitingForInitiate(welcomed) = &self.state else {
+        let Some(Step::WaitingForInitiate(welcomed)) = self.stage.step() else {
             return Err(Failure::Protocol(protocol_error::UNSPECIFIED));
         };
 
@@ -235,21 +215,21 @@ impl CurveServer {
         let mut peer = PeerProperties::default();
         properties::parse(metadata, self.socket_type, &mut peer)?;
         self.peer = peer;
-        self.client_key = Some(client_key);
-        if self.zap_wanted {
-            self.zap = Zap::Due;
+        self.side.client_key = Some(client_key);
+        if self.side.zap_wanted {
+            self.side.zap = Zap::Due;
         }
-        let State::WaitingForInitiate(welcomed) =
-            std::mem::replace(&mut self.state, State::WaitingForHello)
+        let Stage::Handshake(Step::WaitingForInitiate(welcomed)) =
+            self.stage.take(Step::WaitingForHello)
         else {
             return Err(Failure::Protocol(protocol_error::UNSPECIFIED));
         };
-        self.state = State::Authenticating(welcomed.session_key);
+        self.stage = Stage::Handshake(Step::Authenticating(welcomed.session_key));
         Ok(())
     }
 
     /// READY: short nonce, Box[metadata](S'->C'); then MESSAGEs flow.
-    fn ready(&mut self, session_key: BoxKey) -> Result<(Vec<u8>, State), Failure> {
+    fn ready(&mut self, session_key: BoxKey) -> Result<(Vec<u8>, Stage<Step>), Failure> {
         let short = self.nonces.take()?;
         let mut body = READY.to_vec();
         body.extend_from_slice(&short);
@@ -263,100 +243,71 @@ impl CurveServer {
             send_prefix: b"CurveZMQMESSAGES",
             receive_prefix: b"CurveZMQMESSAGEC",
         };
-        Ok((body, State::Ready(messages)))
+        Ok((body, Stage::Ready(messages)))
     }
 }
 
-impl Mechanism for CurveServer {
-    fn name(&self) -> &'static str {
-        "CURVE"
-    }
+impl Side for Server {
+    type Step = Step;
+    const NAME: &'static str = "CurveServer";
 
-    fn next_handshake_command(&mut self) -> Option<Vec<u8>> {
-        let produced = match std::mem::replace(&mut self.state, State::WaitingForHello) {
-            State::SendingWelcome(hello) => self.welcome(*hello),
-            State::Authenticating(key) if !self.zap.pending() => match self.zap.refusal() {
-                Some(code) => {
-                    self.state = State::Refused(code);
-                    return refusal_error(code);
-                }
-                None => self.ready(key),
-            },
-            other => {
-                self.state = other;
-                return None;
-            }
-        };
-        match produced {
-            Ok((body, state)) => {
-                self.state = state;
-                Some(body)
-            }
-            Err(failure) => {
-                self.state = State::Failed(failure);
-                None
-            }
+    fn step_name(step: &Step) -> &'static str {
+        match step {
+            Step::WaitingForHello => "WaitingForHello",
+            Step::SendingWelcome(_) => "SendingWelcome",
+            Step::WaitingForInitiate(_) => "WaitingForInitiate",
+            Step::Authenticating(_) => "Authenticating",
+            Step::Refused(_) => "Refused",
         }
     }
 
-    fn process_handshake_command(&mut self, frame: Msg) -> Result<(), Failure> {
-        let data = frame.data();
-        let result = match self.state {
-            State::WaitingForHello => self.hello(data),
-            State::WaitingForInitiate(_) => self.initiate(data),
-            // libzmq: a command while it waits for ZAP, or after READY or ERROR is not
-            // something it has a code for.
-            _ => Err(Failure::Protocol(protocol_error::UNSPECIFIED)),
-        };
-        if let Err(failure) = &result {
-            self.state = State::Failed(failure.clone());
-        }
-        result
-    }
-
-    fn status(&self) -> Status {
-        match &self.state {
-            State::Ready(_) => Status::Ready,
-            State::Refused(code) => Status::Error(refused(*code)),
-            State::Failed(failure) => Status::Error(failure.clone()),
+    fn step_status(step: &Step) -> Status {
+        match step {
+            Step::Refused(code) => Status::Error(refused(*code)),
             _ => Status::Handshaking,
         }
     }
 
-    fn encode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        match &mut self.state {
-            State::Ready(messages) => messages.encode(&msg),
+    fn next_command(curve: &mut CurveServer) -> Option<Vec<u8>> {
+        let produced = match curve.stage.take(Step::WaitingForHello) {
+            Stage::Handshake(Step::SendingWelcome(hello)) => curve.welcome(*hello),
+            Stage::Handshake(Step::Authenticating(key)) if !curve.side.zap.pending() => {
+                match curve.side.zap.refusal() {
+                    Some(code) => {
+                        curve.stage = Stage::Handshake(Step::Refused(code));
+                        return refusal_error(code);
+                    }
+                    None => curve.ready(key),
+                }
+            }
+            other => {
+                curve.stage = other;
+                return None;
+            }
+        };
+        curve.stage.sent(produced)
+    }
+
+    fn process_command(curve: &mut CurveServer, data: &[u8]) -> Result<(), Failure> {
+        match curve.stage.step() {
+            Some(Step::WaitingForHello) => curve.hello(data),
+            Some(Step::WaitingForInitiate(_)) => curve.initiate(data),
+            // libzmq: a command while it waits for ZAP, or after READY or ERROR is not
+            // something it has a code for.
             _ => Err(Failure::Protocol(protocol_error::UNSPECIFIED)),
         }
     }
 
-    fn decode(&mut self, msg: Msg) -> Result<Msg, Failure> {
-        match &mut self.state {
-            State::Ready(messages) => messages.decode(msg),
-            _ => Err(Failure::Protocol(protocol_error::UNSPECIFIED)),
-        }
+    fn debug_fields(&self, out: &mut fmt::DebugStruct<'_, '_>) {
+        out.field("zap", &self.zap);
     }
 
-    fn peer(&self) -> &PeerProperties {
-        &self.peer
+    fn take_zap_request(curve: &mut CurveServer) -> Option<Vec<Vec<u8>>> {
+        let key = curve.side.client_key?;
+        curve.side.zap.take().then(|| vec![key.to_vec()])
     }
 
-    fn take_zap_request(&mut self) -> Option<Vec<Vec<u8>>> {
-        let key = self.client_key?;
-        self.zap.take().then(|| vec![key.to_vec()])
-    }
-
-    fn zap_verdict(&mut self, reply: Option<&ZapReply>) -> Result<(), Failure> {
-        self.zap.verdict(reply, self.zap_enforce_domain)
-    }
-}
-
-impl fmt::Debug for CurveServer {
-    /// The state and what ZAP stands at; never a secret.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CurveServer")
-            .field("state", &self.state.name())
-            .field("zap", &self.zap)
-            .finish_non_exhaustive()
+    fn zap_verdict(curve: &mut CurveServer, reply: Option<&ZapReply>) -> Result<(), Failure> {
+        curve.side.zap.verdict(reply, curve.side.zap_enforce_domain)
     }
 }
