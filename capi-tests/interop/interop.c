@@ -920,18 +920,7 @@ static int scenario_xpub_xsub (void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* heartbeat: PAIR ends with ZMQ_HEARTBEAT_IVL 100 ms, ZMQ_HEARTBEAT_TIMEOUT 300 ms and
-   ZMQ_HEARTBEAT_TTL 500 ms exchange a message, stay idle 1 s (the client watches its socket:
-   nothing may arrive), exchange again; a monitor on each end must show one connection, one
-   handshake and no disconnection or retry. */
-
-#define HB_IDLE_MS 1000
-
-struct hb_events
-{
-    int connected, handshakes, disconnected, retried, failed, other;
-    char log[600];
-};
+/* Monitor events */
 
 static const char *event_name (unsigned ev)
 {
@@ -955,50 +944,88 @@ static const char *event_name (unsigned ev)
     }
 }
 
+/* A monitor of every event of s, read from the returned PAIR (NULL on a failure, reported). */
+static void *open_monitor (void *s, const char *name)
+{
+    char ep[64];
+    void *mon;
+    snprintf (ep, sizeof ep, "inproc://monitor-%s", name);
+    if (zmq_socket_monitor (s, ep, ZMQ_EVENT_ALL) != 0) {
+        error ("zmq_socket_monitor(%s): %s", name, zmq_strerror (zmq_errno ()));
+        return NULL;
+    }
+    mon = new_socket (ZMQ_PAIR, "monitor");
+    if (mon != NULL && zmq_connect (mon, ep) != 0) {
+        error ("zmq_connect(%s): %s", ep, zmq_strerror (zmq_errno ()));
+        return NULL;
+    }
+    return mon;
+}
+
+/* Reads the next event of a monitor, if it comes before `deadline` (of now_ms): 1 with its
+   number and value, 0 when none came, -1 on an error (reported). */
+static int read_event (void *mon, long long deadline, unsigned *event, unsigned long *value)
+{
+    zmq_pollitem_t item;
+    zmq_msg_t m1, m2;
+    unsigned char head[6];
+    long long left = deadline - now_ms ();
+    int rc;
+    memset (&item, 0, sizeof item);
+    item.socket = mon;
+    item.events = ZMQ_POLLIN;
+    rc = zmq_poll (&item, 1, left > 0 ? (long) left : 0);
+    if (rc < 0) {
+        error ("zmq_poll(monitor): %s", zmq_strerror (zmq_errno ()));
+        return -1;
+    }
+    if (rc == 0)
+        return 0;
+    zmq_msg_init (&m1);
+    zmq_msg_init (&m2);
+    rc = recv_msg (mon, &m1, "monitor event");
+    if (rc == 0 && (zmq_msg_size (&m1) != 6 || !zmq_msg_more (&m1))) {
+        error ("monitor event: a first frame of %zu bytes (more=%d), expected 6 with more",
+               zmq_msg_size (&m1), zmq_msg_more (&m1));
+        rc = -1;
+    }
+    if (rc == 0) {
+        memcpy (head, zmq_msg_data (&m1), 6);
+        rc = recv_msg (mon, &m2, "monitor event address");
+    }
+    zmq_msg_close (&m1);
+    zmq_msg_close (&m2);
+    if (rc != 0)
+        return -1;
+    /* Host order: little-endian. */
+    *event = (unsigned) head[0] | (unsigned) head[1] << 8;
+    *value = (unsigned long) head[2] | (unsigned long) head[3] << 8
+             | (unsigned long) head[4] << 16 | (unsigned long) head[5] << 24;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* heartbeat: PAIR ends with ZMQ_HEARTBEAT_IVL 100 ms, ZMQ_HEARTBEAT_TIMEOUT 300 ms and
+   ZMQ_HEARTBEAT_TTL 500 ms exchange a message, stay idle 1 s (the client watches its socket:
+   nothing may arrive), exchange again; a monitor on each end must show one connection, one
+   handshake and no disconnection or retry. */
+
+#define HB_IDLE_MS 1000
+
+struct hb_events
+{
+    int connected, handshakes, disconnected, retried, failed, other;
+    char log[600];
+};
+
 /* Reads the monitor events available within wait_ms. */
 static int hb_read_events (void *mon, struct hb_events *ev, int wait_ms)
 {
     long long deadline = now_ms () + wait_ms;
-    for (;;) {
-        zmq_pollitem_t item;
-        zmq_msg_t m1, m2;
-        unsigned char head[6];
-        unsigned event;
-        long long left = deadline - now_ms ();
-        int rc;
-        memset (&item, 0, sizeof item);
-        item.socket = mon;
-        item.events = ZMQ_POLLIN;
-        rc = zmq_poll (&item, 1, left > 0 ? (long) left : 0);
-        if (rc < 0) {
-            error ("zmq_poll(monitor): %s", zmq_strerror (zmq_errno ()));
-            return -1;
-        }
-        if (rc == 0)
-            return 0;
-        zmq_msg_init (&m1);
-        zmq_msg_init (&m2);
-        if (recv_msg (mon, &m1, "monitor event") != 0) {
-            zmq_msg_close (&m1);
-            zmq_msg_close (&m2);
-            return -1;
-        }
-        if (zmq_msg_size (&m1) != 6 || !zmq_msg_more (&m1)) {
-            error ("monitor event: a first frame of %zu bytes (more=%d), expected 6 with more",
-                   zmq_msg_size (&m1), zmq_msg_more (&m1));
-            zmq_msg_close (&m1);
-            zmq_msg_close (&m2);
-            return -1;
-        }
-        memcpy (head, zmq_msg_data (&m1), 6);
-        event = (unsigned) head[0] | (unsigned) head[1] << 8; /* host order: little-endian */
-        if (recv_msg (mon, &m2, "monitor event address") != 0) {
-            zmq_msg_close (&m1);
-            zmq_msg_close (&m2);
-            return -1;
-        }
-        zmq_msg_close (&m1);
-        zmq_msg_close (&m2);
+    unsigned event;
+    unsigned long value;
+    int rc;
+    while ((rc = read_event (mon, deadline, &event, &value)) > 0) {
         if (strlen (ev->log) + 40 < sizeof ev->log)
             snprintf (ev->log + strlen (ev->log), sizeof ev->log - strlen (ev->log), " %s",
                       event_name (event));
@@ -1016,6 +1043,7 @@ static int hb_read_events (void *mon, struct hb_events *ev, int wait_ms)
             default: ev->other++; break;
         }
     }
+    return rc;
 }
 
 /* The connection is still the first one: one connection, one handshake, nothing lost. */
@@ -1044,17 +1072,9 @@ static int scenario_heartbeat (void)
         || set_int (s, ZMQ_HEARTBEAT_TIMEOUT, 300, "ZMQ_HEARTBEAT_TIMEOUT") != 0
         || set_int (s, ZMQ_HEARTBEAT_TTL, 500, "ZMQ_HEARTBEAT_TTL") != 0)
         return -1;
-    if (zmq_socket_monitor (s, "inproc://interop-monitor", ZMQ_EVENT_ALL) != 0) {
-        error ("zmq_socket_monitor: %s", zmq_strerror (zmq_errno ()));
-        return -1;
-    }
-    mon = new_socket (ZMQ_PAIR, "monitor");
+    mon = open_monitor (s, "heartbeat");
     if (mon == NULL)
         return -1;
-    if (zmq_connect (mon, "inproc://interop-monitor") != 0) {
-        error ("zmq_connect(monitor): %s", zmq_strerror (zmq_errno ()));
-        return -1;
-    }
     if (attach (s, 0) != 0)
         return -1;
     announce ();
@@ -2007,24 +2027,6 @@ static int sec_zap_stop (int check, const char *refused_want)
     return rc;
 }
 
-/* A monitor of every event of s, read from the returned PAIR. */
-static void *sec_monitor (void *s, const char *name)
-{
-    char ep[64];
-    void *mon;
-    snprintf (ep, sizeof ep, "inproc://sec-monitor-%s", name);
-    if (zmq_socket_monitor (s, ep, ZMQ_EVENT_ALL) != 0) {
-        error ("zmq_socket_monitor(%s): %s", name, zmq_strerror (zmq_errno ()));
-        return NULL;
-    }
-    mon = new_socket (ZMQ_PAIR, "monitor");
-    if (mon != NULL && zmq_connect (mon, ep) != 0) {
-        error ("zmq_connect(%s): %s", ep, zmq_strerror (zmq_errno ()));
-        return NULL;
-    }
-    return mon;
-}
-
 /* Waits for event `want` (with the value want_value, unless it is negative) on the monitor;
    fails on `forbid` or after SEC_WAIT_MS. */
 static int await_event (void *mon, unsigned want, long want_value, unsigned forbid,
@@ -2033,42 +2035,16 @@ static int await_event (void *mon, unsigned want, long want_value, unsigned forb
     long long deadline = now_ms () + SEC_WAIT_MS;
     char log[600] = "";
     for (;;) {
-        zmq_pollitem_t item;
-        zmq_msg_t m1, m2;
-        unsigned char head[6];
         unsigned event;
         unsigned long value;
-        long long left = deadline - now_ms ();
-        int rc;
-        memset (&item, 0, sizeof item);
-        item.socket = mon;
-        item.events = ZMQ_POLLIN;
-        rc = zmq_poll (&item, 1, left > 0 ? (long) left : 0);
-        if (rc < 0) {
-            error ("zmq_poll(monitor): %s", zmq_strerror (zmq_errno ()));
+        int rc = read_event (mon, deadline, &event, &value);
+        if (rc < 0)
             return -1;
-        }
         if (rc == 0) {
             error ("%s: no %s within %d ms; events:%s", what, event_name (want), SEC_WAIT_MS,
                    log[0] ? log : " none");
             return -1;
         }
-        zmq_msg_init (&m1);
-        zmq_msg_init (&m2);
-        if (recv_msg (mon, &m1, "monitor event") != 0 || zmq_msg_size (&m1) != 6
-            || recv_msg (mon, &m2, "monitor event address") != 0) {
-            if (g_errors == 0)
-                error ("%s: a malformed monitor event", what);
-            zmq_msg_close (&m1);
-            zmq_msg_close (&m2);
-            return -1;
-        }
-        memcpy (head, zmq_msg_data (&m1), 6);
-        zmq_msg_close (&m1);
-        zmq_msg_close (&m2);
-        event = (unsigned) head[0] | (unsigned) head[1] << 8;
-        value = (unsigned long) head[2] | (unsigned long) head[3] << 8
-                | (unsigned long) head[4] << 16 | (unsigned long) head[5] << 24;
         if (strlen (log) + 60 < sizeof log)
             snprintf (log + strlen (log), sizeof log - strlen (log), " %s(%#lx)",
                       event_name (event), value);
@@ -2259,7 +2235,7 @@ static int scenario_security (enum sec_kind kind)
     } else if (set_bytes (a, ZMQ_ROUTING_ID, SEC_ID, "ZMQ_ROUTING_ID") != 0
                || sec_client_setup (a, kind, 1) != 0 || sec_client_setup (b, kind, 0) != 0)
         return -1;
-    mon = sec_monitor (b, "b");
+    mon = open_monitor (b, "b");
     if (mon == NULL)
         return -1;
     if (handler && sec_zap_start (kind == SEC_PLAIN ? "PLAIN" : "CURVE") != 0)
