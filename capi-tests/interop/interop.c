@@ -1794,7 +1794,8 @@ static int scenario_restart (void)
    "curve-client"); the bad client has another keypair. The keys are given in different forms
    (32 bytes, 40 Z85 characters, 41 with the NUL).
    curve-nozap: no handler and no domain, so CURVE encrypts without authenticating (no
-   User-Id); the bad client has the wrong server key: the server must report
+   User-Id); the good client's key pair is made by its own library's zmq_curve_keypair; the
+   bad client has the wrong server key: the server must report
    HANDSHAKE_FAILED_PROTOCOL/CRYPTOGRAPHIC, the client see the connection drop (DISCONNECTED),
    and neither a handshake that succeeded. */
 
@@ -2130,8 +2131,33 @@ static int sec_server_setup (void *s, enum sec_kind kind, int form)
 }
 
 /* The client's ends: the good DEALER (keys as 40 characters), the bad PUSH (41). */
+/* curve-nozap's good client takes a fresh key pair from its own library's zmq_curve_keypair
+   (checked against zmq_curve_public), so the other library proves those keys work. */
+static int fresh_keypair (char *public_key, char *secret_key)
+{
+    char derived[41];
+    if (zmq_curve_keypair (public_key, secret_key) != 0
+        || zmq_curve_public (derived, secret_key) != 0) {
+        error ("zmq_curve_keypair/zmq_curve_public: %s", zmq_strerror (zmq_errno ()));
+        return -1;
+    }
+    if (strcmp (derived, public_key) != 0) {
+        error ("zmq_curve_public gave %s for the secret key of %s", derived, public_key);
+        return -1;
+    }
+    return 0;
+}
+
 static int sec_client_setup (void *s, enum sec_kind kind, int good)
 {
+    char fresh_public[41], fresh_secret[41];
+    const char *client_public = sec_client_public, *client_secret = sec_client_secret;
+    if (kind == SEC_CURVE_NOZAP && good) {
+        if (fresh_keypair (fresh_public, fresh_secret) != 0)
+            return -1;
+        client_public = fresh_public;
+        client_secret = fresh_secret;
+    }
     if (kind == SEC_PLAIN)
         return set_bytes (s, ZMQ_PLAIN_USERNAME, "admin", "ZMQ_PLAIN_USERNAME") != 0
                    || set_bytes (s, ZMQ_PLAIN_PASSWORD, good ? "secret" : "wrong",
@@ -2144,13 +2170,11 @@ static int sec_client_setup (void *s, enum sec_kind kind, int good)
                       good ? 40 : 41, "ZMQ_CURVE_SERVERKEY")
           != 0
         || set_key_form (s, ZMQ_CURVE_PUBLICKEY,
-                         good || kind == SEC_CURVE_NOZAP ? sec_client_public
-                                                         : sec_stranger_public,
+                         good || kind == SEC_CURVE_NOZAP ? client_public : sec_stranger_public,
                          good ? 40 : 41, "ZMQ_CURVE_PUBLICKEY")
              != 0
         || set_key_form (s, ZMQ_CURVE_SECRETKEY,
-                         good || kind == SEC_CURVE_NOZAP ? sec_client_secret
-                                                         : sec_stranger_secret,
+                         good || kind == SEC_CURVE_NOZAP ? client_secret : sec_stranger_secret,
                          good ? 40 : 41, "ZMQ_CURVE_SECRETKEY")
              != 0)
         return -1;
