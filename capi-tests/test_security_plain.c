@@ -173,9 +173,21 @@ static void refused (void *ctx, struct zap_handler *h, const char *user, const c
 static void no_handler (void *ctx, const char *domain, int enforce, const char *transport)
 {
     struct zap_link l;
-    server (ctx, &l, 1, domain, enforce, transport);
-    client (ctx, &l, "admin", "secret");
-    zap_check_dropped (&l, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, EFAULT, EVENT_MS);
+    long long got[4];
+    int attempt;
+    for (attempt = 1;; attempt++) {
+        server (ctx, &l, 1, domain, enforce, transport);
+        client (ctx, &l, "admin", "secret");
+        if (zap_dropped (&l, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, EFAULT, EVENT_MS, got)
+            || attempt == 2)
+            break;
+        /* Once, on a loaded machine, libzmq 4.3.4's client saw nothing at all for seconds:
+           one more try with new sockets tells a hiccup from a behaviour. */
+        printf ("note: no handler (%s): events %lld %lld %lld %lld, trying once more\n",
+                transport, got[0], got[1], got[2], got[3]);
+        zap_close (&l);
+    }
+    zap_record_dropped (got, EFAULT);
     zap_check_nothing_passes (&l);
     zap_close (&l);
 }
