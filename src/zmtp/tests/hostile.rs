@@ -12,19 +12,6 @@ fn greeting() -> Vec<u8> {
     g
 }
 
-fn command(body: &[u8]) -> Vec<u8> {
-    let mut f = match u8::try_from(body.len()) {
-        Ok(n) => vec![0x04, n],
-        Err(_) => {
-            let mut f = vec![0x06];
-            f.extend_from_slice(&(body.len() as u64).to_be_bytes());
-            f
-        }
-    };
-    f.extend_from_slice(body);
-    f
-}
-
 fn ready(socket_type: &[u8]) -> Vec<u8> {
     let mut body = b"\x05READY".to_vec();
     crate::zmtp::properties::write_property(&mut body, "Socket-Type", socket_type);

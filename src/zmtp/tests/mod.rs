@@ -97,6 +97,20 @@ pub(super) fn poll_serving(
     Ok(())
 }
 
+/// A command frame around `body`, short or long as its size needs.
+pub(super) fn command(body: &[u8]) -> Vec<u8> {
+    let mut f = match u8::try_from(body.len()) {
+        Ok(n) => vec![0x04, n],
+        Err(_) => {
+            let mut f = vec![0x06];
+            f.extend_from_slice(&(body.len() as u64).to_be_bytes());
+            f
+        }
+    };
+    f.extend_from_slice(body);
+    f
+}
+
 /// Feeds bytes and returns the events they produce (panics on failure).
 pub(super) fn feed(c: &mut Connection, bytes: &[u8], now: Instant) -> Vec<Event> {
     c.handle_input(bytes, now);

@@ -81,20 +81,6 @@ fn handler(status: &'static [u8], seen: &Seen) -> ZapHandler {
     })
 }
 
-/// A command frame around `body`.
-fn command(body: &[u8]) -> Vec<u8> {
-    let mut f = match u8::try_from(body.len()) {
-        Ok(n) => vec![0x04, n],
-        Err(_) => {
-            let mut f = vec![0x06];
-            f.extend_from_slice(&(body.len() as u64).to_be_bytes());
-            f
-        }
-    };
-    f.extend_from_slice(body);
-    f
-}
-
 /// Feeds bytes, answering ZAP requests with `zap`; the events, or the failure.
 fn drive(
     c: &mut Connection,
