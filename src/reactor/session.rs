@@ -562,20 +562,18 @@ impl Session {
             return;
         };
         let conn = wire(&self.link, &self.options, &engine.stream, io.now);
-        {
-            if let Stream::Tcp(_) = engine.stream {
-                tcp::configure_connection(engine.stream.fd(), &self.options);
-            }
-            engine.connect_deadline = None;
-            engine.conn = Some(conn);
-            // From now on writable events only while output waits for room.
-            let _ = io
-                .registry
-                .reregister(engine.stream.source(), io.token, Interest::READABLE);
-            engine.writable = false;
-            if let Role::Connect { ivl, .. } = &mut self.role {
-                *ivl = self.options.reconnect_ivl;
-            }
+        if let Stream::Tcp(_) = engine.stream {
+            tcp::configure_connection(engine.stream.fd(), &self.options);
+        }
+        engine.connect_deadline = None;
+        engine.conn = Some(conn);
+        // From now on writable events only while output waits for room.
+        let _ = io
+            .registry
+            .reregister(engine.stream.source(), io.token, Interest::READABLE);
+        engine.writable = false;
+        if let Role::Connect { ivl, .. } = &mut self.role {
+            *ivl = self.options.reconnect_ivl;
         }
         self.pump_output(io);
         self.pump(io);
