@@ -36,6 +36,59 @@ static void *bursts (void *socket)
     return NULL;
 }
 
+/* An event loop that registered ZMQ_FD before the socket bound or connected over `transport`
+   (as tornado's and asyncio's ZMQStream do): it reads ZMQ_EVENTS only when a descriptor wakes
+   it. The receiving PULL is the `pull_binds` side or the connecting one; the sender sends one
+   message after 200 ms, which must arrive. */
+static int first_message_wakes_loop (void *ctx, const char *transport, int pull_binds)
+{
+    void *pull = zmq_socket (ctx, ZMQ_PULL), *push = zmq_socket (ctx, ZMQ_PUSH);
+    void *socks[2], *binder = pull_binds ? pull : push, *connecter = pull_binds ? push : pull;
+    int fds[2], got = 0, sent = 0, linger = 0, i;
+    size_t len = sizeof fds[0], eplen;
+    char ep[256];
+    long long start, deadline;
+    socks[0] = pull;
+    socks[1] = push;
+    for (i = 0; i < 2; i++) {
+        len = sizeof fds[i];
+        zmq_getsockopt (socks[i], ZMQ_FD, &fds[i], &len);
+        zmq_setsockopt (socks[i], ZMQ_LINGER, &linger, sizeof linger);
+    }
+    zmq_bind (binder, strcmp (transport, "tcp") == 0 ? "tcp://127.0.0.1:*" : "ipc://*");
+    eplen = sizeof ep;
+    zmq_getsockopt (binder, ZMQ_LAST_ENDPOINT, ep, &eplen);
+    zmq_connect (connecter, ep);
+    start = now_ms ();
+    deadline = start + 3000;
+    while (!got && now_ms () < deadline) {
+        struct pollfd p[2];
+        if (!sent && now_ms () >= start + 200)
+            sent = zmq_send (push, "x", 1, ZMQ_DONTWAIT) == 1;
+        for (i = 0; i < 2; i++) {
+            p[i].fd = fds[i];
+            p[i].events = POLLIN;
+            p[i].revents = 0;
+        }
+        if (poll (p, 2, 20) <= 0)
+            continue;
+        for (i = 0; i < 2; i++) {
+            int events = 0;
+            size_t elen = sizeof events;
+            char buf[8];
+            if (!(p[i].revents & POLLIN))
+                continue;
+            zmq_getsockopt (socks[i], ZMQ_EVENTS, &events, &elen);
+            if (i == 0 && (events & ZMQ_POLLIN))
+                while (zmq_recv (pull, buf, sizeof buf, ZMQ_DONTWAIT) == 1)
+                    got = 1;
+        }
+    }
+    zmq_close (pull);
+    zmq_close (push);
+    return got;
+}
+
 int main (void)
 {
     void *ctx;
@@ -169,6 +222,13 @@ int main (void)
         zmq_close (push);
         zmq_close (pull);
     }
+
+    tu_begin ("ZMQ_FD registered before bind and connect over tcp and ipc: the first message "
+              "wakes the loop");
+    CHECK (first_message_wakes_loop (ctx, "tcp", 0));
+    CHECK (first_message_wakes_loop (ctx, "tcp", 1));
+    CHECK (first_message_wakes_loop (ctx, "ipc", 0));
+    CHECK (first_message_wakes_loop (ctx, "ipc", 1));
 
     CHECK_OK (zmq_ctx_term (ctx));
     return tu_finish ();

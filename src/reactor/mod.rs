@@ -220,7 +220,7 @@ impl Reactor {
                     }
                 }
                 Command::Io(IoWork(io_command)) => self.io_command(io_command),
-                Command::Attach(_) | Command::Stop => {}
+                Command::Attach(_) | Command::Stop | Command::Wake => {}
             }
         }
     }

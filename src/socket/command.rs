@@ -30,6 +30,11 @@ pub enum Command {
     Attach(Box<NewPipe>),
     /// The context is terminating: blocking calls must fail with ETERM.
     Stop,
+    /// Nothing to do. A tcp or ipc bind or connect posts it to the socket itself, as libzmq's
+    /// own commands do there: ZMQ_FD turns readable, so an event loop that registered the
+    /// descriptor before reads ZMQ_EVENTS, which arms the new pipes (their first message will
+    /// signal the descriptor).
+    Wake,
     /// Work for an I/O thread (only I/O threads receive these).
     Io(crate::reactor::IoWork),
 }

@@ -413,7 +413,7 @@ impl Socket {
             }
             Command::Attach(new_pipe) => self.attach(*new_pipe),
             Command::Stop => self.ctx_terminated = true,
-            Command::Io(_) => {}
+            Command::Wake | Command::Io(_) => {}
         }
     }
 

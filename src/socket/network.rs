@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::reactor::IoCommand;
 use crate::reactor::listener::{Listener, Listening};
 use crate::reactor::session::{Session, SocketLink, errno_of, session_pipe};
-use crate::socket::Route;
 use crate::socket::monitor::{MonitorSlot, event};
+use crate::socket::{Command, Route};
 use crate::transport::ipc::{self, IpcAddress};
 use crate::transport::{ConnectTarget, tcp};
 
@@ -154,6 +154,7 @@ pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Resul
     socket.net_endpoints.push(NetEndpoint {
         key: endpoint.clone(),
     });
+    socket.sender.send(Command::Wake);
     Ok(endpoint)
 }
 
@@ -226,6 +227,7 @@ pub(super) fn connect(
     let session = Session::connecting(link, options, endpoint.to_owned(), target, pipe);
     io.send(IoCommand::Connect(Box::new(session)));
     socket.remember_io(&io);
+    socket.sender.send(Command::Wake);
     Ok(())
 }
 
