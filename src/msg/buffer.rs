@@ -192,6 +192,34 @@ impl Buffer {
         Ok(Buffer { ptr, len, class })
     }
 
+    /// Resizes the buffer to `len` bytes (more than zero), keeping the first
+    /// `min(len, old len)` bytes. A buffer too large for the caches is resized by the allocator,
+    /// which moves the pages of a large block without copying them (glibc's mremap); a cached
+    /// one is replaced by a copy. On `Error::NoMem` the buffer is unchanged.
+    pub(super) fn resize(&mut self, len: usize) -> Result<()> {
+        debug_assert!(len > 0);
+        if self.class != UNPOOLED || class_of(len).is_some() {
+            let mut grown = Buffer::new(len)?;
+            let keep = len.min(self.len);
+            grown[..keep].copy_from_slice(&self[..keep]);
+            *self = grown;
+            return Ok(());
+        }
+        let new_layout = layout(len)?;
+        // SAFETY: the block was allocated unpooled with `layout(self.len)` (see `new`), which has
+        // the same alignment as `new_layout`; the new size is not zero.
+        let ptr = unsafe {
+            alloc::realloc(
+                self.ptr.as_ptr(),
+                Layout::from_size_align_unchecked(self.len, ALIGN),
+                new_layout.size(),
+            )
+        };
+        self.ptr = NonNull::new(ptr).ok_or(Error::NoMem)?;
+        self.len = len;
+        Ok(())
+    }
+
     pub(super) fn as_mut_ptr(&mut self) -> *mut u8 {
         self.ptr.as_ptr()
     }
@@ -259,6 +287,23 @@ mod tests {
                 assert!(class_size(class) * 4 <= size * 5 + 64, "size {size}");
                 assert!(class == 0 || class_size(class - 1) < size, "size {size}");
             }
+        }
+    }
+
+    #[test]
+    fn resize_keeps_the_bytes_across_classes_and_unpooled_sizes() {
+        let mut b = Buffer::new(100).unwrap();
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = i as u8;
+        }
+        for len in [40_000, 1 << 20, 3 << 20, 70_000, 50] {
+            let keep = b.len().min(len).min(100);
+            b.resize(len).unwrap();
+            assert_eq!(b.len(), len);
+            assert!(
+                b[..keep].iter().enumerate().all(|(i, &x)| x == i as u8),
+                "{len}"
+            );
         }
     }
 

@@ -111,7 +111,13 @@ impl Msg {
 
     /// Replaces the payload with a writable one of `size` bytes that starts with the first
     /// `keep` bytes of the current one (the rest undefined): a buffer growing as data arrives.
+    /// A writable payload is resized in place where the allocator can (large blocks).
     pub fn regrow(&mut self, size: usize, keep: usize) -> Result<()> {
+        if let Body::Unique(buffer) = &mut self.body {
+            if size > INLINE_MAX {
+                return buffer.resize(size);
+            }
+        }
         let mut grown = Msg::with_size(size)?;
         let keep = keep.min(size).min(self.size());
         if let Some(data) = grown.data_mut() {
