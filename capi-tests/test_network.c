@@ -394,6 +394,46 @@ static void endpoints (void *ctx)
     CHECK (gone (wild_dir));
 }
 
+/* With ZMQ_IPV6 an IPv4 address is IPv4-mapped on an IPv6 socket (the resolver's AF_INET6 with
+   AI_V4MAPPED); without it a mapped address stands for its IPv4 address. */
+static void ipv6_mapped (void *ctx)
+{
+    void *pull = sock (ctx, ZMQ_PULL), *push = sock (ctx, ZMQ_PUSH), *push6 = sock (ctx, ZMQ_PUSH);
+    char ep[EP_LEN], want[EP_LEN], spec[EP_LEN];
+    zmq_msg_t msg;
+
+    begin ("ZMQ_IPV6 with IPv4 addresses", NULL);
+    set_int (pull, ZMQ_IPV6, 1);
+    set_int (push6, ZMQ_IPV6, 1);
+    CHECK_OK (zmq_setsockopt (pull, ZMQ_TCP_ACCEPT_FILTER, "127.0.0.1", 9));
+    CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
+    last_ep (pull, ep);
+    snprintf (want, sizeof want, "tcp://[::ffff:127.0.0.1]:%d", port_of (ep));
+    CHECK_STR (ep, want);
+
+    /* An IPv4-only socket connects to the mapped endpoint; the filter, given IPv4 text on an
+       IPv6 socket, lets the IPv4 client in. */
+    CHECK_OK (zmq_connect (push, ep));
+    CHECK_EQ (send_str (push, "v4", 0), 2);
+    zmq_msg_init (&msg);
+    CHECK_EQ (zmq_msg_recv (&msg, pull, 0), 2);
+    CHECK_STR (zmq_msg_gets (&msg, "Peer-Address"), "::ffff:127.0.0.1");
+    zmq_msg_close (&msg);
+
+    /* An IPv6 socket connects to IPv4 text. */
+    snprintf (spec, sizeof spec, "tcp://127.0.0.1:%d", port_of (ep));
+    CHECK_OK (zmq_connect (push6, spec));
+    CHECK_EQ (send_str (push6, "v6", 0), 2);
+    CHECK_STR (recv_str (pull), "v6");
+
+    /* Without ZMQ_IPV6, a mapped address binds its IPv4 address. */
+    CHECK_OK (zmq_bind (push, "tcp://[::ffff:127.0.0.1]:*"));
+    last_ep (push, ep);
+    snprintf (want, sizeof want, "tcp://127.0.0.1:%d", port_of (ep));
+    CHECK_STR (ep, want);
+    close_all (pull, push, push6);
+}
+
 static void errors (void *ctx)
 {
     void *a = sock (ctx, ZMQ_PULL), *b = sock (ctx, ZMQ_PULL), *push = sock (ctx, ZMQ_PUSH);
@@ -851,6 +891,7 @@ int main (void)
     ctx = zmq_ctx_new ();
 
     endpoints (ctx);
+    ipv6_mapped (ctx);
     errors (ctx);
     for (t = 0; t < 2; t++)
         patterns (ctx, transports[t]);

@@ -52,6 +52,9 @@ pub(crate) fn parse_port(text: &str) -> Result<u16> {
 
 /// The address to bind "host:port" to. The host is "*", an interface name or a numeric
 /// address (IPv6 only with ZMQ_IPV6); anything else is ENODEV. Port "*" or 0 is any free port.
+/// With ZMQ_IPV6 an IPv4 address becomes IPv4-mapped, on an IPv6 socket, as libzmq's resolver
+/// (AF_INET6 with AI_V4MAPPED) makes it: ZMQ_LAST_ENDPOINT and Peer-Address then show
+/// "::ffff:a.b.c.d".
 pub(crate) fn bind_address(address: &str, ipv6: bool) -> Result<SocketAddr> {
     let (host, port) = split_host_port(address)?;
     let port = if port == "*" { 0 } else { parse_port(port)? };
@@ -73,7 +76,10 @@ fn bind_host(host: &str, ipv6: bool) -> Result<IpAddr> {
         return Ok(addr);
     }
     match host.parse::<IpAddr>() {
-        Ok(IpAddr::V6(_)) if !ipv6 => Err(Error::NoDev),
+        // Without ZMQ_IPV6 an IPv4-mapped address stands for its IPv4 address (glibc's
+        // resolver with AF_INET).
+        Ok(IpAddr::V6(v6)) if !ipv6 => v6.to_ipv4_mapped().map(IpAddr::V4).ok_or(Error::NoDev),
+        Ok(IpAddr::V4(v4)) if ipv6 => Ok(IpAddr::V6(v4.to_ipv6_mapped())),
         Ok(addr) => Ok(addr),
         Err(_) => Err(Error::NoDev),
     }
@@ -98,28 +104,41 @@ pub(crate) fn connect_address(address: &str, ipv6: bool) -> Result<ConnectAddres
     })
 }
 
-/// Resolves a connect address: a numeric address, or a name through the system resolver
-/// (IPv4 results only unless `ipv6`).
+/// Resolves a connect address: a numeric address, or a name through the system resolver. As
+/// libzmq asks the resolver: without `ipv6` for IPv4 results only (an IPv4-mapped address
+/// counting as its IPv4 address); with it for IPv6 results, IPv4 ones mapped when there is
+/// none (AF_INET6 with AI_V4MAPPED).
 pub(crate) fn resolve(address: &ConnectAddress, ipv6: bool) -> std::io::Result<SocketAddr> {
     let not_found = || std::io::Error::from_raw_os_error(libc::EHOSTUNREACH);
-    if let Ok(ip) = address.host.parse::<IpAddr>() {
-        if ip.is_ipv6() && !ipv6 {
-            return Err(not_found());
+    let pick = |candidates: &mut dyn Iterator<Item = IpAddr>| {
+        let (mut first_v4, mut first_v6) = (None, None);
+        for ip in candidates {
+            match ip {
+                IpAddr::V4(v4) => first_v4 = first_v4.or(Some(v4)),
+                IpAddr::V6(v6) => {
+                    first_v6 = first_v6.or(Some(v6));
+                    first_v4 = first_v4.or(v6.to_ipv4_mapped());
+                }
+            }
         }
+        if ipv6 {
+            first_v6
+                .or_else(|| first_v4.map(|v4| v4.to_ipv6_mapped()))
+                .map(IpAddr::V6)
+        } else {
+            first_v4.map(IpAddr::V4)
+        }
+    };
+    if let Ok(ip) = address.host.parse::<IpAddr>() {
+        let ip = pick(&mut std::iter::once(ip)).ok_or_else(not_found)?;
         return Ok(SocketAddr::new(ip, address.port));
     }
     if address.host.is_empty() {
         return Err(not_found());
     }
     let candidates = (address.host.as_str(), address.port).to_socket_addrs()?;
-    let mut first_v6 = None;
-    for candidate in candidates {
-        if candidate.is_ipv4() {
-            return Ok(candidate);
-        }
-        first_v6 = first_v6.or(Some(candidate));
-    }
-    first_v6.filter(|_| ipv6).ok_or_else(not_found)
+    let ip = pick(&mut candidates.map(|c| c.ip())).ok_or_else(not_found)?;
+    Ok(SocketAddr::new(ip, address.port))
 }
 
 /// "tcp://address:port" as ZMQ_LAST_ENDPOINT shows a bound address (IPv6 in brackets).
@@ -238,7 +257,7 @@ mod tests {
             ("localhost", 5555, None)
         );
         let a = connect_address("127.0.0.1:7;[::1]:5", true).unwrap();
-        assert_eq!(a.source, Some("127.0.0.1:7".parse().unwrap()));
+        assert_eq!(a.source, Some("[::ffff:127.0.0.1]:7".parse().unwrap()));
         assert_eq!(a.host, "::1");
         assert_eq!(connect_address("*:5555", false), Err(Error::Inval));
         assert_eq!(connect_address("host:*", false), Err(Error::Inval));
@@ -251,6 +270,18 @@ mod tests {
         };
         assert_eq!(
             resolve(&local, false).unwrap(),
+            "127.0.0.1:9".parse().unwrap()
+        );
+        assert_eq!(
+            resolve(&local, true).unwrap(),
+            "[::ffff:127.0.0.1]:9".parse().unwrap()
+        );
+        let mapped = ConnectAddress {
+            host: "::ffff:127.0.0.1".into(),
+            ..local
+        };
+        assert_eq!(
+            resolve(&mapped, false).unwrap(),
             "127.0.0.1:9".parse().unwrap()
         );
         assert_eq!(endpoint_of(&"[::1]:5".parse().unwrap()), "tcp://[::1]:5");
