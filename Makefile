@@ -10,7 +10,7 @@ LIBDIR := target/release
 LIB := $(LIBDIR)/libzmq.so
 GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
 
-.PHONY: all build header header-fresh test test-rust test-c test-reference test-install test-interop demo bench check install help clean fuzz
+.PHONY: all build header header-fresh test test-rust test-c test-reference test-install test-interop test-clients demo bench check install help clean fuzz
 
 all: build pkgconfig/libzmq.pc header-fresh
 
@@ -47,7 +47,7 @@ pkgconfig/libzmq.pc: pkgconfig/libzmq.pc.in target/native-static-libs.txt
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@version@|$(VERSION)|' \
 	    -e "s|@libs_private@|$$(cat target/native-static-libs.txt)|" $< > $@
 
-test: build header-fresh test-rust test-c test-reference test-install test-interop
+test: build header-fresh test-rust test-c test-reference test-install test-interop test-clients
 
 test-rust:
 	$(CARGO) test
@@ -97,6 +97,12 @@ test-install: build
 # Ours and the system libzmq talking to each other over tcp and ipc, each as server and client.
 test-interop: build
 	capi-tests/interop/run.sh $(LIBDIR) include
+
+# Real clients unchanged on ours and on the system libzmq: pyzmq (Debian's and the PyPI wheel)
+# with their test suites, the tutorials, cppzmq, czmq, prebuilt binaries switched by
+# LD_LIBRARY_PATH/LD_PRELOAD. Ends with a table of pass counts on each library.
+test-clients: build
+	capi-tests/clients/run.sh $(LIBDIR) include
 
 # Each fuzz target for FUZZ_SECONDS, its corpus grown in fuzz/corpus/ from fuzz/seeds/, under
 # a 64 MiB malloc limit. cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP lets this toolchain
