@@ -82,7 +82,7 @@ static int admitted (void *ctx, const char *transport, const char *tcp_filter, i
 
 int main (void)
 {
-    void *ctx, *pull, *push, *mon, *router, *dealer;
+    void *ctx, *pull, *push, *mon, *router, *dealer, *dealer2;
     char ep[64];
     int port, fd, timeout = 2000;
     zmq_msg_t msg;
@@ -109,7 +109,30 @@ int main (void)
     CHECK_EQ (zmq_msg_recv (&msg, router, 0), 2);
     CHECK_STR (zmq_msg_gets (&msg, "Socket-Type"), "DEALER");
     CHECK (zmq_msg_get (&msg, ZMQ_SRCFD) >= 0);
+
+    tu_begin ("each message keeps its own connection's properties, into a reused zmq_msg_t");
+    dealer2 = zmq_socket (ctx, ZMQ_DEALER);
+    CHECK_OK (zmq_setsockopt (dealer2, ZMQ_ROUTING_ID, "dealer-2", 8));
+    CHECK_OK (zmq_connect (dealer2, ep));
+    CHECK_EQ (zmq_send (dealer2, "yo", 2, 0), 2);
+    CHECK_EQ (zmq_msg_recv (&msg, router, 0), 8);
+    CHECK_STR (zmq_msg_gets (&msg, "Identity"), "dealer-2");
+    CHECK_EQ (zmq_msg_recv (&msg, router, 0), 2);
+    CHECK_STR (zmq_msg_gets (&msg, "Identity"), "dealer-2");
+    CHECK_EQ (zmq_send (dealer, "hi", 2, 0), 2);
+    CHECK_EQ (zmq_recv (router, ep, sizeof ep, 0), 8);
+    CHECK_EQ (zmq_msg_recv (&msg, router, 0), 2);
+    CHECK_STR (zmq_msg_gets (&msg, "Identity"), "dealer-1");
+    CHECK_EQ (zmq_send (dealer2, "yo", 2, 0), 2);
+    CHECK_EQ (zmq_msg_recv (&msg, router, 0), 8);
+    CHECK_STR (zmq_msg_gets (&msg, "Identity"), "dealer-2");
+    CHECK_EQ (zmq_msg_recv (&msg, router, 0), 2);
+    CHECK_STR (zmq_msg_gets (&msg, "Identity"), "dealer-2");
+    /* A receive that fails leaves a message that still answers zmq_msg_gets or is empty. */
+    CHECK_EQ (zmq_msg_recv (&msg, router, ZMQ_DONTWAIT), -1);
+    CHECK (zmq_msg_size (&msg) == 0 || zmq_msg_gets (&msg, "Identity") != NULL);
     zmq_msg_close (&msg);
+    zmq_close (dealer2);
     zmq_close (dealer);
     zmq_close (router);
 

@@ -325,13 +325,18 @@ pub unsafe extern "C" fn zmq_recv(
             return Err(Error::Fault);
         }
         // SAFETY: forwarded from the caller.
-        let msg = unsafe { with_socket(s, |socket| socket.recv(flags(flags_))) }?;
-        let n = msg.size().min(len);
-        if n > 0 {
-            // SAFETY: the caller guarantees room for `len` >= n bytes at `buf`.
-            unsafe { ptr::copy_nonoverlapping(msg.data().as_ptr(), buf.cast::<u8>(), n) };
+        unsafe {
+            with_socket(s, |socket| {
+                let mut msg = socket.recv(flags(flags_))?;
+                let n = msg.size().min(len);
+                if n > 0 {
+                    // SAFETY: the caller guarantees room for `len` >= n bytes at `buf`.
+                    ptr::copy_nonoverlapping(msg.data().as_ptr(), buf.cast::<u8>(), n);
+                }
+                socket.recycle_metadata(msg.take_metadata());
+                Ok(size_result(msg.size()))
+            })
         }
-        Ok(size_result(msg.size()))
     })
 }
 
@@ -370,13 +375,29 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
 pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags_: c_int) -> c_int {
     boundary(-1, || {
         // SAFETY: forwarded from the caller.
-        unsafe { live(msg) }?;
+        let old = unsafe { live(msg) }?;
+        // The old message's properties reference goes to the next message (see
+        // `Socket::recycle_metadata`); a failed call gives it back.
+        let mut spare = old.take_metadata();
+        let had_spare = spare.is_some();
         // SAFETY: forwarded from the caller.
-        let received = unsafe { with_socket(s, |socket| socket.recv(flags(flags_))) }?;
+        let received = unsafe {
+            with_socket(s, |socket| {
+                socket.recycle_metadata(spare.take());
+                let received = socket.recv(flags(flags_));
+                if received.is_err() && had_spare {
+                    old.set_metadata(socket.take_spare_metadata());
+                }
+                received
+            })
+        };
+        if spare.is_some() {
+            // Not a socket: the closure never ran.
+            old.set_metadata(spare);
+        }
+        let received = received?;
         let size = received.size();
-        // SAFETY: checked live above.
-        let old = std::mem::replace(unsafe { live(msg) }?, received);
-        drop(old);
+        drop(std::mem::replace(old, received));
         Ok(size_result(size))
     })
 }

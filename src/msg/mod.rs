@@ -267,6 +267,12 @@ impl Msg {
         self.metadata.as_ref()
     }
 
+    /// Detaches the peer properties.
+    #[inline]
+    pub fn take_metadata(&mut self) -> Option<Arc<Metadata>> {
+        self.metadata.take()
+    }
+
     /// Attaches the properties of the peer this message came from.
     pub fn set_metadata(&mut self, metadata: Option<Arc<Metadata>>) {
         self.metadata = metadata;

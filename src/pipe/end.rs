@@ -18,15 +18,20 @@
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
-use crate::msg::Msg;
+use crate::msg::{Metadata, Msg};
 use crate::pipe::ypipe::{Reader, Writer, ypipe};
 
-/// What travels in a pipe: messages, and the delimiter that ends them.
+/// What travels in a pipe: messages, the delimiter that ends them, and the peer properties
+/// of the messages that follow (a session sends them once per connection, so the reader, not
+/// the I/O thread, attaches them to each message: the reference count is then only touched by
+/// the thread that drops the messages, instead of bouncing between two cores per message).
 #[derive(Debug)]
 enum Item {
     Msg(Msg),
     Delimiter,
+    Metadata(Option<Arc<Metadata>>),
 }
 
 /// What one end tells the other.
@@ -94,6 +99,10 @@ pub struct PipeEnd {
     delay: bool,
     /// ZMQ_CONFLATE: a read returns only the newest message waiting.
     conflate: bool,
+    /// Messages read until credit is returned to the peer next (counts down from `lwm`).
+    until_credit: u64,
+    /// The peer properties attached to the messages read (`Item::Metadata`).
+    metadata: Option<Arc<Metadata>>,
     outbox: VecDeque<PeerCommand>,
 }
 
@@ -131,6 +140,8 @@ pub fn pipe_pair(hwm_a_to_b: u64, hwm_b_to_a: u64) -> (PipeEnd, PipeEnd) {
         state: State::Active,
         delay: true,
         conflate: false,
+        until_credit: low_water_mark(in_hwm),
+        metadata: None,
         outbox: VecDeque::new(),
     };
     (
@@ -157,6 +168,7 @@ impl PipeEnd {
     pub fn set_hwms(&mut self, out_hwm: u64, in_hwm: u64) {
         self.hwm = out_hwm;
         self.lwm = low_water_mark(in_hwm);
+        self.until_credit = self.lwm - self.msgs_read % self.lwm.max(1);
         self.outbox.push_back(PeerCommand::SetHwm(in_hwm));
     }
 
@@ -175,26 +187,40 @@ impl PipeEnd {
         if !self.in_active || !self.readable_state() {
             return false;
         }
-        match self.inbound.peek() {
-            None => {
-                self.in_active = false;
-                false
+        loop {
+            match self.inbound.peek() {
+                None => {
+                    self.in_active = false;
+                    return false;
+                }
+                Some(Item::Delimiter) => {
+                    let _ = self.inbound.read();
+                    self.process_delimiter();
+                    return false;
+                }
+                Some(Item::Metadata(_)) => {
+                    if let Some(Item::Metadata(metadata)) = self.inbound.read() {
+                        self.metadata = metadata;
+                    }
+                }
+                Some(Item::Msg(_)) => return true,
             }
-            Some(Item::Delimiter) => {
-                let _ = self.inbound.read();
-                self.process_delimiter();
-                false
-            }
-            Some(Item::Msg(_)) => true,
         }
     }
 
     /// Reads one frame (with conflation, the newest complete message waiting).
     pub fn read(&mut self) -> Option<Msg> {
-        let mut msg = self.read_one()?;
+        self.read_reusing(&mut None)
+    }
+
+    /// As `read`; when `spare` holds a reference to the properties the frame gets, the frame
+    /// takes that one instead of a new one. A receiver that hands back the reference of each
+    /// message it drops so makes no atomic reference-count update per message.
+    pub fn read_reusing(&mut self, spare: &mut Option<Arc<Metadata>>) -> Option<Msg> {
+        let mut msg = self.read_one(spare)?;
         if self.conflate {
-            while matches!(self.inbound.peek(), Some(Item::Msg(_))) {
-                match self.read_one() {
+            while matches!(self.inbound.peek(), Some(Item::Msg(_) | Item::Metadata(_))) {
+                match self.read_one(spare) {
                     Some(newer) => msg = newer,
                     None => break,
                 }
@@ -203,28 +229,43 @@ impl PipeEnd {
         Some(msg)
     }
 
-    fn read_one(&mut self) -> Option<Msg> {
+    fn read_one(&mut self, spare: &mut Option<Arc<Metadata>>) -> Option<Msg> {
         if !self.in_active || !self.readable_state() {
             return None;
         }
-        match self.inbound.read() {
-            None => {
-                self.in_active = false;
-                None
-            }
-            Some(Item::Delimiter) => {
-                self.process_delimiter();
-                None
-            }
-            Some(Item::Msg(msg)) => {
-                if !msg.more() && !msg.is_routing_id() {
-                    self.msgs_read += 1;
-                    if self.lwm > 0 && self.msgs_read % self.lwm == 0 {
-                        self.outbox
-                            .push_back(PeerCommand::ActivateWrite(self.msgs_read));
-                    }
+        loop {
+            match self.inbound.read() {
+                None => {
+                    self.in_active = false;
+                    return None;
                 }
-                Some(msg)
+                Some(Item::Delimiter) => {
+                    self.process_delimiter();
+                    return None;
+                }
+                Some(Item::Metadata(metadata)) => self.metadata = metadata,
+                Some(Item::Msg(mut msg)) => {
+                    if !msg.more() && !msg.is_routing_id() {
+                        self.msgs_read += 1;
+                        self.until_credit = self.until_credit.wrapping_sub(1);
+                        if self.until_credit == 0 {
+                            self.until_credit = self.lwm;
+                            self.outbox
+                                .push_back(PeerCommand::ActivateWrite(self.msgs_read));
+                        }
+                    }
+                    if let Some(current) = &self.metadata {
+                        let metadata = match spare.take() {
+                            Some(same) if Arc::ptr_eq(&same, current) => same,
+                            other => {
+                                *spare = other;
+                                current.clone()
+                            }
+                        };
+                        msg.set_metadata(Some(metadata));
+                    }
+                    return Some(msg);
+                }
             }
         }
     }
@@ -257,6 +298,14 @@ impl PipeEnd {
             self.msgs_written += 1;
         }
         Ok(())
+    }
+
+    /// Sets the peer properties the reader attaches to the messages written after this (None:
+    /// none). They travel with the next message, so a message rolled back takes them along.
+    pub fn write_metadata(&mut self, metadata: Option<Arc<Metadata>>) {
+        if let Some(outbound) = self.outbound.as_mut() {
+            outbound.write(Item::Metadata(metadata), true);
+        }
     }
 
     /// Writes a routing-id announcement toward the peer (the first message of a connection, for

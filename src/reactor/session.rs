@@ -153,6 +153,30 @@ impl Stream {
 }
 
 /// A stream and the protocol running over it.
+/// Writes a decoded frame into the session's pipe. A frame the full pipe refuses waits in
+/// `pending_in`, the engine is `stalled` (reading stops) and false is returned. With no pipe (the
+/// socket let go of it) the frame is dropped.
+fn offer(
+    pipe: Option<&mut SessionPipe>,
+    pending_in: &mut Option<Msg>,
+    stalled: &mut bool,
+    msg: Msg,
+) -> bool {
+    let Some(pipe) = pipe else {
+        return true;
+    };
+    match pipe.end.write(msg) {
+        Ok(()) => true,
+        Err(msg) => {
+            *pending_in = Some(msg);
+            *stalled = true;
+            pipe.end.flush();
+            pipe.deliver();
+            false
+        }
+    }
+}
+
 struct Engine {
     stream: Stream,
     /// None while a TCP connect is in progress.
@@ -871,6 +895,9 @@ impl Session {
             self.pipe = Some(session_side);
         }
         if let Some(pipe) = self.pipe.as_mut() {
+            // The reader attaches them to every message of this connection.
+            pipe.end
+                .write_metadata(self.engine.as_ref().and_then(|e| e.metadata.clone()));
             if self.link.socket_type == STREAM {
                 // A STREAM socket hears of each connection as an empty message.
                 if self.options.stream_notify {
@@ -898,17 +925,14 @@ impl Session {
                 return;
             };
             if let Some(msg) = engine.pending_in.take() {
-                // With no pipe (the socket let go of it) the frame is dropped.
-                if let Some(pipe) = self.pipe.as_mut() {
-                    if let Err(msg) = pipe.end.write(msg) {
-                        engine.pending_in = Some(msg);
-                        engine.stalled = true;
-                        pipe.end.flush();
-                        pipe.deliver();
-                        return;
-                    }
+                if !offer(
+                    self.pipe.as_mut(),
+                    &mut engine.pending_in,
+                    &mut engine.stalled,
+                    msg,
+                ) {
+                    return;
                 }
-                continue;
             }
             engine.stalled = false;
             match conn.poll_event(io.now) {
@@ -921,9 +945,16 @@ impl Session {
                     // The output may wait for the handshake to be over.
                     self.pump_output(io);
                 }
-                Ok(Some(Event::Message(mut msg))) => {
-                    msg.set_metadata(engine.metadata.clone());
-                    engine.pending_in = Some(msg);
+                Ok(Some(Event::Message(msg))) => {
+                    // Straight into the pipe; only a frame the pipe refuses waits.
+                    if !offer(
+                        self.pipe.as_mut(),
+                        &mut engine.pending_in,
+                        &mut engine.stalled,
+                        msg,
+                    ) {
+                        return;
+                    }
                 }
                 Ok(Some(Event::ZapRequest(request))) => {
                     if self.zap.is_none() {

@@ -325,6 +325,17 @@ impl Socket {
         result
     }
 
+    /// Takes the peer-properties reference of a message the application let go of, to give
+    /// it to the next message received with the same properties (no reference-count update).
+    pub fn recycle_metadata(&mut self, metadata: Option<Arc<crate::msg::Metadata>>) {
+        self.pipes.recycle_metadata(metadata);
+    }
+
+    /// Gives back what `recycle_metadata` took and no message used.
+    pub fn take_spare_metadata(&mut self) -> Option<Arc<crate::msg::Metadata>> {
+        self.pipes.take_spare_metadata()
+    }
+
     /// Receives a frame.
     pub fn recv(&mut self, flags: Flags) -> Result<Msg> {
         self.check_alive()?;
@@ -452,7 +463,11 @@ impl Socket {
     }
 
     /// Forgets the pipes that finished.
+    #[inline]
     fn reap_pipes(&mut self) {
+        if self.pipes.none_finished() {
+            return;
+        }
         for key in self.pipes.take_finished() {
             self.behaviour.terminated(key);
             self.pipes.remove(key);

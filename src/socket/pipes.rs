@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::command::{PipeId, Route};
-use crate::msg::Msg;
+use crate::msg::{Metadata, Msg};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent};
 use crate::routing::{PipeKey, PipeSet};
 
@@ -31,6 +31,9 @@ pub(crate) struct Pipes {
     free: Vec<PipeKey>,
     by_id: HashMap<PipeId, PipeKey>,
     finished: Vec<PipeKey>,
+    /// A reference to peer properties given back by a message the application let go of,
+    /// for the next message read with the same properties (see `PipeEnd::read_reusing`).
+    spare_metadata: Option<Arc<Metadata>>,
 }
 
 impl Pipes {
@@ -106,6 +109,13 @@ impl Pipes {
         }
     }
 
+    /// Whether no end finished since the last `take_finished` (the common case, checked
+    /// after every send and receive).
+    #[inline]
+    pub(crate) fn none_finished(&self) -> bool {
+        self.finished.is_empty()
+    }
+
     /// Ends that finished since the last call: the socket forgets and removes them.
     pub(crate) fn take_finished(&mut self) -> Vec<PipeKey> {
         std::mem::take(&mut self.finished)
@@ -124,6 +134,18 @@ impl Pipes {
         }
     }
 
+    /// Keeps the properties reference of a message the application let go of.
+    pub(crate) fn recycle_metadata(&mut self, metadata: Option<Arc<Metadata>>) {
+        if metadata.is_some() {
+            self.spare_metadata = metadata;
+        }
+    }
+
+    /// Takes back what `recycle_metadata` kept.
+    pub(crate) fn take_spare_metadata(&mut self) -> Option<Arc<Metadata>> {
+        self.spare_metadata.take()
+    }
+
     fn end(&mut self, key: PipeKey) -> Option<&mut PipeEnd> {
         Some(&mut self.get_mut(key)?.end)
     }
@@ -139,7 +161,8 @@ impl PipeSet for Pipes {
     }
 
     fn read(&mut self, key: PipeKey) -> Option<Msg> {
-        let msg = self.end(key)?.read();
+        let end = &mut self.slots.get_mut(key)?.as_mut()?.end;
+        let msg = end.read_reusing(&mut self.spare_metadata);
         self.deliver(key);
         msg
     }

@@ -161,3 +161,70 @@ fn terminating_a_peer_terminated_end_sends_nothing_more() {
             .all(|e| *e == PipeEvent::None)
     );
 }
+
+#[test]
+fn metadata_follows_the_messages_written_after_it() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    a.write(frame(b"before", false)).unwrap();
+    let first = Arc::new({
+        let mut m = Metadata::new();
+        m.insert("Peer-Address", b"1.2.3.4");
+        m
+    });
+    a.write_metadata(Some(first.clone()));
+    // Not visible on its own: it travels with the next message.
+    a.flush();
+    a.write(frame(b"after", false)).unwrap();
+    a.flush();
+    let before = b.read().unwrap();
+    assert!(before.metadata().is_none());
+    let after = b.read().unwrap();
+    assert!(Arc::ptr_eq(after.metadata().unwrap(), &first));
+
+    // A reconnection: the partial message and the properties it carried are rolled back.
+    a.write_metadata(Some(Arc::new(Metadata::new())));
+    a.write(frame(b"part", true)).unwrap();
+    a.rollback();
+    a.write(frame(b"whole", false)).unwrap();
+    a.flush();
+    let whole = b.read().unwrap();
+    assert_eq!(whole.data(), b"whole");
+    assert!(Arc::ptr_eq(whole.metadata().unwrap(), &first));
+
+    // A spare reference to the same properties is used instead of a new one.
+    let mut spare = Some(first.clone());
+    let count = Arc::strong_count(&first);
+    a.write(frame(b"again", false)).unwrap();
+    a.flush();
+    let again = b.read_reusing(&mut spare).unwrap();
+    assert!(spare.is_none());
+    assert_eq!(Arc::strong_count(&first), count);
+    // A spare for other properties is kept for later.
+    let other = Arc::new(Metadata::new());
+    let mut spare = Some(other.clone());
+    a.write(frame(b"more", false)).unwrap();
+    a.flush();
+    let more = b.read_reusing(&mut spare).unwrap();
+    assert!(Arc::ptr_eq(spare.as_ref().unwrap(), &other));
+    assert!(Arc::ptr_eq(more.metadata().unwrap(), &first));
+    drop((before, after, again, more));
+}
+
+#[test]
+fn credit_returns_every_low_water_mark() {
+    // hwm 4: low-water mark 2.
+    let (mut a, mut b) = pipe_pair(4, 4);
+    for round in 0..3u64 {
+        for i in 0..4 {
+            assert!(a.write(frame(&[i], false)).is_ok(), "round {round}");
+        }
+        assert!(a.write(frame(b"x", false)).is_err());
+        a.flush();
+        settle(&mut a, &mut b);
+        for _ in 0..4 {
+            b.read().unwrap();
+        }
+        let (_, to_a) = settle(&mut b, &mut a);
+        assert!(to_a.contains(&PipeEvent::WriteActivated), "round {round}");
+    }
+}
