@@ -7,7 +7,7 @@ use super::boundary;
 use super::constants::ZMQ_POLLIN;
 use super::poll::{poll, zmq_pollitem_t};
 use super::socket::with_socket;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::msg::Msg;
 use crate::socket::Flags;
 
@@ -37,7 +37,12 @@ fn send(socket: *mut c_void, msg: Msg, more: bool) -> Result<()> {
     }
 }
 
-/// Moves one whole message from `from` to `to`, copying each frame to `capture` if any.
+/// How many messages one wake-up forwards at most before the proxy polls again (libzmq's
+/// burst size): polling once per message cost more than the forwarding itself.
+const BURST: usize = 1000;
+
+/// Moves whole messages from `from` to `to` while `from` has some (BURST at most), copying
+/// each frame to `capture` if any.
 fn forward(
     from: *mut c_void,
     to: *mut c_void,
@@ -45,9 +50,35 @@ fn forward(
     stats: &mut [Side; 2],
     dir: usize,
 ) -> Result<()> {
+    for _ in 0..BURST {
+        if !forward_one(from, to, capture, stats, dir)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Moves one whole message; false if `from` had none.
+fn forward_one(
+    from: *mut c_void,
+    to: *mut c_void,
+    capture: *mut c_void,
+    stats: &mut [Side; 2],
+    dir: usize,
+) -> Result<bool> {
+    let dont_wait = Flags {
+        dont_wait: true,
+        ..Flags::default()
+    };
+    let mut first = true;
     loop {
+        // The frames of a message arrive together: none of them waits.
         // SAFETY: the caller of the proxy passes sockets.
-        let mut msg = unsafe { with_socket(from, |s| s.recv(Flags::default())) }?;
+        let mut msg = match unsafe { with_socket(from, |s| s.recv(dont_wait)) } {
+            Err(Error::Again) if first => return Ok(false),
+            other => other?,
+        };
+        first = false;
         let more = msg.more();
         let size = msg.size() as u64;
         stats[dir].msgs_in += u64::from(!more);
@@ -60,7 +91,7 @@ fn forward(
         stats[1 - dir].msgs_out += u64::from(!more);
         stats[1 - dir].bytes_out += size;
         if !more {
-            return Ok(());
+            return Ok(true);
         }
     }
 }
