@@ -2,7 +2,8 @@
    127.0.0.1; COUNT times a new DEALER (CURVE client) connects, sends one message and waits for
    the answer, then closes: each round is one full handshake (HELLO, WELCOME, INITIATE, READY)
    and one round trip over a new tcp connection. Usage: curve_handshake <count>.
-   Prints "handshakes/s <n>" for capi-tests/bench/run.sh. */
+   Prints "handshakes/s <n>" and "peak_rss_kb <n>" (the process's peak resident set) for
+   capi-tests/bench/run.sh. */
 #define PROGRAM "curve_handshake"
 #include "perf.h"
 
@@ -54,6 +55,7 @@ int main (int argc, char **argv)
     if (elapsed == 0)
         elapsed = 1;
     printf ("handshakes/s %.0f\n", (double) count * 1e6 / (double) elapsed);
+    print_peak_rss ();
     zmq_close (server);
     zmq_ctx_term (ctx);
     return 0;

@@ -1,8 +1,10 @@
 /* inproc round-trip latency, written against zmq.h only: a thread echoes COUNT messages of SIZE
-   bytes back over a PAIR. Usage: inproc_lat SIZE COUNT. Prints "latency_us <one-way µs>". */
+   bytes back over a PAIR. Usage: inproc_lat SIZE COUNT. Prints "latency_us <one-way µs>" and
+   "peak_rss_kb <n>" (the process's peak resident set). */
+#define PROGRAM "inproc_lat"
+#include "perf.h"
+
 #include <stdio.h>
-#include <stdlib.h>
-#include <zmq.h>
 
 static size_t size;
 static long count;
@@ -27,28 +29,35 @@ int main (int argc, char **argv)
     void *ctx, *s, *thread, *watch;
     zmq_msg_t msg;
     unsigned long us;
-    long i;
+    long i, arg;
 
-    if (argc != 3) {
+    if (argc != 3 || !parse (argv[1], 0, &arg) || !parse (argv[2], 1, &count)) {
         fprintf (stderr, "usage: inproc_lat SIZE COUNT\n");
         return 1;
     }
-    size = (size_t) atol (argv[1]);
-    count = atol (argv[2]);
+    size = (size_t) arg;
     ctx = zmq_ctx_new ();
+    if (!ctx)
+        return fail ("zmq_ctx_new");
     s = zmq_socket (ctx, ZMQ_PAIR);
-    zmq_bind (s, "inproc://lat");
+    if (!s)
+        return fail ("zmq_socket");
+    if (zmq_bind (s, "inproc://lat") != 0)
+        return fail ("zmq_bind");
     thread = zmq_threadstart (echo, ctx);
 
     watch = zmq_stopwatch_start ();
     for (i = 0; i < count; i++) {
         zmq_msg_init_size (&msg, size);
-        zmq_msg_send (&msg, s, 0);
-        zmq_msg_recv (&msg, s, 0);
+        if (zmq_msg_send (&msg, s, 0) < 0)
+            return fail ("zmq_msg_send");
+        if (zmq_msg_recv (&msg, s, 0) < 0)
+            return fail ("zmq_msg_recv");
         zmq_msg_close (&msg);
     }
     us = zmq_stopwatch_stop (watch);
     printf ("latency_us %.3f\n", (double) us / (double) count / 2.0);
+    print_peak_rss ();
     zmq_threadclose (thread);
     zmq_close (s);
     zmq_ctx_term (ctx);

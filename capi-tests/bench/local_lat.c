@@ -2,7 +2,8 @@
    libzmq's perf/local_lat. A REP socket binds to BIND-TO and sends each of ROUNDTRIP-COUNT
    requests of SIZE bytes back to remote_lat. Closing the socket (default linger) delivers the
    last reply before the program exits. Usage: local_lat <bind-to> <message-size>
-   <roundtrip-count>. Prints nothing on success. */
+   <roundtrip-count>. Unlike libzmq's local_lat it prints one line, "peak_rss_kb <n>" (this
+   side's peak resident set), for capi-tests/bench/run.sh. */
 #define PROGRAM "local_lat"
 #include "perf.h"
 
@@ -42,6 +43,8 @@ int main (int argc, char **argv)
 
     if (zmq_msg_close (&msg) != 0)
         return fail ("zmq_msg_close");
+    print_peak_rss ();
+    fflush (stdout);
     if (zmq_close (s) != 0)
         return fail ("zmq_close");
     if (zmq_ctx_term (ctx) != 0)

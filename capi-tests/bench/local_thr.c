@@ -2,7 +2,8 @@
    human-readable output are those of libzmq's perf/local_thr. A PULL socket binds to BIND-TO and
    receives COUNT messages of SIZE bytes sent by remote_thr; the clock runs from the first message
    to the last. Usage: local_thr <bind-to> <message-size> <message-count>.
-   Besides libzmq's lines it prints "msg/s <n>" and "Mb/s <n>" for capi-tests/bench/run.sh.
+   Besides libzmq's lines it prints "msg/s <n>", "Mb/s <n>" and "peak_rss_kb <n>" (this side's
+   peak resident set) for capi-tests/bench/run.sh.
    With BENCH_CURVE=1 in the environment the socket is a CURVE server (remote_thr the client). */
 #define PROGRAM "local_thr"
 #include "perf.h"
@@ -65,6 +66,7 @@ int main (int argc, char **argv)
     printf ("mean throughput: %.3f [Mb/s]\n", megabits);
     printf ("msg/s %.0f\n", throughput);
     printf ("Mb/s %.3f\n", megabits);
+    print_peak_rss ();
     fflush (stdout);
 
     if (zmq_close (s) != 0)

@@ -1,9 +1,12 @@
 /* Message API micro-benchmark, written against zmq.h only.
-   Usage: msg_bench SIZE COUNT. Prints one line per operation: "<name> <ops per second>". */
+   Usage: msg_bench SIZE COUNT. Prints one line per operation: "<name> <ops per second>", then
+   "peak_rss_kb <n>" (the process's peak resident set). */
+#define PROGRAM "msg_bench"
+#include "perf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zmq.h>
 
 static void noop_free (void *data, void *hint)
 {
@@ -67,5 +70,6 @@ int main (int argc, char **argv)
     }
     printf ("init_size+move+close %.0f\n", rate (watch, count));
     free (buffer);
+    print_peak_rss ();
     return 0;
 }

@@ -1,11 +1,43 @@
 #!/usr/bin/env bash
 # Runs each benchmark program on the system libzmq and on ours in the same run, and prints the
 # ratio ours/libzmq for each figure: above 1.0 is better for throughput and rates, below 1.0 is
-# better for latency. Each figure is the median of BENCH_ROUNDS (5) runs, taken alternately.
-# The network benchmarks (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf tools) run as
-# two processes over tcp and ipc, both on the same library. A run that fails (exit status, crash,
-# BENCH_TIMEOUT seconds, 60 by default) shows FAIL in its row and a "#" note under it; that
-# library's remaining rounds of the row are then skipped.
+# better for latency and for peak_rss_kb (peak resident set, KiB, from getrusage). Each figure is
+# the median of BENCH_ROUNDS (5) runs, taken alternately; the rows of the programs from "pub/sub
+# fan-out" on and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep the whole run under nine
+# minutes on two cores. The network benchmarks
+# (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf tools; conn_local/conn_remote) run
+# as two processes over tcp and ipc, both on the same library; the peak RSS is the binding,
+# receiving side's (local_*). The others are one process each, with threads, and take the
+# endpoint to bind to: "tcp://127.0.0.1:*" (a free port), "ipc://PATH" or "inproc://NAME".
+# A run that fails (exit status, crash, BENCH_TIMEOUT seconds, 60 by default) shows FAIL in its
+# row and a "#" note under it; that library's remaining rounds of the row are then skipped.
+#
+# Sections of the table ("# ..." lines head each), labels in the first column:
+#   msg                      the message API alone (msg_bench)
+#   inproc_thr, inproc_lat   one process, two threads, 1 B to 1 MiB
+#   tcp_*, ipc_*             local_thr/remote_thr and local_lat/remote_lat, 1 B to 1 MiB
+#   curve_thr, curve_hs      the same throughput pair through CURVE; whole handshakes per second
+#   fan<N>_<transport>       pubsub_thr: one XPUB (no drop) to N SUB threads each subscribed to the
+#                            one topic every message starts with; msg/s counts deliveries (all
+#                            subscribers), sub_msg/s is per subscriber
+#   fan8t1k_<transport>      the same with 1000 topics per subscriber (each message matches one):
+#                            compare with fan8_ to see what the number of subscriptions costs
+#   router_<transport>       router_thr: 4 DEALER threads, 100 requests outstanding each, one
+#                            ROUTER echoing; requests/s
+#   proxy_<transport>        proxy_thr: PUSH -> [PULL, zmq_proxy, PUSH] -> PULL
+#   conn1k_<transport>       conn_local/conn_remote: 1000 DEALER sockets (one process) connected to
+#                            one ROUTER (the other): connect_ms (all connected and answered once),
+#                            msg/s spread over all connections, and the ROUTER process's peak RSS
+#                            once connected (connected_rss_kb) and at the end (peak_rss_kb)
+# Then a second table, the raw baseline: raw_thr and raw_lat move the same sizes over plain
+# sockets (tcp loopback with TCP_NODELAY, and a unix socket for ipc) with no zmq at all,
+# BENCH_SLOW_ROUNDS runs each. Each row sets one raw figure (median) beside libzmq's and ours
+# (the medians in the tcp_/ipc_ rows above of the same size) and gives libzmq/raw and ours/raw:
+#   raw_<t>_thr msg/s        one write() and one read() per message: a program that does not batch
+#   raw_<t>_thr bulk_msg/s   the same bytes in 256 KiB writes and reads, counted in messages of
+#                            SIZE: the kernel's streaming limit, which zmq's batching can approach
+#   raw_<t>_lat latency_us   ping-pong of SIZE bytes, half the round trip (as remote_lat)
+# Both compare with zmq's msg/s (above 1.0: faster than plain sockets) and latency_us.
 # Usage: capi-tests/bench/run.sh [LIBDIR] [INCDIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,14 +47,22 @@ incdir="$(cd "${2:-$top/include}" && pwd)"
 system_libdir=/usr/lib/x86_64-linux-gnu
 build="$(mktemp -d)"
 ipc_path="/tmp/zmq-bench-$$"
-trap 'rm -rf "$build"; rm -f "$ipc_path"' EXIT
+trap 'rm -rf "$build"; rm -f "$ipc_path" "$ipc_path"-*' EXIT
 
 [ -e "$system_libdir/libzmq.so.5" ] || { echo "no system libzmq at $system_libdir: install libzmq5"; exit 1; }
-for program in msg_bench inproc_thr inproc_lat local_thr remote_thr local_lat remote_lat curve_handshake; do
+for program in msg_bench inproc_thr inproc_lat local_thr remote_thr local_lat remote_lat curve_handshake \
+               conn_local conn_remote; do
   cc -O2 -std=c99 -Wall -Wextra -I "$incdir" "$here/$program.c" -o "$build/$program" -L "$libdir" -lzmq
+done
+for program in pubsub_thr router_thr proxy_thr; do
+  cc -O2 -std=c99 -Wall -Wextra -I "$incdir" "$here/$program.c" -o "$build/$program" -L "$libdir" -lzmq -lpthread
+done
+for program in raw_thr raw_lat; do # no zmq
+  cc -O2 -std=c99 -Wall -Wextra "$here/$program.c" -o "$build/$program" -lpthread
 done
 
 rounds="${BENCH_ROUNDS:-5}"
+slow_rounds="${BENCH_SLOW_ROUNDS:-3}"
 timeout_s="${BENCH_TIMEOUT:-60}"
 
 # describe STATUS: a process's exit status in words.
@@ -85,15 +125,17 @@ free_port() {
   echo "$next_port"
 }
 
-# run_pair LIBDIR TAG LOCAL REMOTE ENDPOINT SIZE COUNT: one run of a network benchmark: starts
-# LOCAL (which binds), waits until it listens, then starts REMOTE (which connects), both on
-# LIBDIR. Prints the figures of both as "TAG name value", or "TAG !fail why" when either fails;
-# when one fails the other is stopped at once rather than left to its time-out.
+# run_pair LIBDIR TAG LOCAL REMOTE ENDPOINT SIZE COUNT [ARGS...]: one run of a network
+# benchmark: starts LOCAL (which binds), waits until it listens, then starts REMOTE (which
+# connects), both on LIBDIR and both given ENDPOINT SIZE COUNT ARGS. Prints the figures of both as
+# "TAG name value", or "TAG !fail why" when either fails; when one fails the other is stopped at
+# once rather than left to its time-out.
 run_pair() {
   local lib="$1" tag="$2" local_prog="$3" remote_prog="$4" endpoint="$5" size="$6" count="$7"
   local lpid rpid first status=0 lstatus=0 rstatus=0 snap
+  shift 7
   case "$endpoint" in ipc://*) rm -f "${endpoint#ipc://}" ;; esac
-  LD_LIBRARY_PATH="$lib" timeout "$timeout_s" "$build/$local_prog" "$endpoint" "$size" "$count" \
+  LD_LIBRARY_PATH="$lib" timeout "$timeout_s" "$build/$local_prog" "$endpoint" "$size" "$count" "$@" \
     >"$build/local.out" 2>"$build/local.err" &
   lpid=$!
   if ! wait_listening "$endpoint" "$lpid"; then
@@ -102,7 +144,7 @@ run_pair() {
     echo "$tag !fail $local_prog did not listen on $endpoint: $(describe "$lstatus")$([ ! -s "$build/local.err" ] || echo ": $(head -n 1 "$build/local.err" | head -c 200)")"
     return
   fi
-  LD_LIBRARY_PATH="$lib" timeout "$timeout_s" "$build/$remote_prog" "$endpoint" "$size" "$count" \
+  LD_LIBRARY_PATH="$lib" timeout "$timeout_s" "$build/$remote_prog" "$endpoint" "$size" "$count" "$@" \
     >"$build/remote.out" 2>"$build/remote.err" &
   rpid=$!
   # Shortly before the time-out, note where the bytes are stuck (queues of the connection).
@@ -156,6 +198,7 @@ run_pair() {
 # summarize LABEL SIZE [FIGURES]: reads "lib name value" and "lib !fail why" lines and prints, for
 # each figure (only those named in FIGURES when given), the median of each library and the ratio
 # ours/libzmq. A library with a failed run shows FAIL, the ratio FAILED, and a "#" note says why.
+# The rows are kept in $build/table too, for the raw baseline table.
 summarize() {
   awk -v label="$1" -v size="$2" -v only="${3:-}" '
     $2 == "!fail" { fails[$1]++; why = $0; sub(/^[^ ]+ [^ ]+ /, "", why); notes[++nnotes] = $1 ": " why; next }
@@ -175,18 +218,18 @@ summarize() {
       for (i = 1; i <= n; i++) { k = names[i]; a = cell("libzmq", k); b = cell("ours", k)
         if (fails["libzmq"] || fails["ours"] || a == "-" || b == "-") r = "FAILED"
         else r = sprintf("%.2fx", a > 0 ? b / a : 0)
-        printf "%-12s %-22s %8s %14s %14s %8s\n", label, k, size, a, b, r }
-      for (i = 1; i <= nnotes; i++) printf "%-12s   # %s\n", label, notes[i] }'
+        printf "%-14s %-22s %8s %14s %14s %8s\n", label, k, size, a, b, r }
+      for (i = 1; i <= nnotes; i++) printf "%-14s   # %s\n", label, notes[i] }' | tee -a "$build/table"
 }
 
 # compare LABEL SIZE PROGRAM ARGS...: runs the program on libzmq and on ours alternately, ROUNDS
 # times each (so that drifting machine load hits both alike), and prints the median of each
 # figure ("name value" lines) for both and their ratio ours/libzmq. FIGURES (environment), when
-# set, names the figures to show.
+# set, names the figures to show; ROUNDS (environment), when set, replaces BENCH_ROUNDS.
 compare() {
   local label="$1" size="$2"; shift 2
   local failed_libzmq=0 failed_ours=0 out
-  for _ in $(seq "$rounds"); do
+  for _ in $(seq "${ROUNDS:-$rounds}"); do
     if [ "$failed_libzmq" -eq 0 ]; then
       out="$(run_one "$system_libdir" libzmq "$@")"; echo "$out"
       case "$out" in *" !fail "*) failed_libzmq=1 ;; esac
@@ -198,43 +241,125 @@ compare() {
   done | summarize "$label" "$size" "${FIGURES:-}"
 }
 
-# compare_net LABEL SIZE LOCAL REMOTE ENDPOINT COUNT: as compare, for a network benchmark pair.
-# tcp endpoints take a fresh port for every run ("tcp://127.0.0.1:PORT" is completed here).
+# compare_net LABEL SIZE LOCAL REMOTE ENDPOINT COUNT [ARGS...]: as compare, for a network
+# benchmark pair (ARGS go to both programs after COUNT). tcp endpoints take a fresh port for
+# every run ("tcp://127.0.0.1:PORT" is completed here).
 compare_net() {
   local label="$1" size="$2" local_prog="$3" remote_prog="$4" endpoint="$5" count="$6"
   local failed_libzmq=0 failed_ours=0 out ep
-  for _ in $(seq "$rounds"); do
+  shift 6
+  for _ in $(seq "${ROUNDS:-$rounds}"); do
     for lib in libzmq ours; do
       if [ "$lib" = libzmq ]; then [ "$failed_libzmq" -eq 0 ] || continue; dir="$system_libdir"
       else [ "$failed_ours" -eq 0 ] || continue; dir="$libdir"; fi
       ep="$endpoint"; [ "$ep" != tcp://127.0.0.1 ] || ep="$ep:$(free_port)"
-      out="$(run_pair "$dir" "$lib" "$local_prog" "$remote_prog" "$ep" "$size" "$count")"; echo "$out"
+      out="$(run_pair "$dir" "$lib" "$local_prog" "$remote_prog" "$ep" "$size" "$count" "$@")"; echo "$out"
       case "$out" in *" !fail "*) if [ "$lib" = libzmq ]; then failed_libzmq=1; else failed_ours=1; fi ;; esac
     done
   done | summarize "$label" "$size" "${FIGURES:-}"
 }
 
-printf '%-12s %-22s %8s %14s %14s %8s\n' bench figure size libzmq ours ratio
+# compare_raw LABEL ZMQ_LABEL SIZE FIGURE=ZMQ_FIGURE... -- PROGRAM ARGS...: runs a raw baseline
+# (no zmq) BENCH_SLOW_ROUNDS times and prints, for each FIGURE, its median beside libzmq's and ours
+# (the medians of ZMQ_FIGURE in the ZMQ_LABEL row of SIZE in $build/table) and the ratios
+# libzmq/raw and ours/raw. A failed run shows FAIL and a "#" note.
+compare_raw() {
+  local label="$1" zmq_label="$2" size="$3" maps=() out; shift 3
+  while [ "$1" != -- ]; do maps+=("$1"); shift; done; shift
+  for _ in $(seq "$slow_rounds"); do
+    out="$(run_one "$system_libdir" raw "$@")"; echo "$out"
+    case "$out" in *" !fail "*) break ;; esac
+  done | awk -v label="$label" -v zlabel="$zmq_label" -v size="$size" -v maps="${maps[*]}" -v table="$build/table" '
+    $2 == "!fail" { failed = 1; why = $0; sub(/^[^ ]+ [^ ]+ /, "", why); next }
+    { v[$2, ++count[$2]] = $3 }
+    function median(key,   m, i, j, t, a) {
+      m = count[key]; for (i = 1; i <= m; i++) a[i] = v[key, i]
+      for (i = 2; i <= m; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+    function ratio(x, y,   r) { if (x !~ /^[0-9.]+$/ || y + 0 <= 0) return "-"
+      r = x / y; return sprintf(r >= 0.01 ? "%.2fx" : "%.1ex", r) }
+    END {
+      while ((getline line < table) > 0) { split(line, f, " ")
+        if (f[1] == zlabel && f[3] == size) { zlib[f[2]] = f[4]; zours[f[2]] = f[5] } }
+      n = split(maps, m, " ")
+      for (i = 1; i <= n; i++) { split(m[i], p, "="); raw = failed ? "FAIL" : (count[p[1]] ? sprintf("%.3f", median(p[1])) : "-")
+        a = (p[2] in zlib) ? zlib[p[2]] : "-"; b = (p[2] in zours) ? zours[p[2]] : "-"
+        printf "%-14s %-22s %8s %14s %14s %14s %10s %10s\n", label, p[1], size, raw, a, b, ratio(a, raw), ratio(b, raw) }
+      if (failed) printf "%-14s   # %s\n", label, why }'
+}
+
+# section TEXT: a "# TEXT" line heading the rows that follow.
+section() { printf '# %s\n' "$1"; }
+
+printf '%-14s %-22s %8s %14s %14s %8s\n' bench figure size libzmq ours ratio
+section "message API"
 for size in 1 64 1024 65536; do
   count=2000000; [ "$size" -ge 65536 ] && count=200000
   compare msg "$size" msg_bench "$size" "$count"
 done
-for size in 1 64 1024; do
-  FIGURES=msg/s compare inproc_thr "$size" inproc_thr "$size" 2000000
-  compare inproc_lat "$size" inproc_lat "$size" 100000
+section "inproc: two threads"
+for size in 1 64 1024 65536 1048576; do
+  count=2000000; [ "$size" -ge 65536 ] && count=300000
+  FIGURES="msg/s peak_rss_kb" compare inproc_thr "$size" inproc_thr "$size" "$count"
+  FIGURES=latency_us compare inproc_lat "$size" inproc_lat "$size" 40000
 done
+section "tcp and ipc: two processes (local_* binds and receives; its peak RSS)"
 for transport in tcp ipc; do
   case "$transport" in tcp) endpoint=tcp://127.0.0.1 ;; ipc) endpoint="ipc://$ipc_path" ;; esac
-  for size in 1 64 1024 65536; do
-    case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; *) count=20000 ;; esac
-    FIGURES="msg/s Mb/s" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
-    FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" 20000
+  for size in 1 64 1024 65536 1048576; do
+    lat_count=10000
+    case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; 65536) count=20000 ;; *) count=1000 lat_count=500 ;; esac
+    FIGURES="msg/s Mb/s peak_rss_kb" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
+    FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" "$lat_count"
   done
 done
 # CURVE: the same throughput programs through the mechanism (BENCH_CURVE=1 gives both sides the
 # test key pairs), and the rate of whole handshakes over new tcp connections.
+section "CURVE over tcp"
 for size in 1 64 1024 65536; do
   case "$size" in 1|64) count=500000 ;; 1024) count=200000 ;; *) count=10000 ;; esac
-  BENCH_CURVE=1 FIGURES="msg/s Mb/s" compare_net curve_thr "$size" local_thr remote_thr tcp://127.0.0.1 "$count"
+  BENCH_CURVE=1 FIGURES="msg/s Mb/s peak_rss_kb" compare_net curve_thr "$size" local_thr remote_thr tcp://127.0.0.1 "$count"
 done
-FIGURES=handshakes/s compare curve_hs 0 curve_handshake 2000
+FIGURES=handshakes/s compare curve_hs 0 curve_handshake 1000
+
+# The programs below run BENCH_SLOW_ROUNDS rounds each.
+section "pub/sub fan-out, 64 B: fan<subscribers>[t<topics>]_<transport> (see the header of run.sh)"
+for transport in tcp ipc inproc; do
+  case "$transport" in tcp) endpoint='tcp://127.0.0.1:*' ;; ipc) endpoint="ipc://$ipc_path-pubsub" ;; inproc) endpoint=inproc://pubsub ;; esac
+  ROUNDS=$slow_rounds FIGURES="msg/s peak_rss_kb" compare "fan1_$transport" 64 pubsub_thr "$endpoint" 64 500000 1 1
+  ROUNDS=$slow_rounds FIGURES="msg/s sub_msg/s peak_rss_kb" compare "fan8_$transport" 64 pubsub_thr "$endpoint" 64 100000 8 1
+  ROUNDS=$slow_rounds FIGURES="msg/s sub_msg/s peak_rss_kb" compare "fan8t1k_$transport" 64 pubsub_thr "$endpoint" 64 100000 8 1000
+done
+section "DEALER/ROUTER requests, 64 B: 4 clients, 100 outstanding each"
+for transport in tcp ipc inproc; do
+  case "$transport" in tcp) endpoint='tcp://127.0.0.1:*' ;; ipc) endpoint="ipc://$ipc_path-router" ;; inproc) endpoint=inproc://router ;; esac
+  ROUNDS=$slow_rounds FIGURES="requests/s peak_rss_kb" compare "router_$transport" 64 router_thr "$endpoint" 64 50000 4 100
+done
+section "through zmq_proxy, 64 B: PUSH -> [PULL, zmq_proxy, PUSH] -> PULL"
+for transport in tcp ipc inproc; do
+  case "$transport" in
+    tcp) front='tcp://127.0.0.1:*' back='tcp://127.0.0.1:*' ;;
+    ipc) front="ipc://$ipc_path-front" back="ipc://$ipc_path-back" ;;
+    inproc) front=inproc://front back=inproc://back ;;
+  esac
+  ROUNDS=$slow_rounds FIGURES="msg/s peak_rss_kb" compare "proxy_$transport" 64 proxy_thr "$front" "$back" 64 500000
+done
+section "1000 connections to one ROUTER, 64 B (the ROUTER process's RSS)"
+for transport in tcp ipc; do
+  case "$transport" in tcp) endpoint=tcp://127.0.0.1 ;; ipc) endpoint="ipc://$ipc_path" ;; esac
+  ROUNDS=$slow_rounds FIGURES="connect_ms msg/s connected_rss_kb peak_rss_kb" \
+    compare_net "conn1k_$transport" 64 conn_local conn_remote "$endpoint" 500000 1000
+done
+
+echo
+printf '%-14s %-22s %8s %14s %14s %14s %10s %10s\n' bench figure size raw libzmq ours libzmq/raw ours/raw
+section "plain sockets, no zmq, beside the tcp_/ipc_ rows above (see the header of run.sh)"
+for transport in tcp ipc; do
+  case "$transport" in tcp) endpoint='tcp://127.0.0.1:*' ;; ipc) endpoint="ipc://$ipc_path-raw" ;; esac
+  for size in 1 64 1024 65536 1048576; do
+    lat_count=10000
+    case "$size" in 1|64) count=500000 ;; 1024) count=200000 ;; 65536) count=20000 ;; *) count=1000 lat_count=500 ;; esac
+    compare_raw "raw_${transport}_thr" "${transport}_thr" "$size" msg/s=msg/s bulk_msg/s=msg/s -- raw_thr "$endpoint" "$size" "$count"
+    compare_raw "raw_${transport}_lat" "${transport}_lat" "$size" latency_us=latency_us -- raw_lat "$endpoint" "$size" "$lat_count"
+  done
+done
