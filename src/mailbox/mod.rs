@@ -86,6 +86,28 @@ impl<C: Send> Mailbox<C> {
 }
 
 impl<C: Send> Mailbox<C> {
+    /// The next of the commands a `recv` woke up to, without any system call; None once they
+    /// are all read (the reader then sleeps, and the next post signals). Draining with this
+    /// after a `recv` saves the zero-time-out poll that would only find the signal cleared.
+    pub fn next_posted(&mut self) -> Option<C> {
+        if self.active {
+            if let Some(command) = self.reader.read() {
+                return Some(command);
+            }
+            self.active = false;
+        }
+        None
+    }
+
+    /// The first command after the descriptor was reported readable (by epoll): lowers the
+    /// signal without polling it again; the rest come from `next_posted`.
+    pub fn recv_signalled(&mut self) -> Option<C> {
+        if self.shared.signaler.recv() {
+            self.active = true;
+        }
+        self.next_posted()
+    }
+
     /// A command if one is waiting, without any system call: the fast check made on every send
     /// and receive. It leaves the signaler raised when it finds commands after a sleep; the next
     /// `recv` clears it (at worst one spurious wake-up of a ZMQ_FD watcher).
@@ -160,6 +182,37 @@ mod tests {
         assert!(!crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
         sender.send(6);
         assert_eq!(mailbox.recv(Some(Duration::ZERO)), Ok(6));
+    }
+
+    #[test]
+    fn next_posted_drains_without_losing_a_wake_up() {
+        let mut mailbox = Mailbox::<u32>::new().unwrap();
+        let sender = mailbox.sender();
+        // Asleep: nothing without the signal.
+        sender.send(7);
+        assert_eq!(mailbox.next_posted(), None);
+        assert_eq!(mailbox.recv(Some(Duration::ZERO)), Ok(7));
+        sender.send(8);
+        sender.send(9);
+        assert_eq!(mailbox.next_posted(), Some(8));
+        assert_eq!(mailbox.next_posted(), Some(9));
+        assert_eq!(mailbox.next_posted(), None);
+        // Drained: the reader sleeps, so the next post raises the signal again.
+        assert!(!crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
+        sender.send(10);
+        assert!(crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
+        assert_eq!(mailbox.recv(None), Ok(10));
+        // As the I/O threads drain it once epoll reports the descriptor.
+        assert_eq!(mailbox.recv_signalled(), None);
+        sender.send(11);
+        assert_eq!(mailbox.next_posted(), None);
+        assert_eq!(mailbox.recv_signalled(), Some(11));
+        assert_eq!(mailbox.next_posted(), None);
+        sender.send(12);
+        sender.send(13);
+        assert_eq!(mailbox.recv_signalled(), Some(12));
+        assert_eq!(mailbox.next_posted(), Some(13));
+        assert_eq!(mailbox.recv_signalled(), None);
     }
 
     #[test]

@@ -208,7 +208,9 @@ impl Reactor {
     }
 
     fn drain_mailbox(&mut self) {
-        while let Ok(command) = self.mailbox.recv(Some(Duration::ZERO)) {
+        // epoll said the signal is up: lower it, then read the commands it announced.
+        let mut next = self.mailbox.recv_signalled();
+        while let Some(command) = next {
             match command {
                 Command::Pipe(id, peer_command) => {
                     if let Some(token) = self.pipes.get(&id).copied() {
@@ -222,6 +224,7 @@ impl Reactor {
                 Command::Io(IoWork(io_command)) => self.io_command(io_command),
                 Command::Attach(_) | Command::Stop | Command::Wake => {}
             }
+            next = self.mailbox.next_posted();
         }
     }
 

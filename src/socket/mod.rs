@@ -401,7 +401,7 @@ impl Socket {
                 Err(Error::Again) => break,
                 Err(e) => return Err(e),
             }
-            next = self.mailbox.recv(Some(Duration::ZERO));
+            next = self.mailbox.next_posted().ok_or(Error::Again);
         }
         self.reap_pipes();
         self.check_alive()
