@@ -20,9 +20,9 @@ use crate::error::{Error, Result};
 /// Alignment of every buffer (what malloc guarantees, so C callers may store any type in it).
 const ALIGN: usize = 16;
 /// The largest buffer kept for reuse; larger ones go straight back to the allocator.
-pub(super) const MAX_POOLED: usize = 32 * 1024;
+pub(super) const MAX_POOLED: usize = 64 * 1024;
 /// Size classes: 64 bytes, then four classes per doubling up to `MAX_POOLED`.
-const CLASSES: usize = 37;
+const CLASSES: usize = 41;
 /// Bytes of buffers the depot keeps per class (at least two batches).
 const DEPOT_BYTES: usize = 512 * 1024;
 /// Marks a buffer that was not taken from a class.
