@@ -193,12 +193,13 @@ impl Buffer {
     }
 
     /// Resizes the buffer to `len` bytes (more than zero), keeping the first
-    /// `min(len, old len)` bytes. A buffer too large for the caches is resized by the allocator,
-    /// which moves the pages of a large block without copying them (glibc's mremap); a cached
-    /// one is replaced by a copy. On `Error::NoMem` the buffer is unchanged.
+    /// `min(len, old len)` bytes. A buffer that is or becomes too large for the caches is
+    /// resized by the allocator, which extends a block in place or moves the pages of a large
+    /// one without copying them (glibc's mremap); one that stays within the cached sizes is
+    /// replaced by a copy. On `Error::NoMem` the buffer is unchanged.
     pub(super) fn resize(&mut self, len: usize) -> Result<()> {
         debug_assert!(len > 0);
-        if self.class != UNPOOLED || class_of(len).is_some() {
+        if class_of(len).is_some() {
             let mut grown = Buffer::new(len)?;
             let keep = len.min(self.len);
             grown[..keep].copy_from_slice(&self[..keep]);
@@ -206,17 +207,25 @@ impl Buffer {
             return Ok(());
         }
         let new_layout = layout(len)?;
-        // SAFETY: the block was allocated unpooled with `layout(self.len)` (see `new`), which has
-        // the same alignment as `new_layout`; the new size is not zero.
+        // A cached class's block leaves the caches: it becomes an unpooled one.
+        let old_size = if self.class == UNPOOLED {
+            self.len
+        } else {
+            class_size(usize::from(self.class))
+        };
+        // SAFETY: the block was allocated with `layout(old_size)` (see `new`: a class's size, or
+        // the length of an unpooled one), which has the same alignment as `new_layout`; the new
+        // size is not zero.
         let ptr = unsafe {
             alloc::realloc(
                 self.ptr.as_ptr(),
-                Layout::from_size_align_unchecked(self.len, ALIGN),
+                Layout::from_size_align_unchecked(old_size, ALIGN),
                 new_layout.size(),
             )
         };
         self.ptr = NonNull::new(ptr).ok_or(Error::NoMem)?;
         self.len = len;
+        self.class = UNPOOLED;
         Ok(())
     }
 
@@ -300,6 +309,8 @@ mod tests {
             let keep = b.len().min(len).min(100);
             b.resize(len).unwrap();
             assert_eq!(b.len(), len);
+            // Beyond the cached sizes the allocator resizes it, and the block leaves the caches.
+            assert_eq!(b.class == UNPOOLED, len > MAX_POOLED, "{len}");
             assert!(
                 b[..keep].iter().enumerate().all(|(i, &x)| x == i as u8),
                 "{len}"
