@@ -15,18 +15,19 @@ fn frame(data: &[u8]) -> Msg {
 fn send(socket: &mut Socket, data: &[u8], more: bool) {
     socket
         .send(
-            frame(data),
+            &mut frame(data),
             Flags {
                 more,
                 ..Flags::default()
             },
         )
-        .map_err(|(e, _)| e)
         .unwrap();
 }
 
 fn recv(socket: &mut Socket) -> Vec<u8> {
-    socket.recv(Flags::default()).unwrap().data().to_vec()
+    let mut msg = Msg::new();
+    socket.recv(Flags::default(), &mut msg).unwrap();
+    msg.data().to_vec()
 }
 
 #[test]
@@ -60,7 +61,10 @@ fn req_rep_round_trips_and_state_machine() {
     let mut req = Socket::new(ctx.clone(), SocketType::Req).unwrap();
     rep.bind("inproc://rust-rr").unwrap();
     req.connect("inproc://rust-rr").unwrap();
-    assert_eq!(req.recv(Flags::default()).unwrap_err(), Error::Fsm);
+    assert_eq!(
+        req.recv(Flags::default(), &mut Msg::new()).unwrap_err(),
+        Error::Fsm
+    );
     for i in 0..10u8 {
         send(&mut req, &[i], false);
         assert_eq!(recv(&mut rep), [i]);
@@ -102,7 +106,7 @@ fn termination_fails_blocked_calls_with_eterm() {
     let ctx = Arc::new(Ctx::new());
     // Made here, used there: a socket may move to another thread.
     let mut pull = Socket::new(ctx.clone(), SocketType::Pull).unwrap();
-    let blocked = thread::spawn(move || pull.recv(Flags::default()).unwrap_err());
+    let blocked = thread::spawn(move || pull.recv(Flags::default(), &mut Msg::new()).unwrap_err());
     thread::sleep(std::time::Duration::from_millis(50));
     ctx.shutdown();
     assert_eq!(blocked.join().unwrap(), Error::Term);

@@ -8,6 +8,12 @@ use zmq::msg::Msg;
 use zmq::options::ids;
 use zmq::socket::{Flags, Socket, SocketType};
 
+fn recv(socket: &mut Socket) -> Vec<u8> {
+    let mut msg = Msg::new();
+    socket.recv(Flags::default(), &mut msg).unwrap();
+    msg.data().to_vec()
+}
+
 fn last_endpoint(socket: &mut Socket) -> String {
     let mut buf = [0u8; 256];
     let n = socket.get_option(32, &mut buf).unwrap();
@@ -63,14 +69,12 @@ fn tcp_round_trip() {
     assert!(endpoint.starts_with("tcp://127.0.0.1:") && !endpoint.ends_with(":0"));
     let mut req = Socket::new(ctx.clone(), SocketType::Req).unwrap();
     req.connect(&endpoint).unwrap();
-    req.send(Msg::from_slice(b"ping"), Flags::default())
-        .map_err(|(e, _)| e)
+    req.send(&mut Msg::from_slice(b"ping"), Flags::default())
         .unwrap();
-    assert_eq!(rep.recv(Flags::default()).unwrap().data(), b"ping");
-    rep.send(Msg::from_slice(b"pong"), Flags::default())
-        .map_err(|(e, _)| e)
+    assert_eq!(recv(&mut rep), b"ping");
+    rep.send(&mut Msg::from_slice(b"pong"), Flags::default())
         .unwrap();
-    assert_eq!(req.recv(Flags::default()).unwrap().data(), b"pong");
+    assert_eq!(recv(&mut req), b"pong");
     drop((req, rep));
     ctx.terminate().unwrap();
 }
@@ -141,14 +145,16 @@ fn failed_socks_handshakes_are_survived() {
         push.set_option(ids::LINGER, Some(&0i32.to_ne_bytes()))
             .unwrap();
         push.connect(&endpoint).unwrap();
-        push.send(Msg::from_slice(b"x"), Flags::default())
-            .map_err(|(e, _)| e)
+        push.send(&mut Msg::from_slice(b"x"), Flags::default())
             .unwrap();
         std::thread::sleep(Duration::from_millis(300));
-        let nothing = pull.recv(Flags {
-            dont_wait: true,
-            ..Flags::default()
-        });
+        let nothing = pull.recv(
+            Flags {
+                dont_wait: true,
+                ..Flags::default()
+            },
+            &mut Msg::new(),
+        );
         assert!(nothing.is_err(), "nothing gets through");
         drop((push, pull));
         ctx.terminate().unwrap();
@@ -185,9 +191,9 @@ fn reconnect_stop_on_refusal() {
         socket.connect(&endpoint).unwrap();
     }
     assert!(eventually(|| giving_up
-        .send(Msg::from_slice(b"x"), dont_wait)
+        .send(&mut Msg::from_slice(b"x"), dont_wait)
         .is_err()));
-    assert!(stubborn.send(Msg::from_slice(b"x"), dont_wait).is_ok());
+    assert!(stubborn.send(&mut Msg::from_slice(b"x"), dont_wait).is_ok());
     drop((stubborn, giving_up));
     ctx.terminate().unwrap();
 }

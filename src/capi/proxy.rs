@@ -21,20 +21,13 @@ struct Side {
 }
 
 /// Sends a frame on one of the proxy's sockets.
-fn send(socket: *mut c_void, msg: Msg, more: bool) -> Result<()> {
+fn send(socket: *mut c_void, mut msg: Msg, more: bool) -> Result<()> {
+    let flags = Flags {
+        more,
+        ..Flags::default()
+    };
     // SAFETY: the caller of the proxy passes sockets.
-    unsafe {
-        with_socket(socket, |s| {
-            s.send(
-                msg,
-                Flags {
-                    more,
-                    ..Flags::default()
-                },
-            )
-            .map_err(|(e, _)| e)
-        })
-    }
+    unsafe { with_socket(socket, |s| s.send(&mut msg, flags)) }
 }
 
 /// How many messages one wake-up forwards at most before the proxy polls again (libzmq's
@@ -73,11 +66,12 @@ fn forward_one(
     let mut first = true;
     loop {
         // The frames of a message arrive together: none of them waits.
+        let mut msg = Msg::new();
         // SAFETY: the caller of the proxy passes sockets.
-        let mut msg = match unsafe { with_socket(from, |s| s.recv(dont_wait)) } {
+        match unsafe { with_socket(from, |s| s.recv(dont_wait, &mut msg)) } {
             Err(Error::Again) if first => return Ok(false),
             other => other?,
-        };
+        }
         first = false;
         let more = msg.more();
         let size = msg.size() as u64;
@@ -106,8 +100,9 @@ enum Control {
 }
 
 fn read_control(control: *mut c_void, capture: *mut c_void) -> Result<Control> {
+    let mut msg = Msg::new();
     // SAFETY: the caller of the proxy passes a socket.
-    let msg = unsafe { with_socket(control, |s| s.recv(Flags::default())) }?;
+    unsafe { with_socket(control, |s| s.recv(Flags::default(), &mut msg)) }?;
     if !capture.is_null() {
         // Commands are captured too, as libzmq does.
         send(capture, Msg::from_slice(msg.data()), false)?;

@@ -270,13 +270,9 @@ pub unsafe extern "C" fn zmq_send(
             // SAFETY: the caller guarantees `len` readable bytes at `buf` (checked non-NULL).
             unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
         };
-        let msg = Msg::from_slice(data);
+        let mut msg = Msg::from_slice(data);
         // SAFETY: forwarded from the caller.
-        unsafe {
-            with_socket(s, |socket| {
-                socket.send(msg, flags(flags_)).map_err(|(e, _)| e)
-            })
-        }?;
+        unsafe { with_socket(s, |socket| socket.send(&mut msg, flags(flags_))) }?;
         Ok(size_result(len))
     })
 }
@@ -297,13 +293,9 @@ pub unsafe extern "C" fn zmq_send_const(
         if buf.is_null() && len > 0 {
             return Err(Error::Fault);
         }
-        let msg = Msg::constant(External::constant(buf.cast_mut(), len));
+        let mut msg = Msg::constant(External::constant(buf.cast_mut(), len));
         // SAFETY: forwarded from the caller.
-        unsafe {
-            with_socket(s, |socket| {
-                socket.send(msg, flags(flags_)).map_err(|(e, _)| e)
-            })
-        }?;
+        unsafe { with_socket(s, |socket| socket.send(&mut msg, flags(flags_))) }?;
         Ok(size_result(len))
     })
 }
@@ -327,7 +319,8 @@ pub unsafe extern "C" fn zmq_recv(
         // SAFETY: forwarded from the caller.
         unsafe {
             with_socket(s, |socket| {
-                let mut msg = socket.recv(flags(flags_))?;
+                let mut msg = Msg::new();
+                socket.recv(flags(flags_), &mut msg)?;
                 let n = msg.size().min(len);
                 if n > 0 {
                     // SAFETY: the caller guarantees room for `len` >= n bytes at `buf`.
@@ -353,15 +346,10 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
         // to be valid, and put back when the send fails: a failed send leaves it with the caller.
         unsafe {
             with_socket(s, |socket| {
-                let taken = live(msg)?.take();
-                let size = taken.size();
-                match socket.send(taken, flags(flags_)) {
-                    Ok(()) => Ok(size_result(size)),
-                    Err((error, back)) => {
-                        *live(msg)? = back;
-                        Err(error)
-                    }
-                }
+                let msg = live(msg)?;
+                let size = msg.size();
+                socket.send(msg, flags(flags_))?;
+                Ok(size_result(size))
             })
         }
     })
@@ -384,7 +372,7 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
         let received = unsafe {
             with_socket(s, |socket| {
                 socket.recycle_metadata(spare.take());
-                let received = socket.recv(flags(flags_));
+                let received = socket.recv(flags(flags_), old);
                 if received.is_err() && had_spare {
                     old.set_metadata(socket.take_spare_metadata());
                 }
@@ -395,10 +383,8 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
             // Not a socket: the closure never ran.
             old.set_metadata(spare);
         }
-        let received = received?;
-        let size = received.size();
-        drop(std::mem::replace(old, received));
-        Ok(size_result(size))
+        received?;
+        Ok(size_result(old.size()))
     })
 }
 
@@ -524,13 +510,9 @@ pub unsafe extern "C" fn zmq_sendiov(
             } else {
                 flags_
             };
-            let msg = Msg::from_slice(data);
+            let mut msg = Msg::from_slice(data);
             // SAFETY: forwarded from the caller.
-            unsafe {
-                with_socket(s, |socket| {
-                    socket.send(msg, flags(frame_flags)).map_err(|(e, _)| e)
-                })
-            }?;
+            unsafe { with_socket(s, |socket| socket.send(&mut msg, flags(frame_flags))) }?;
             last = size_result(part.iov_len);
         }
         Ok(last)
@@ -564,8 +546,9 @@ pub unsafe extern "C" fn zmq_recviov(
         let parts = unsafe { std::slice::from_raw_parts_mut(iov.cast::<libc::iovec>(), room) };
         let mut received = 0;
         for part in parts.iter_mut() {
+            let mut msg = Msg::new();
             // SAFETY: forwarded from the caller.
-            let msg = unsafe { with_socket(s, |socket| socket.recv(flags(flags_))) }?;
+            unsafe { with_socket(s, |socket| socket.recv(flags(flags_), &mut msg)) }?;
             // SAFETY: malloc of any size; checked below. At least 1 byte, so that an empty
             // frame still gets a pointer the caller can free.
             let buffer = unsafe { libc::malloc(msg.size().max(1)) };

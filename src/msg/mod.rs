@@ -240,10 +240,15 @@ impl Msg {
     }
 
     fn set_flag(&mut self, flag: u8, on: bool) {
-        if on {
-            self.flags |= flag;
+        let flags = if on {
+            self.flags | flag
         } else {
-            self.flags &= !flag;
+            self.flags & !flag
+        };
+        // No store when nothing changes: a message is moved right after the send path sets its
+        // flags, and a copy that reads over a byte just stored waits for it (store forwarding).
+        if flags != self.flags {
+            self.flags = flags;
         }
     }
 
@@ -275,7 +280,9 @@ impl Msg {
 
     /// Attaches the properties of the peer this message came from.
     pub fn set_metadata(&mut self, metadata: Option<Arc<Metadata>>) {
-        self.metadata = metadata;
+        if metadata.is_some() || self.metadata.is_some() {
+            self.metadata = metadata;
+        }
     }
 
     /// A second message with the same payload, flags and metadata. Large payloads are shared, not

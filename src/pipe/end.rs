@@ -217,35 +217,46 @@ impl PipeEnd {
     /// takes that one instead of a new one. A receiver that hands back the reference of each
     /// message it drops so makes no atomic reference-count update per message.
     pub fn read_reusing(&mut self, spare: &mut Option<Arc<Metadata>>) -> Option<Msg> {
-        let mut msg = self.read_one(spare)?;
+        let mut msg = Msg::new();
+        self.read_into(&mut msg, spare).then_some(msg)
+    }
+
+    /// As `read_reusing`, into `out` (replaced; unchanged when there is nothing to read): the
+    /// frame moves from the queue straight to where the caller wants it.
+    #[inline]
+    pub fn read_into(&mut self, out: &mut Msg, spare: &mut Option<Arc<Metadata>>) -> bool {
+        if !self.read_one(out, spare) {
+            return false;
+        }
         if self.conflate {
             while matches!(self.inbound.peek(), Some(Item::Msg(_) | Item::Metadata(_))) {
-                match self.read_one(spare) {
-                    Some(newer) => msg = newer,
-                    None => break,
+                if !self.read_one(out, spare) {
+                    break;
                 }
             }
         }
-        Some(msg)
+        true
     }
 
-    fn read_one(&mut self, spare: &mut Option<Arc<Metadata>>) -> Option<Msg> {
+    #[inline]
+    fn read_one(&mut self, out: &mut Msg, spare: &mut Option<Arc<Metadata>>) -> bool {
         if !self.in_active || !self.readable_state() {
-            return None;
+            return false;
         }
         loop {
             match self.inbound.read() {
                 None => {
                     self.in_active = false;
-                    return None;
+                    return false;
                 }
                 Some(Item::Delimiter) => {
                     self.process_delimiter();
-                    return None;
+                    return false;
                 }
                 Some(Item::Metadata(metadata)) => self.metadata = metadata,
-                Some(Item::Msg(mut msg)) => {
-                    if !msg.more() && !msg.is_routing_id() {
+                Some(Item::Msg(msg)) => {
+                    *out = msg;
+                    if !out.more() && !out.is_routing_id() {
                         self.msgs_read += 1;
                         self.until_credit = self.until_credit.wrapping_sub(1);
                         if self.until_credit == 0 {
@@ -262,9 +273,9 @@ impl PipeEnd {
                                 current.clone()
                             }
                         };
-                        msg.set_metadata(Some(metadata));
+                        out.set_metadata(Some(metadata));
                     }
-                    return Some(msg);
+                    return true;
                 }
             }
         }

@@ -39,11 +39,19 @@ impl FairQueue {
 
     /// Receives a frame, with the pipe it came from; `Error::Again` when none is ready.
     pub fn recv(&mut self, pipes: &mut impl PipeSet) -> Result<(Msg, PipeKey), Error> {
+        let mut msg = Msg::new();
+        let key = self.recv_into(pipes, &mut msg)?;
+        Ok((msg, key))
+    }
+
+    /// As `recv`, into `out` (replaced; unchanged on failure); returns the pipe.
+    #[inline]
+    pub fn recv_into(&mut self, pipes: &mut impl PipeSet, out: &mut Msg) -> Result<PipeKey, Error> {
         let l = &mut self.list;
         while l.active > 0 {
             let key = l.pipes[l.current];
-            if let Some(msg) = pipes.read(key) {
-                self.more = msg.more();
+            if pipes.read_into(key, out) {
+                self.more = out.more();
                 if !self.more {
                     l.current = if l.current + 1 >= l.active {
                         0
@@ -51,7 +59,7 @@ impl FairQueue {
                         l.current + 1
                     };
                 }
-                return Ok((msg, key));
+                return Ok(key);
             }
             // Frames of one message are flushed together, so a pipe cannot run dry inside one.
             self.more = false;

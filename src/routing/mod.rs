@@ -22,6 +22,17 @@ pub trait PipeSet {
     fn check_read(&mut self, key: PipeKey) -> bool;
     /// Reads a frame.
     fn read(&mut self, key: PipeKey) -> Option<Msg>;
+    /// Reads a frame into `out` (replacing it); `false`, with `out` unchanged, when none is
+    /// there. The receive path uses this one: the frame moves once, into its destination.
+    fn read_into(&mut self, key: PipeKey, out: &mut Msg) -> bool {
+        match self.read(key) {
+            Some(msg) => {
+                *out = msg;
+                true
+            }
+            None => false,
+        }
+    }
     /// Whether a message can be written to the pipe now.
     fn check_write(&mut self, key: PipeKey) -> bool;
     /// Writes a frame, or gives it back.

@@ -64,6 +64,10 @@ impl Behaviour for Dealer {
         self.recv_frame(pipes).map(|(msg, _)| msg)
     }
 
+    fn recv_into(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        self.fq.recv_into(pipes, msg).map(|_| ())
+    }
+
     fn has_in(&mut self, pipes: &mut Pipes) -> bool {
         self.fq.has_in(pipes)
     }

@@ -73,6 +73,27 @@ pub(crate) trait Behaviour: Send {
     fn send(&mut self, pipes: &mut Pipes, msg: Msg) -> std::result::Result<(), (Error, Msg)>;
     /// Receives a frame.
     fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg>;
+    /// `send` in place: on success `msg` is left empty, on failure as it was. The socket calls
+    /// this one through the trait object, so that only a small result comes back from the
+    /// dynamic call, not the whole message (the copy of a result the callee wrote piecewise
+    /// stalls on store forwarding).
+    #[inline]
+    fn send_in_place(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        match self.send(pipes, std::mem::take(msg)) {
+            Ok(()) => Ok(()),
+            Err((error, back)) => {
+                *msg = back;
+                Err(error)
+            }
+        }
+    }
+    /// `recv` into `msg`, which is replaced on success and unchanged on failure (see
+    /// `send_in_place`).
+    #[inline]
+    fn recv_into(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        *msg = self.recv(pipes)?;
+        Ok(())
+    }
     /// Whether a frame could be received now.
     fn has_in(&mut self, _pipes: &mut Pipes) -> bool {
         false
@@ -283,44 +304,39 @@ impl Socket {
         }
     }
 
-    /// Sends a frame; on failure the frame is given back with the reason.
-    pub fn send(&mut self, mut msg: Msg, flags: Flags) -> std::result::Result<(), (Error, Msg)> {
+    /// Sends a frame: on success `msg` is left empty, on failure it stays with the caller.
+    pub fn send(&mut self, msg: &mut Msg, flags: Flags) -> Result<()> {
         if self.ctx_terminated {
-            return Err((Error::Term, msg));
+            return Err(Error::Term);
         }
-        if let Err(e) = self.process_commands_fast() {
-            return Err((e, msg));
-        }
+        self.process_commands_fast()?;
         msg.set_more(flags.more);
         msg.set_metadata(None);
-        msg = match self.try_send(msg) {
-            Ok(()) => return Ok(()),
-            Err((Error::Again, msg)) => msg,
-            Err(other) => return Err(other),
-        };
+        match self.try_send(msg) {
+            Err(Error::Again) => {}
+            other => return other,
+        }
         if flags.dont_wait || self.options.sndtimeo == 0 {
-            return Err((Error::Again, msg));
+            return Err(Error::Again);
         }
         let deadline = deadline(self.options.sndtimeo);
         loop {
             let timeout = match remaining(deadline) {
-                Some(Some(t)) if t.is_zero() => return Err((Error::Again, msg)),
+                Some(Some(t)) if t.is_zero() => return Err(Error::Again),
                 Some(t) => t,
                 None => None,
             };
-            if let Err(e) = self.process_commands(timeout) {
-                return Err((e, msg));
+            self.process_commands(timeout)?;
+            match self.try_send(msg) {
+                Err(Error::Again) => {}
+                other => return other,
             }
-            msg = match self.try_send(msg) {
-                Ok(()) => return Ok(()),
-                Err((Error::Again, msg)) => msg,
-                Err(other) => return Err(other),
-            };
         }
     }
 
-    fn try_send(&mut self, msg: Msg) -> std::result::Result<(), (Error, Msg)> {
-        let result = self.behaviour.send(&mut self.pipes, msg);
+    #[inline(always)]
+    fn try_send(&mut self, msg: &mut Msg) -> Result<()> {
+        let result = self.behaviour.send_in_place(&mut self.pipes, msg);
         self.reap_pipes();
         result
     }
@@ -336,22 +352,22 @@ impl Socket {
         self.pipes.take_spare_metadata()
     }
 
-    /// Receives a frame.
-    pub fn recv(&mut self, flags: Flags) -> Result<Msg> {
+    /// Receives a frame into `msg` (which it replaces); on failure `msg` is unchanged.
+    pub fn recv(&mut self, flags: Flags, msg: &mut Msg) -> Result<()> {
         self.check_alive()?;
         self.ticks += 1;
         if self.ticks >= INBOUND_POLL_RATE {
             self.process_commands(Some(Duration::ZERO))?;
             self.ticks = 0;
         }
-        match self.try_recv() {
+        match self.try_recv(msg) {
             Err(Error::Again) => {}
             other => return other,
         }
         if flags.dont_wait || self.options.rcvtimeo == 0 {
             self.process_commands(Some(Duration::ZERO))?;
             self.ticks = 0;
-            return self.try_recv();
+            return self.try_recv(msg);
         }
         let deadline = deadline(self.options.rcvtimeo);
         let mut block = self.ticks != 0;
@@ -363,7 +379,7 @@ impl Socket {
                 _ => Some(Duration::ZERO),
             };
             self.process_commands(timeout)?;
-            match self.try_recv() {
+            match self.try_recv(msg) {
                 Err(Error::Again) => block = true,
                 other => {
                     self.ticks = 0;
@@ -373,12 +389,13 @@ impl Socket {
         }
     }
 
-    fn try_recv(&mut self) -> Result<Msg> {
-        let result = self.behaviour.recv(&mut self.pipes);
+    #[inline(always)]
+    fn try_recv(&mut self, msg: &mut Msg) -> Result<()> {
+        let result = self.behaviour.recv_into(&mut self.pipes, msg);
         self.reap_pipes();
-        let msg = result?;
+        result?;
         self.rcvmore = msg.more();
-        Ok(msg)
+        Ok(())
     }
 
     /// Processes commands already waiting, without a system call.
@@ -462,12 +479,18 @@ impl Socket {
         self.reap_pipes();
     }
 
-    /// Forgets the pipes that finished.
-    #[inline]
+    /// Forgets the pipes that finished. Called after every send and receive: the check is
+    /// inlined there, the work (rare) is not, so that the hot paths carry no stack frame for it.
+    #[inline(always)]
     fn reap_pipes(&mut self) {
-        if self.pipes.none_finished() {
-            return;
+        if !self.pipes.none_finished() {
+            self.reap_finished_pipes();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reap_finished_pipes(&mut self) {
         for key in self.pipes.take_finished() {
             self.behaviour.terminated(key);
             self.pipes.remove(key);

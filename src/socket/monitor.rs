@@ -49,12 +49,18 @@ impl Monitor {
             more: true,
         };
         // Events nobody reads in time are dropped, never waited for.
-        if self.socket.send(Msg::from_slice(&head), dont_wait).is_ok() {
+        if self
+            .socket
+            .send(&mut Msg::from_slice(&head), dont_wait)
+            .is_ok()
+        {
             let last = Flags {
                 dont_wait: true,
                 more: false,
             };
-            let _ = self.socket.send(Msg::from_slice(endpoint.as_bytes()), last);
+            let _ = self
+                .socket
+                .send(&mut Msg::from_slice(endpoint.as_bytes()), last);
         }
     }
 }

@@ -46,6 +46,15 @@ impl Behaviour for Pair {
         pipes.read(key).ok_or(Error::Again)
     }
 
+    fn recv_into(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        let key = self.pipe.ok_or(Error::Again)?;
+        if pipes.read_into(key, msg) {
+            Ok(())
+        } else {
+            Err(Error::Again)
+        }
+    }
+
     fn has_in(&mut self, pipes: &mut Pipes) -> bool {
         self.pipe.is_some_and(|key| pipes.check_read(key))
     }

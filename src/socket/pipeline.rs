@@ -68,6 +68,10 @@ impl Behaviour for Pull {
         self.fq.recv(pipes).map(|(msg, _)| msg)
     }
 
+    fn recv_into(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        self.fq.recv_into(pipes, msg).map(|_| ())
+    }
+
     fn has_in(&mut self, pipes: &mut Pipes) -> bool {
         self.fq.has_in(pipes)
     }

@@ -161,10 +161,18 @@ impl PipeSet for Pipes {
     }
 
     fn read(&mut self, key: PipeKey) -> Option<Msg> {
-        let end = &mut self.slots.get_mut(key)?.as_mut()?.end;
-        let msg = end.read_reusing(&mut self.spare_metadata);
+        let mut msg = Msg::new();
+        self.read_into(key, &mut msg).then_some(msg)
+    }
+
+    #[inline]
+    fn read_into(&mut self, key: PipeKey, out: &mut Msg) -> bool {
+        let Some(Some(slot)) = self.slots.get_mut(key) else {
+            return false;
+        };
+        let read = slot.end.read_into(out, &mut self.spare_metadata);
         self.deliver(key);
-        msg
+        read
     }
 
     fn check_write(&mut self, key: PipeKey) -> bool {
