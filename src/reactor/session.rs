@@ -935,6 +935,11 @@ impl Session {
                 }
             }
             engine.stalled = false;
+            let pipe = &mut self.pipe;
+            let (pending_in, stalled) = (&mut engine.pending_in, &mut engine.stalled);
+            if !conn.deliver_data_frames(|msg| offer(pipe.as_mut(), pending_in, stalled, msg)) {
+                return;
+            }
             match conn.poll_event(io.now) {
                 Ok(Some(Event::Ready {
                     peer_routing_id,
@@ -1071,17 +1076,19 @@ impl Session {
             };
             if conn.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
+                    // Frames are read into one place and encoded from there.
+                    let mut msg = Msg::new();
                     while conn.output_len() < OUT_BATCH {
-                        let Some(msg) = pipe.end.read() else {
+                        if !pipe.end.read_into(&mut msg, &mut None) {
                             break;
-                        };
+                        }
                         let more = msg.more();
                         if self.skip_rest {
                             self.skip_rest = more;
                             continue;
                         }
                         self.out_more = more;
-                        if conn.send(msg).is_err() {
+                        if !conn.send_in_place(&mut msg) {
                             // The connection failed meanwhile; the failure shows on input.
                             break;
                         }

@@ -109,7 +109,6 @@ impl Wire {
         }
     }
 
-    /// Queues a frame for the peer; given back before the handshake is over.
     /// Gives a ZMTP connection the ZAP handler's reply (raw streams never ask).
     pub(crate) fn zap_reply(&mut self, reply: Option<&[Msg]>) -> Result<(), Failure> {
         match self {
@@ -118,15 +117,27 @@ impl Wire {
         }
     }
 
-    pub(crate) fn send(&mut self, msg: Msg) -> Result<(), Msg> {
+    /// The fast path of `poll_event` (see `Connection::deliver_data_frames`); raw streams
+    /// take the general one.
+    #[inline]
+    pub(crate) fn deliver_data_frames(&mut self, deliver: impl FnMut(Msg) -> bool) -> bool {
         match self {
-            Wire::Zmtp(c) => c.send(msg),
+            Wire::Zmtp(conn) => conn.deliver_data_frames(deliver),
+            Wire::Raw(_) => true,
+        }
+    }
+
+    /// Queues a frame for the peer, read from where it is (see `Connection::send_in_place`);
+    /// `false`, leaving it there, before the handshake is over.
+    pub(crate) fn send_in_place(&mut self, msg: &mut Msg) -> bool {
+        match self {
+            Wire::Zmtp(c) => c.send_in_place(msg),
             Wire::Raw(r) => {
                 r.output_len += msg.size();
                 if msg.size() > 0 {
-                    r.output.push_back(msg);
+                    r.output.push_back(std::mem::take(msg));
                 }
-                Ok(())
+                true
             }
         }
     }
@@ -216,8 +227,8 @@ mod tests {
             Ok(Some(Event::Message(m))) => assert_eq!(m.data(), b"abc"),
             _ => panic!("a message"),
         }
-        wire.send(Msg::from_slice(b"hello")).unwrap();
-        wire.send(Msg::from_slice(b"world")).unwrap();
+        assert!(wire.send_in_place(&mut Msg::from_slice(b"hello")));
+        assert!(wire.send_in_place(&mut Msg::from_slice(b"world")));
         assert_eq!(wire.output_len(), 10);
         let mut out = Vec::new();
         wire.write_output(|s| {

@@ -162,22 +162,59 @@ impl Connection {
         }
     }
 
+    /// Hands the data frames at hand to `deliver`, in order, while it takes them: the fast
+    /// path of [`poll_event`](Self::poll_event) for an established connection whose mechanism
+    /// leaves messages as they are (NULL, PLAIN), each frame built once and moved once.
+    /// Whatever else comes (commands, large or partial frames, errors) is left for
+    /// `poll_event`. `false` when `deliver` refused a frame (it keeps that frame).
+    #[inline]
+    pub fn deliver_data_frames(&mut self, mut deliver: impl FnMut(Msg) -> bool) -> bool {
+        let Stage::Ready { version } = self.stage else {
+            return true;
+        };
+        if self.failure.is_some() || self.phantom_subscription || self.mechanism.transforms() {
+            return true;
+        }
+        let framing = framing(version);
+        while let Some(msg) = self.input.next_data_frame(framing, self.maxmsgsize) {
+            if is_v3(version) {
+                self.ping_deadline = None;
+                self.ttl_deadline = None;
+            }
+            if !deliver(msg) {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Queues one frame of a message for the peer. Only once ready: before that (or after a
     /// failure) the message is handed back.
-    pub fn send(&mut self, msg: Msg) -> Result<(), Msg> {
+    pub fn send(&mut self, mut msg: Msg) -> Result<(), Msg> {
+        if self.send_in_place(&mut msg) {
+            Ok(())
+        } else {
+            Err(msg)
+        }
+    }
+
+    /// As `send`, from where the message is: `false` (and the message untouched) when it
+    /// cannot be queued; once queued, what is left of `msg` is unspecified (a small body is
+    /// copied out of it, a large one taken).
+    pub fn send_in_place(&mut self, msg: &mut Msg) -> bool {
         let Stage::Ready { version } = self.stage else {
-            return Err(msg);
+            return false;
         };
         if self.failure.is_some() {
-            return Err(msg);
+            return false;
         }
         let result = match version {
             Version::V1 => {
-                self.output.push_frame(Framing::V1, msg);
+                self.output.push_frame_from(Framing::V1, msg);
                 Ok(())
             }
             Version::V2 => {
-                self.output.push_frame(Framing::V2, msg);
+                self.output.push_frame_from(Framing::V2, msg);
                 Ok(())
             }
             Version::V3_0 => self.send_encoded(msg),
@@ -196,7 +233,7 @@ impl Connection {
         if let Err(failure) = result {
             self.fail(failure);
         }
-        Ok(())
+        true
     }
 
     /// Gives the mechanism the ZAP handler's reply to the last [`Event::ZapRequest`] (all its
@@ -528,9 +565,13 @@ impl Connection {
     }
 
     /// Sends a message through the mechanism.
-    fn send_encoded(&mut self, msg: Msg) -> Result<(), Failure> {
-        let msg = self.mechanism.encode(msg)?;
-        self.output.push_frame(Framing::V2, msg);
+    fn send_encoded(&mut self, msg: &mut Msg) -> Result<(), Failure> {
+        if self.mechanism.transforms() {
+            let msg = self.mechanism.encode(std::mem::take(msg))?;
+            self.output.push_frame(Framing::V2, msg);
+        } else {
+            self.output.push_frame_from(Framing::V2, msg);
+        }
         Ok(())
     }
 }

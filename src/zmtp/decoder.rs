@@ -128,6 +128,36 @@ impl Input {
         self.start == self.end && self.large.as_ref().is_none_or(|l| l.filled < l.size)
     }
 
+    /// The common case of `next_frame`: a data frame (not a command) complete in the internal
+    /// buffer and within `maxmsgsize`. `None`, consuming nothing, for anything else (which
+    /// `next_frame` then handles, errors included).
+    #[inline]
+    pub(super) fn next_data_frame(
+        &mut self,
+        framing: Framing,
+        maxmsgsize: Option<u64>,
+    ) -> Option<Msg> {
+        if self.large.is_some() {
+            return None;
+        }
+        let avail = &self.buf[self.start..self.end];
+        let header = match framing {
+            Framing::V1 => v1_header(avail).ok()??,
+            Framing::V2 => v2_header(avail)?,
+        };
+        if header.command || maxmsgsize.is_some_and(|max| header.body > max) {
+            return None;
+        }
+        let body = usize::try_from(header.body).ok()?;
+        if avail.len() - header.len < body {
+            return None;
+        }
+        let mut msg = Msg::from_slice(&avail[header.len..header.len + body]);
+        msg.set_more(header.more);
+        self.start += header.len + body;
+        Some(msg)
+    }
+
     /// The next complete frame, as a message with its MORE and COMMAND flags; `None` until
     /// more bytes come. The size is checked against `maxmsgsize` before anything is allocated.
     pub(super) fn next_frame(
@@ -248,6 +278,53 @@ mod tests {
             input.read_done(n);
             bytes = &bytes[n..];
         }
+    }
+
+    #[test]
+    fn data_frames_take_the_fast_path_and_leave_the_rest_to_next_frame() {
+        let mut input = Input::new();
+        let mut bytes = vec![
+            FLAG_MORE,
+            1,
+            b'a',
+            FLAG_COMMAND,
+            4,
+            b'P',
+            b'I',
+            b'N',
+            b'G',
+            0,
+            2,
+        ];
+        bytes.extend_from_slice(b"bc");
+        bytes.extend_from_slice(&[0, 3, b'd']);
+        feed(&mut input, &bytes);
+        let a = input.next_data_frame(Framing::V2, None).unwrap();
+        assert_eq!((a.data(), a.more()), (&b"a"[..], true));
+        // A command is not for the fast path; next_frame takes it.
+        assert!(input.next_data_frame(Framing::V2, None).is_none());
+        let ping = input.next_frame(Framing::V2, None).unwrap().unwrap();
+        assert!(ping.is_command() && ping.data() == b"PING");
+        let bc = input.next_data_frame(Framing::V2, None).unwrap();
+        assert_eq!((bc.data(), bc.more()), (&b"bc"[..], false));
+        // Incomplete, and too large: left alone, then next_frame decides.
+        assert!(input.next_data_frame(Framing::V2, None).is_none());
+        assert!(matches!(input.next_frame(Framing::V2, None), Ok(None)));
+        feed(&mut input, b"ef");
+        assert!(input.next_data_frame(Framing::V2, Some(2)).is_none());
+        assert!(matches!(
+            input.next_frame(Framing::V2, Some(2)),
+            Err(Failure::MessageTooLarge)
+        ));
+        let def = input.next_data_frame(Framing::V2, Some(3)).unwrap();
+        assert_eq!(def.data(), b"def");
+        // ZMTP 1.0 framing: the length counts the flags byte.
+        feed(&mut input, &[3, 0, b'x', b'y']);
+        assert_eq!(
+            input.next_data_frame(Framing::V1, None).unwrap().data(),
+            b"xy"
+        );
+        assert!(input.is_empty());
     }
 
     #[test]

@@ -148,6 +148,22 @@ impl OutQueue {
         self.push_body(msg);
     }
 
+    /// As `push_frame`, from where the message is: a small body is copied out of it, a large
+    /// one taken (leaving `msg` empty).
+    pub(super) fn push_frame_from(&mut self, framing: Framing, msg: &mut Msg) {
+        let mut header = [0u8; 10];
+        let header_len = match framing {
+            Framing::V1 => v1_header(&mut header, msg.size(), msg.more()),
+            Framing::V2 => v2_header(&mut header, msg.size(), msg.more(), msg.is_command()),
+        };
+        self.push_copy(&header[..header_len]);
+        if msg.size() <= COPY_MAX {
+            self.push_copy(msg.data());
+        } else {
+            self.push_shared(std::mem::take(msg).into_bytes());
+        }
+    }
+
     fn push_body(&mut self, msg: Msg) {
         if msg.size() <= COPY_MAX {
             self.push_copy(msg.data());

@@ -74,6 +74,12 @@ pub trait Mechanism: Send + fmt::Debug {
         Ok(msg)
     }
 
+    /// Whether `encode` and `decode` change messages (CURVE); when not, the connection does not
+    /// pass them through (a message returned by value from a dynamic call is a copy).
+    fn transforms(&self) -> bool {
+        false
+    }
+
     /// Turns a received frame back into a message.
     fn decode(&mut self, msg: Msg) -> Result<Msg, Failure> {
         Ok(msg)

@@ -123,6 +123,10 @@ impl<S: Side> Mechanism for Curve<S> {
         self.stage.messages()?.encode(&msg)
     }
 
+    fn transforms(&self) -> bool {
+        true
+    }
+
     fn decode(&mut self, msg: Msg) -> Result<Msg, Failure> {
         self.stage.messages()?.decode(msg)
     }
