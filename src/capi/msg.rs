@@ -70,6 +70,16 @@ pub(crate) unsafe fn live<'a>(ptr: *const zmq_msg_t) -> Result<&'a mut Msg> {
 pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
     // SAFETY: forwarded from the caller.
     let msg: *mut Msg = unsafe { live(ptr) }?;
+    // SAFETY: live (checked); a message whose drop runs no code of the application's is dropped
+    // where it is, after the tag marks it closed. Reading it out whole first (below) would copy
+    // 56 bytes that zmq_msg_init* has usually just written piecewise, a store-forwarding stall.
+    unsafe {
+        if (*msg).drops_quietly() {
+            ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED);
+            ptr::drop_in_place(msg);
+            return Ok(());
+        }
+    }
     // SAFETY: the slot is live (checked by `live`): its Msg is read out once and the tag then
     // marks it closed, so it is never read or dropped again.
     let msg = unsafe {

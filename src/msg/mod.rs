@@ -317,6 +317,12 @@ impl Msg {
         }
     }
 
+    /// Whether dropping the message runs no code of the application's: its payload is not
+    /// shared (a shared one may be a zmq_msg_init_data buffer with a free function).
+    pub fn drops_quietly(&self) -> bool {
+        !matches!(self.body, Body::Shared(_))
+    }
+
     /// Takes the message out, leaving an empty one in its place.
     pub fn take(&mut self) -> Msg {
         std::mem::take(self)
