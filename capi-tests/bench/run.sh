@@ -3,8 +3,10 @@
 # ratio ours/libzmq for each figure: above 1.0 is better for throughput and rates, below 1.0 is
 # better for latency and for peak_rss_kb (peak resident set, KiB, from getrusage). Each figure is
 # the median of BENCH_ROUNDS (5) runs, taken alternately; the rows of the programs from "pub/sub
-# fan-out" on and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep the whole run under nine
-# minutes on two cores. The network benchmarks
+# fan-out" on and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep the whole run under ten
+# minutes on two cores (latency rows make 10000 round trips in one process, 3000 across two: a
+# round trip costs 50-100 us on a virtual machine whose thread wake-ups are slow). The network
+# benchmarks
 # (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf tools; conn_local/conn_remote) run
 # as two processes over tcp and ipc, both on the same library; the peak RSS is the binding,
 # receiving side's (local_*). The others are one process each, with threads, and take the
@@ -301,13 +303,13 @@ section "inproc: two threads"
 for size in 1 64 1024 65536 1048576; do
   count=2000000; [ "$size" -ge 65536 ] && count=300000
   FIGURES="msg/s peak_rss_kb" compare inproc_thr "$size" inproc_thr "$size" "$count"
-  FIGURES=latency_us compare inproc_lat "$size" inproc_lat "$size" 40000
+  FIGURES=latency_us compare inproc_lat "$size" inproc_lat "$size" 10000
 done
 section "tcp and ipc: two processes (local_* binds and receives; its peak RSS)"
 for transport in tcp ipc; do
   case "$transport" in tcp) endpoint=tcp://127.0.0.1 ;; ipc) endpoint="ipc://$ipc_path" ;; esac
   for size in 1 64 1024 65536 1048576; do
-    lat_count=10000
+    lat_count=3000
     case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; 65536) count=20000 ;; *) count=1000 lat_count=500 ;; esac
     FIGURES="msg/s Mb/s peak_rss_kb" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
     FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" "$lat_count"
@@ -357,7 +359,7 @@ section "plain sockets, no zmq, beside the tcp_/ipc_ rows above (see the header 
 for transport in tcp ipc; do
   case "$transport" in tcp) endpoint='tcp://127.0.0.1:*' ;; ipc) endpoint="ipc://$ipc_path-raw" ;; esac
   for size in 1 64 1024 65536 1048576; do
-    lat_count=10000
+    lat_count=3000
     case "$size" in 1|64) count=500000 ;; 1024) count=200000 ;; 65536) count=20000 ;; *) count=1000 lat_count=500 ;; esac
     compare_raw "raw_${transport}_thr" "${transport}_thr" "$size" msg/s=msg/s bulk_msg/s=msg/s -- raw_thr "$endpoint" "$size" "$count"
     compare_raw "raw_${transport}_lat" "${transport}_lat" "$size" latency_us=latency_us -- raw_lat "$endpoint" "$size" "$lat_count"
