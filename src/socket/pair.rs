@@ -42,8 +42,8 @@ impl Behaviour for Pair {
     }
 
     fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg> {
-        let key = self.pipe.ok_or(Error::Again)?;
-        pipes.read(key).ok_or(Error::Again)
+        let mut msg = Msg::new();
+        self.recv_into(pipes, &mut msg).map(|()| msg)
     }
 
     fn recv_into(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {

@@ -138,14 +138,8 @@ impl OutQueue {
     }
 
     /// Encodes one frame: a message, or a command when `msg.is_command()`.
-    pub(super) fn push_frame(&mut self, framing: Framing, msg: Msg) {
-        let mut header = [0u8; 10];
-        let header_len = match framing {
-            Framing::V1 => v1_header(&mut header, msg.size(), msg.more()),
-            Framing::V2 => v2_header(&mut header, msg.size(), msg.more(), msg.is_command()),
-        };
-        self.push_copy(&header[..header_len]);
-        self.push_body(msg);
+    pub(super) fn push_frame(&mut self, framing: Framing, mut msg: Msg) {
+        self.push_frame_from(framing, &mut msg);
     }
 
     /// As `push_frame`, from where the message is: a small body is copied out of it, a large
@@ -161,14 +155,6 @@ impl OutQueue {
             self.push_copy(msg.data());
         } else {
             self.push_shared(std::mem::take(msg).into_bytes());
-        }
-    }
-
-    fn push_body(&mut self, msg: Msg) {
-        if msg.size() <= COPY_MAX {
-            self.push_copy(msg.data());
-        } else {
-            self.push_shared(msg.into_bytes());
         }
     }
 }
