@@ -87,7 +87,12 @@ impl Handler {
     fn ready(&mut self, io: &mut Io<'_>, event: &mio::event::Event) {
         match self {
             Handler::Listener(l) => l.accept(io),
-            Handler::Session(s) => s.ready(io, event.is_readable(), event.is_writable()),
+            Handler::Session(s) => s.ready(
+                io,
+                event.is_readable(),
+                event.is_writable(),
+                event.is_read_closed() || event.is_error(),
+            ),
         }
     }
 

@@ -198,6 +198,10 @@ struct Engine {
     /// Whether the stream is registered for writable events too (while connecting, and while
     /// output waits for room).
     writable: bool,
+    /// The poller reported the peer's end closed (or an error): a short read then does not
+    /// mean the socket is drained, the end of stream waits behind it and, with edge-triggered
+    /// readiness, no further event would announce it.
+    read_closed: bool,
 }
 
 /// How the session came to be.
@@ -281,6 +285,7 @@ impl Session {
             proxied: false,
             handshaken: false,
             writable: false,
+            read_closed: false,
         };
         Session::new(link, options, endpoint, Role::Accepted, None, Some(engine))
     }
@@ -359,10 +364,17 @@ impl Session {
     }
 
     /// Readiness of the stream.
-    pub(crate) fn ready(&mut self, io: &mut Io<'_>, readable: bool, writable: bool) {
+    pub(crate) fn ready(
+        &mut self,
+        io: &mut Io<'_>,
+        readable: bool,
+        writable: bool,
+        read_closed: bool,
+    ) {
         let Some(engine) = self.engine.as_mut() else {
             return;
         };
+        engine.read_closed |= read_closed;
         if engine.socks.is_some() {
             self.socks_step(io);
             return;
@@ -531,6 +543,7 @@ impl Session {
             proxied: false,
             handshaken: false,
             writable: true,
+            read_closed: false,
         };
         let interest = Interest::READABLE | Interest::WRITABLE;
         if io
@@ -992,7 +1005,7 @@ impl Session {
                             return;
                         }
                         Ok(n) => {
-                            drained = n < room;
+                            drained = n < room && !engine.read_closed;
                             conn.read_done(n, io.now);
                         }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
