@@ -996,7 +996,8 @@ impl Session {
                     if drained {
                         return;
                     }
-                    let buffer = conn.read_buffer();
+                    let fd = engine.stream.fd();
+                    let buffer = conn.read_buffer_ready(|| crate::sys::net::bytes_readable(fd));
                     let room = buffer.len();
                     match engine.stream.read(buffer) {
                         Ok(0) => {

@@ -55,10 +55,11 @@ impl Wire {
         Wire::Raw(Raw::new())
     }
 
-    /// Where the next bytes read from the stream go.
-    pub(crate) fn read_buffer(&mut self) -> &mut [u8] {
+    /// Where the next bytes read from the stream go. `ready` tells how many are ready when a
+    /// large frame body's buffer must grow (see `Connection::read_buffer_ready`).
+    pub(crate) fn read_buffer_ready(&mut self, ready: impl FnOnce() -> usize) -> &mut [u8] {
         match self {
-            Wire::Zmtp(c) => c.read_buffer(),
+            Wire::Zmtp(c) => c.read_buffer_ready(ready),
             Wire::Raw(r) => &mut r.input,
         }
     }
@@ -221,7 +222,7 @@ mod tests {
             Ok(Some(Event::Ready { .. }))
         ));
         assert!(matches!(wire.poll_event(now), Ok(None)));
-        wire.read_buffer()[..3].copy_from_slice(b"abc");
+        wire.read_buffer_ready(|| 0)[..3].copy_from_slice(b"abc");
         wire.read_done(3, now);
         match wire.poll_event(now) {
             Ok(Some(Event::Message(m))) => assert_eq!(m.data(), b"abc"),

@@ -43,6 +43,19 @@ pub fn set_int_option(fd: RawFd, level: c_int, name: c_int, value: c_int) -> io:
     check(rc).map(drop)
 }
 
+/// How many received bytes wait to be read on a stream socket (FIONREAD); 0 when it cannot
+/// tell.
+pub fn bytes_readable(fd: RawFd) -> usize {
+    let mut n: c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the pointer, to a live local.
+    let rc = unsafe { libc::ioctl(fd, libc::FIONREAD, &raw mut n) };
+    if rc == 0 {
+        usize::try_from(n).unwrap_or(0)
+    } else {
+        0
+    }
+}
+
 /// Sets a socket option whose value is a byte string (SO_BINDTODEVICE).
 pub fn set_bytes_option(fd: RawFd, level: c_int, name: c_int, value: &[u8]) -> io::Result<()> {
     let len = libc::socklen_t::try_from(value.len())

@@ -124,6 +124,13 @@ impl Connection {
         self.input.read_buffer()
     }
 
+    /// [`read_buffer`](Self::read_buffer) for a caller that can tell how many bytes are
+    /// ready to be read: `ready` is asked when a large body's buffer must grow, which it then
+    /// does to hold them all at once.
+    pub fn read_buffer_ready(&mut self, ready: impl FnOnce() -> usize) -> &mut [u8] {
+        self.input.read_buffer_ready(ready)
+    }
+
     /// Records that `n` bytes were read into the last [`read_buffer`](Self::read_buffer).
     pub fn read_done(&mut self, n: usize, _now: Instant) {
         if n > 0 {

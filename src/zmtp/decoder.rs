@@ -65,11 +65,24 @@ impl Input {
 
     /// Where the next bytes from the peer go; never empty.
     pub(super) fn read_buffer(&mut self) -> &mut [u8] {
+        self.read_buffer_ready(|| 0)
+    }
+
+    /// [`read_buffer`](Self::read_buffer), told how many bytes are ready to be read (asked
+    /// only when a large body's buffer is full): the buffer then grows at once to hold them
+    /// (bytes that have arrived, so no more than was received), not by doubling, each step
+    /// of which copies what the buffer holds.
+    pub(super) fn read_buffer_ready(&mut self, ready: impl FnOnce() -> usize) -> &mut [u8] {
         self.reading_large = false;
         if let Some(large) = &mut self.large {
             if large.filled < large.size {
                 if large.filled == large.data.size() {
-                    let grown = large.data.size().saturating_mul(2).min(large.size);
+                    let grown = large
+                        .data
+                        .size()
+                        .saturating_mul(2)
+                        .max(large.filled.saturating_add(ready()))
+                        .min(large.size);
                     if large.data.regrow(grown, large.filled).is_err() {
                         // Out of memory: read into the internal buffer meanwhile, to be
                         // dropped with the connection.
@@ -358,6 +371,44 @@ mod tests {
         assert!(msg.more());
         assert!(msg.data().iter().all(|&b| b == 5));
         assert!(input.is_empty());
+    }
+
+    #[test]
+    fn large_body_grows_at_once_to_the_bytes_ready() {
+        let size = 1 << 20;
+        let mut input = Input::new();
+        let mut wire = vec![FLAG_LONG];
+        wire.extend_from_slice(&(size as u64).to_be_bytes());
+        feed(&mut input, &wire);
+        assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+        // Not asked while the buffer has room.
+        let buf = input.read_buffer_ready(|| unreachable!());
+        assert_eq!(buf.len(), LARGE_START);
+        buf.fill(1);
+        input.read_done(LARGE_START);
+        // Full: 500 KB are ready, the buffer grows to hold them, not just to twice its size.
+        let ready = 500_000;
+        assert_eq!(
+            input.read_buffer_ready(|| ready).len(),
+            ready,
+            "room for what is ready"
+        );
+        input.read_done(ready);
+        // Never beyond the declared size, whatever is said to be ready.
+        let buf = input.read_buffer_ready(|| usize::MAX);
+        assert_eq!(buf.len(), size - LARGE_START - ready);
+        buf.fill(1);
+        let n = buf.len();
+        input.read_done(n);
+        let msg = input.next_frame(Framing::V2, None).unwrap().unwrap();
+        assert_eq!(msg.size(), size);
+        let mut input = Input::new();
+        feed(&mut input, &wire);
+        assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+        input.read_buffer_ready(|| 0);
+        input.read_done(LARGE_START);
+        // Few bytes ready: it doubles, as without the count.
+        assert_eq!(input.read_buffer_ready(|| 10).len(), LARGE_START);
     }
 
     #[test]
