@@ -85,3 +85,68 @@ for i, text in enumerate([b"HelloWorld", b"0" * 40, b"rq:A+", b"JTKVSB%%)wK0E.X)
 for i, text in enumerate([b"127.0.0.1:5555", b"*:*", b"[::1]:80", b"eth0;192.168.0.1:5555",
                           b"@abstract", b"/tmp/some.ipc", b"localhost:0", b"[fe80::1%lo]:1"]):
     write("endpoint", "endpoint-%d" % i, text)
+
+# The codec's parts alone. Decoder: flags (bit 0 ZMTP 1.0 framing, bit 1 MAXMSGSIZE), read size.
+big = frame(bytes(range(256)) * 40, True)
+write("zmtp_decoder", "v2-traffic", bytes([0, 255]) + traffic + ping + big + frame(b"end"))
+write("zmtp_decoder", "v2-bytewise", bytes([0, 0]) + traffic + command(b"\x05READY") + frame(b"end"))
+write("zmtp_decoder", "v2-maxmsgsize", bytes([2 | (200 << 2) & 0xFC, 3]) + traffic + big)
+write("zmtp_decoder", "v1", bytes([1, 1]) + b"\x04\x00abc" + b"\x06\x01hello" + b"\x01\x00"
+      + b"\xff" + struct.pack(">Q", 301) + b"\x00" + b"y" * 300)
+# Greeting: socket type, mechanism (0 NULL, 1 PLAIN, 2 CURVE), piece size.
+write("zmtp_greeting", "3.1", bytes([DEALER, 0, 15]) + greeting(b"NULL"))
+write("zmtp_greeting", "3.0-plain", bytes([ROUTER, 1, 0]) + greeting(b"PLAIN", 0))
+write("zmtp_greeting", "2.0", bytes([PUB, 0, 3]) + b"\xff" + b"\0" * 8 + b"\x7f\x01\x05")
+write("zmtp_greeting", "1.0", bytes([SUB, 0, 1]) + b"\xff" + b"\0" * 8 + b"\x7f\x00\x01")
+write("zmtp_greeting", "unversioned", bytes([PULL, 2, 4]) + b"\x04\x00abc")
+# Commands: a command body, READY metadata, a ZAP reply (frames cut at 0xFF).
+write("zmtp_commands", "ping", b"\x04PING\x00\x0a" + b"context-of-16-bytes")
+write("zmtp_commands", "subscribe", b"\x09SUBSCRIBEtopic")
+write("zmtp_commands", "properties", prop(b"Socket-Type", b"ROUTER") + prop(b"Identity", b"id")
+      + prop(b"X-Anything", b"value"))
+write("zmtp_commands", "zap-reply", b"\xff".join([b"", b"1.0", b"1", b"200", b"OK", b"user",
+                                                   prop(b"Name", b"value")]))
+# Pair: mechanism (0 NULL, 1 PLAIN, 2 CURVE), then (op, argument) pairs: op bits 1-2 say move
+# bytes (0, 1: bit 0 the direction), send (2: bit 0 the side, bit 6 MORE, bit 7 large) or let
+# time pass (3).
+handshake = bytes([0, 255, 1, 255] * 4)
+sends = bytes([4, 5, 5, 0, 0x44, 3, 4, 200, 0x84, 100, 5, 17])
+for mech in range(3):
+    write("zmtp_pair", "mech-%d" % mech, bytes([mech]) + handshake + sends + bytes([0, 2, 1, 3, 6, 9]) + handshake)
+    write("zmtp_pair", "mech-%d-bytewise" % mech, bytes([mech]) + bytes([0, 0, 1, 0] * 200) + sends)
+
+# What libzmq 4.3.4 wrote on the wire, as recorded for the connection tests
+# (src/zmtp/tests/libzmq.rs): its greetings, READY per socket type and frames.
+import codecs
+recorded = open(os.path.join(HERE, "..", "src", "zmtp", "tests", "libzmq.rs")).read()
+
+
+def rust_bytes(literal):
+    """The bytes of a Rust byte-string literal's body (escapes and line continuations)."""
+    literal = re.sub(r"\\\n\s*", "", literal)
+    return codecs.escape_decode(literal.encode("latin-1"))[0]
+
+
+LZ = {name: rust_bytes(body) for name, body in
+      re.findall(r'const (LZ_\w+): &\[u8\] =\s*b"((?:[^"\\]|\\.|\\\n)*)";', recorded, re.S)}
+ready_list = re.search(r"const LZ_READY: \[&\[u8\]; \d+\] = \[(.*?)\];", recorded, re.S).group(1)
+LZ_READY = [rust_bytes(body) for body in re.findall(r'b"((?:[^"\\]|\\.)*)"', ready_list)]
+lz_greeting = LZ["LZ_SIG_ABC"] + LZ["LZ_AFTER_SIG"] + LZ["LZ_AFTER_REVISION"]
+# A socket type of ours that talks to each of libzmq's (index = libzmq's type).
+partner = [0, 2, 1, 4, 3, 6, 5, 8, 7, 2, 1]
+for kind, ready_cmd in enumerate(LZ_READY):
+    write("zmtp_null", "libzmq-%d" % kind, header(partner[kind], HEARTBEAT) + lz_greeting + ready_cmd
+          + LZ["LZ_DEALER_HELLO"] + LZ["LZ_PONG_CTX"] + LZ["LZ_PING_TTL_2500"])
+    write("zmtp_commands", "libzmq-ready-%d" % kind, ready_cmd[2:])
+    write("zmtp_commands", "libzmq-properties-%d" % kind, ready_cmd[2 + 6:])
+write("zmtp_null", "libzmq-sub-3.0", header(PUB, 0) + LZ["LZ_SIG"] + LZ["LZ_AFTER_SIG"]
+      + LZ["LZ_AFTER_REVISION"] + LZ_READY[2] + LZ["LZ_SUB_30_TAIL"])
+write("zmtp_null", "libzmq-zmtp-2.0", header(DEALER, 0) + LZ["LZ_SIG_ABC"] + b"\x01"
+      + LZ["LZ_V2_AFTER_REVISION"] + LZ["LZ_V2_ROUTING_ID"] + LZ["LZ_V2_MULTI_HEAD"])
+write("zmtp_null", "libzmq-zmtp-1.0", header(DEALER, 0) + LZ["LZ_V1_ROUTING_ID"] + LZ["LZ_V1_MULTI_HEAD"])
+write("zmtp_greeting", "libzmq-3.1", bytes([DEALER, 0, 7]) + lz_greeting)
+write("zmtp_greeting", "libzmq-2.0", bytes([DEALER, 0, 2]) + LZ["LZ_SIG"] + b"\x01" + LZ["LZ_V2_AFTER_REVISION"])
+write("zmtp_decoder", "libzmq-frames", bytes([0, 7]) + b"".join(LZ[n] for n in (
+    "LZ_DEALER_HELLO", "LZ_PUB_TAIL", "LZ_REQ_REQUEST", "LZ_PONG_CTX", "LZ_PONG_LONG",
+    "LZ_PONG_EMPTY", "LZ_PING_TTL_2500")) + LZ_READY[5])
+write("zmtp_decoder", "libzmq-v1", bytes([1, 0]) + LZ["LZ_V1_ROUTING_ID"] + LZ["LZ_V1_MULTI_HEAD"])

@@ -184,6 +184,194 @@ pub fn zmtp_curve(data: &[u8]) {
     });
 }
 
+/// The frame decoder alone (see `zmtp::fuzz::decoder`).
+pub fn zmtp_decoder(data: &[u8]) {
+    crate::zmtp::fuzz::decoder(data);
+}
+
+/// The greeting alone (see `zmtp::fuzz::greeting`).
+pub fn zmtp_greeting(data: &[u8]) {
+    crate::zmtp::fuzz::greeting(data);
+}
+
+/// Command bodies, READY and ZAP metadata, ZAP replies (see `zmtp::fuzz::commands`).
+pub fn zmtp_commands(data: &[u8]) {
+    crate::zmtp::fuzz::commands(data);
+}
+
+/// Two connections talking to each other (NULL, PLAIN or CURVE, by the first byte), the rest
+/// of the input a schedule: which way how many bytes move, which side sends what, when time
+/// passes. However the streams are cut, both handshakes complete and each side receives
+/// exactly the frames the other sent, in order.
+pub fn zmtp_pair(data: &[u8]) {
+    let Some((&mechanism, schedule)) = data.split_first() else {
+        return;
+    };
+    let (client, server) = pair_security(mechanism % 3);
+    let config = |security| Config {
+        socket_type: 5, // DEALER
+        routing_id: b"pair".to_vec(),
+        security,
+        peer_address: "127.0.0.1".into(),
+        // The schedule's time may run long; no time-out is under test here.
+        handshake_ivl: None,
+        ..Config::default()
+    };
+    let mut now = Instant::now();
+    let mut sides = [client, server].map(|security| {
+        let config = config(security);
+        let conn = match deterministic_curve(&config) {
+            Some(mechanism) => Connection::with_mechanism(config, mechanism, now),
+            None => Connection::new(config, now),
+        };
+        Side {
+            conn,
+            sent: Vec::new(),
+            received: Vec::new(),
+        }
+    });
+    let mut ops = schedule.iter();
+    let mut count = 0u32;
+    while let Some(&op) = ops.next() {
+        let arg = usize::from(ops.next().copied().unwrap_or(0));
+        let from = usize::from(op & 1);
+        match op >> 1 & 3 {
+            0 | 1 => {
+                let (a, b) = sides.split_at_mut(1);
+                let (src, dst) = if from == 0 {
+                    (&mut a[0], &mut b[0])
+                } else {
+                    (&mut b[0], &mut a[0])
+                };
+                pair_transfer(src, dst, arg * 61 + 1, now);
+            }
+            2 => {
+                let side = &mut sides[from];
+                if side.conn.is_ready() {
+                    count += 1;
+                    // Some large enough to be read into a buffer of their own.
+                    let size = if op & 0x80 != 0 { arg * 67 } else { arg };
+                    let mut body = vec![0u8; size];
+                    for (i, b) in body.iter_mut().enumerate() {
+                        *b = (count as usize + i) as u8;
+                    }
+                    let more = op & 0x40 != 0;
+                    let mut msg = Msg::from_slice(&body);
+                    msg.set_more(more);
+                    assert!(side.conn.send(msg).is_ok(), "a ready connection sends");
+                    side.sent.push((body, more));
+                }
+            }
+            _ => {
+                now += Duration::from_millis(arg as u64);
+                for side in &mut sides {
+                    side.conn
+                        .handle_timeout(now)
+                        .expect("no time-out within the schedule");
+                }
+            }
+        }
+    }
+    // Then everything still on the way is delivered.
+    loop {
+        let (a, b) = sides.split_at_mut(1);
+        let moved = pair_transfer(&mut a[0], &mut b[0], usize::MAX, now)
+            | pair_transfer(&mut b[0], &mut a[0], usize::MAX, now);
+        if !moved {
+            break;
+        }
+    }
+    assert!(sides[0].conn.is_ready() && sides[1].conn.is_ready());
+    assert!(
+        sides[1].received == sides[0].sent,
+        "server got what the client sent"
+    );
+    assert!(
+        sides[0].received == sides[1].sent,
+        "client got what the server sent"
+    );
+}
+
+/// One end of `zmtp_pair`: its connection, the frames it sent and those it received.
+struct Side {
+    conn: Connection,
+    sent: Vec<(Vec<u8>, bool)>,
+    received: Vec<(Vec<u8>, bool)>,
+}
+
+/// Client and server credentials of each mechanism (0 NULL, 1 PLAIN, 2 CURVE).
+fn pair_security(which: u8) -> (Security, Security) {
+    match which {
+        0 => (Security::Null, Security::Null),
+        1 => (
+            Security::PlainClient {
+                username: b"admin".to_vec(),
+                password: b"secret".to_vec(),
+            },
+            Security::PlainServer,
+        ),
+        _ => {
+            let server_public = curve_key("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
+            (
+                Security::CurveClient {
+                    public_key: curve_key("Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"),
+                    secret_key: curve_key("D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs"),
+                    server_key: server_public,
+                },
+                Security::CurveServer {
+                    public_key: server_public,
+                    secret_key: curve_key("JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"),
+                },
+            )
+        }
+    }
+}
+
+/// Moves up to `limit` pending bytes from `src` to `dst`, read as a session reads them (the
+/// fast path, then events; ZAP answered with a 200); whether any moved.
+fn pair_transfer(src: &mut Side, dst: &mut Side, limit: usize, now: Instant) -> bool {
+    let mut bytes = Vec::new();
+    for slice in src.conn.output() {
+        let take = slice.len().min(limit - bytes.len());
+        bytes.extend_from_slice(&slice[..take]);
+        if bytes.len() == limit {
+            break;
+        }
+    }
+    src.conn.output_consumed(bytes.len());
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        let ready = rest.len();
+        let buffer = dst.conn.read_buffer_ready(|| ready);
+        let n = buffer.len().min(rest.len());
+        buffer[..n].copy_from_slice(&rest[..n]);
+        dst.conn.read_done(n, now);
+        rest = &rest[n..];
+        let received = &mut dst.received;
+        dst.conn.deliver_data_frames(|msg| {
+            received.push((msg.data().to_vec(), msg.more()));
+            true
+        });
+        loop {
+            match dst.conn.poll_event(now).expect("a peer's bytes are valid") {
+                Some(Event::Message(msg)) => dst.received.push((msg.data().to_vec(), msg.more())),
+                Some(Event::ZapRequest(_)) => dst
+                    .conn
+                    .zap_reply(Some(&accepting_reply()))
+                    .expect("ZAP accepts"),
+                Some(Event::Ready { .. }) => {}
+                None => break,
+            }
+            let received = &mut dst.received;
+            dst.conn.deliver_data_frames(|msg| {
+                received.push((msg.data().to_vec(), msg.more()));
+                true
+            });
+        }
+    }
+    !bytes.is_empty()
+}
+
 /// Z85: decoding anything, and encoding what decodes gives the text back.
 pub fn z85(data: &[u8]) {
     if let Ok(bytes) = crate::z85::decode(data) {

@@ -44,3 +44,23 @@ fn z85() {
 fn endpoint() {
     replay("endpoint", zmq::fuzzing::endpoint);
 }
+
+#[test]
+fn zmtp_decoder() {
+    replay("zmtp_decoder", zmq::fuzzing::zmtp_decoder);
+}
+
+#[test]
+fn zmtp_greeting() {
+    replay("zmtp_greeting", zmq::fuzzing::zmtp_greeting);
+}
+
+#[test]
+fn zmtp_commands() {
+    replay("zmtp_commands", zmq::fuzzing::zmtp_commands);
+}
+
+#[test]
+fn zmtp_pair() {
+    replay("zmtp_pair", zmq::fuzzing::zmtp_pair);
+}

@@ -13,6 +13,8 @@ mod connection;
 pub mod curve;
 mod decoder;
 mod encoder;
+#[doc(hidden)]
+pub mod fuzz;
 mod greeting;
 mod mechanism;
 mod plain;

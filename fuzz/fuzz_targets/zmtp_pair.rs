@@ -1,0 +1,4 @@
+#![no_main]
+//! Fuzz target: see `zmq::fuzzing::zmtp_pair`.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zmq::fuzzing::zmtp_pair(data));
