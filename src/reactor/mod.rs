@@ -340,6 +340,8 @@ impl Reactor {
 pub(crate) struct IoThread {
     sender: MailboxSender<Command>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// The process that started it: a child forked since has no such thread.
+    pid: u32,
 }
 
 impl IoThread {
@@ -367,6 +369,7 @@ impl IoThread {
         Ok(Arc::new(IoThread {
             sender,
             thread: Mutex::new(Some(thread)),
+            pid: std::process::id(),
         }))
     }
 
@@ -375,10 +378,19 @@ impl IoThread {
         self.sender.send(Command::Io(IoWork(command)));
     }
 
-    /// Asks the thread to finish its sessions and exit, and waits for it.
+    /// Asks the thread to finish its sessions and exit, and waits for it. In a process forked
+    /// since the thread started, there is no thread: the copy of its handle is forgotten (joining
+    /// it would wait for a thread of the parent), and nothing is posted to its mailbox, whose
+    /// eventfd the parent's thread still reads (as libzmq, a forked child's ctx term leaves the
+    /// parent's I/O alone).
     pub(crate) fn stop(&self) {
+        let handle = self.thread.lock().take();
+        if std::process::id() != self.pid {
+            std::mem::forget(handle);
+            return;
+        }
         self.send(IoCommand::Stop);
-        if let Some(thread) = self.thread.lock().take() {
+        if let Some(thread) = handle {
             let _ = thread.join();
         }
     }

@@ -4,6 +4,8 @@ pub mod net;
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::Once;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// A new non-blocking, close-on-exec eventfd with a zero counter.
@@ -15,6 +17,37 @@ pub fn eventfd() -> io::Result<OwnedFd> {
     }
     // SAFETY: `fd` is a fresh descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// How many times this process was forked off another since the library was first used (0 in
+/// the original process): what was made before a fork and is found with another count is the
+/// parent's.
+pub fn fork_generation() -> u32 {
+    static FORKS: AtomicU32 = AtomicU32::new(0);
+    static WATCH: Once = Once::new();
+    extern "C" fn forked() {
+        FORKS.fetch_add(1, Ordering::Relaxed);
+    }
+    WATCH.call_once(|| {
+        // SAFETY: registers a handler that only touches an atomic, for the child side only.
+        unsafe { libc::pthread_atfork(None, None, Some(forked)) };
+    });
+    FORKS.load(Ordering::Relaxed)
+}
+
+/// Puts a new eventfd, signalled, in place of the one at `fd` (the same number, so a ZMQ_FD
+/// the application holds stays valid): after a fork, the child's waits and signals then no
+/// longer reach the parent's threads, nor take their wake-ups.
+pub fn eventfd_renew(fd: &OwnedFd) -> io::Result<()> {
+    let fresh = eventfd()?;
+    eventfd_signal(&fresh)?;
+    // SAFETY: dup2 between two descriptors we own; `fd` keeps its number and stays owned by
+    // its OwnedFd, now referring to the fresh eventfd (O_CLOEXEC is set again below).
+    let rc = unsafe { libc::dup3(fresh.as_raw_fd(), fd.as_raw_fd(), libc::O_CLOEXEC) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Adds 1 to an eventfd's counter. A counter at its maximum (EAGAIN) is already signalled.
