@@ -139,6 +139,10 @@ fn run(
     capture: *mut c_void,
     control: *mut c_void,
 ) -> Result<()> {
+    // libzmq answers a missing frontend or backend with EFAULT, before looking at either.
+    if frontend.is_null() || backend.is_null() {
+        return Err(Error::Fault);
+    }
     let item = |socket| zmq_pollitem_t {
         socket,
         fd: 0,

@@ -252,7 +252,8 @@ impl Socket {
         match self.prepare_endpoint(endpoint)? {
             ("inproc", name) => inproc::term_endpoint(self, name),
             ("tcp" | "ipc", _) => network::term_endpoint(self, endpoint),
-            _ => Err(Error::NoEnt),
+            // As libzmq, a transport this build does not offer is refused as in zmq_bind.
+            (transport, _) => Err(unsupported(transport)),
         }
     }
 

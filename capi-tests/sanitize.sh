@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The C tests under memory checkers.
+#
+# Usage:
+#   capi-tests/sanitize.sh asan LIBDIR INCDIR      the library built with AddressSanitizer
+#                                                   (nightly rustc, -Zsanitizer=address), each
+#                                                   test_*.c with -fsanitize=address,undefined
+#   capi-tests/sanitize.sh valgrind LIBDIR INCDIR  each test_*.c against LIBDIR/libzmq.so.5
+#                                                   under valgrind memcheck
+#
+# A test fails on a failed check, a sanitizer or memcheck report, or a definite leak. A mode
+# that cannot run here (no nightly toolchain, no valgrind) says SKIP and why. Prints one line
+# per test and "N passed, N failed"; exits non-zero if anything failed.
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+mode=${1:-}
+[ $# -eq 3 ] && { [ "$mode" = asan ] || [ "$mode" = valgrind ]; } || {
+    echo "usage: $0 asan|valgrind LIBDIR INCDIR" >&2
+    exit 2
+}
+LIBDIR=$(cd "$2" && pwd -P)
+INCDIR=$(cd "$3" && pwd -P)
+CC=${CC:-gcc}
+TIMEOUT=${SANITIZE_TIMEOUT:-600}
+BUILD=$root/target/sanitize-$mode
+mkdir -p "$BUILD"
+
+cflags=(-std=c99 -D_GNU_SOURCE -g -I"$INCDIR" -I"$here")
+case $mode in
+asan)
+    if ! cargo +nightly --version >/dev/null 2>&1; then
+        echo "SKIP: asan needs a nightly toolchain (rustup toolchain install nightly)"
+        exit 0
+    fi
+    target=$(rustc -vV | sed -n 's/^host: //p')
+    echo "building the library with AddressSanitizer (target/asan)"
+    (cd "$root" && RUSTFLAGS="-Zsanitizer=address" cargo +nightly build --release --lib \
+        --target "$target" --target-dir target/asan) >"$BUILD/build.log" 2>&1 || {
+        echo "FAIL: building the library with AddressSanitizer (see $BUILD/build.log)"
+        echo "0 passed, 1 failed"
+        exit 1
+    }
+    LIBDIR=$root/target/asan/$target/release
+    cflags+=(-fsanitize=address,undefined -fno-omit-frame-pointer)
+    # An impossible allocation is part of the tests (ENOMEM): asked for, not an error.
+    export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    runner=()
+    ;;
+valgrind)
+    if ! command -v valgrind >/dev/null; then
+        echo "SKIP: valgrind is not installed (apt-get install valgrind)"
+        exit 0
+    fi
+    runner=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+        --show-leak-kinds=definite --track-fds=no)
+    ;;
+esac
+
+passed=0
+failed=0
+for src in "$here"/test_*.c; do
+    name=$(basename "$src" .c)
+    exe=$BUILD/$name
+    if ! "$CC" "${cflags[@]}" "$src" -L"$LIBDIR" -lzmq -ldl -lpthread -lm -o "$exe" \
+        >"$exe.build.log" 2>&1; then
+        echo "  [FAIL] $name (build, see $exe.build.log)"
+        failed=$((failed + 1))
+        continue
+    fi
+    LD_LIBRARY_PATH=$LIBDIR ZMQ_EXPECT_LIB=$LIBDIR/libzmq.so.5 \
+        timeout "$TIMEOUT" "${runner[@]}" "$exe" >"$exe.log" 2>&1
+    rc=$?
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$exe.log" | tail -1)
+    reports=$(grep -cE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|definitely lost in' \
+        "$exe.log")
+    if [ "$rc" -eq 0 ] && [ "$reports" -eq 0 ] && [ -n "$summary" ]; then
+        echo "  [PASS] $name ($summary)"
+        passed=$((passed + 1))
+    else
+        echo "  [FAIL] $name (exit $rc, $reports reports, ${summary:-no summary}; see $exe.log)"
+        failed=$((failed + 1))
+    fi
+done
+echo "$mode: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
