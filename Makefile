@@ -10,7 +10,7 @@ LIBDIR := target/release
 LIB := $(LIBDIR)/libzmq.so
 GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
 
-.PHONY: all build header header-fresh test test-rust test-c test-reference test-install test-interop test-clients demo bench check install help clean fuzz
+.PHONY: all build header header-fresh test test-rust test-c test-misuse test-netns test-reference test-install test-interop test-clients demo bench check sanitize miri install help clean fuzz
 
 all: build pkgconfig/libzmq.pc header-fresh
 
@@ -19,7 +19,8 @@ help:
 	@echo "make demo       build and run the demo programs (C and Python) on this library"
 	@echo "make test       build and run every test"
 	@echo "make bench      benchmarks against the system libzmq, as ratios"
-	@echo "make check      fmt, clippy, header freshness, header parity, symbol gate"
+	@echo "make check      fmt, clippy, header freshness, header parity, symbol gate, then make sanitize"
+	@echo "make sanitize   the C tests under ASan+UBSan and valgrind, Miri on pipes, messages, codec"
 	@echo "make header     regenerate include/zmq.h from src/capi"
 	@echo "make fuzz       run each fuzz target FUZZ_SECONDS (60) with cargo-fuzz (make test replays the seeds)"
 	@echo "make install PREFIX=/dir"
@@ -47,13 +48,22 @@ pkgconfig/libzmq.pc: pkgconfig/libzmq.pc.in target/native-static-libs.txt
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@version@|$(VERSION)|' \
 	    -e "s|@libs_private@|$$(cat target/native-static-libs.txt)|" $< > $@
 
-test: build header-fresh test-rust test-c test-reference test-install test-interop test-clients
+test: build header-fresh test-rust test-c test-misuse test-netns test-reference test-install test-interop test-clients
 
 test-rust:
 	$(CARGO) test
 
 test-c: build
 	capi-tests/run.sh $(LIBDIR) include
+
+# Every C function misused, each case in a child process, on ours and on the system libzmq:
+# ours must never abort and must answer libzmq's errno; libzmq's aborts are counted.
+test-misuse: build
+	capi-tests/misuse/run.sh $(LIBDIR) include
+
+# Heartbeats across a link cut between two network namespaces (SKIP without root or netns).
+test-netns: build
+	capi-tests/netns/run.sh $(LIBDIR) include
 
 demo: build
 	capi-tests/demo/run.sh $(LIBDIR) include
@@ -66,6 +76,21 @@ check: build header-fresh
 	$(CARGO) clippy --all-targets -- -D warnings
 	capi-tests/header_parity.sh include
 	capi-tests/symbols.sh $(LIBDIR)/libzmq.so.5
+	$(MAKE) sanitize
+
+# The C tests with the library built under AddressSanitizer (nightly) and under valgrind;
+# Miri on the unsafe code's tests: pipes, message storage, the codec. Each says SKIP when
+# its tool is missing.
+sanitize: build
+	capi-tests/sanitize.sh asan $(LIBDIR) include
+	capi-tests/sanitize.sh valgrind $(LIBDIR) include
+	$(MAKE) miri
+
+MIRI_TESTS ?= pipe:: msg:: zmtp::decoder zmtp::encoder
+miri:
+	@if $(CARGO) +nightly miri --version >/dev/null 2>&1; then \
+	  $(CARGO) +nightly miri test --lib -- $(MIRI_TESTS); \
+	else echo "SKIP: miri needs a nightly toolchain with the miri component"; fi
 
 install: build target/native-static-libs.txt
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/cmake/ZeroMQ

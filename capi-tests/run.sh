@@ -16,24 +16,8 @@
 
 set -u
 
-SYSTEM_LIBDIR=/usr/lib/x86_64-linux-gnu
-SYSTEM_INCDIR=/usr/include
 here=$(cd "$(dirname "$0")" && pwd)
-
-usage() {
-    echo "usage: $0 LIBDIR INCDIR | $0 --system" >&2
-    exit 2
-}
-
-if [ $# -eq 1 ] && [ "$1" = "--system" ]; then
-    LIBDIR=$SYSTEM_LIBDIR
-    INCDIR=$SYSTEM_INCDIR
-elif [ $# -eq 2 ]; then
-    LIBDIR=$1
-    INCDIR=$2
-else
-    usage
-fi
+. "$here/args.sh"
 
 [ -d "$LIBDIR" ] || { echo "LIBDIR $LIBDIR is not a directory"; echo "0 passed, 1 failed"; exit 1; }
 [ -d "$INCDIR" ] || { echo "INCDIR $INCDIR is not a directory"; echo "0 passed, 1 failed"; exit 1; }

@@ -3,7 +3,7 @@
    and disconnect, ZMQ_LINGER, ZMQ_IMMEDIATE, incompatible peers, ZMQ_MAXMSGSIZE,
    ZMQ_FD / ZMQ_EVENTS and zmq_poll. Waits have deadlines within a budget per section and a
    watchdog ends a section that blocks, so a failure never hangs the run. */
-#include "testutil.h"
+#include "procutil.h"
 
 #include <dirent.h>
 #include <poll.h>
@@ -12,45 +12,16 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #define TIMEOUT_MS 2000
 #define SECTION_BUDGET_MS 3000
 #define RUN_BUDGET_MS 25000
-#define EP_LEN 256
 
 static const char *const transports[] = {"tcp", "ipc"};
 static char run_dir[64];
 static int ipc_serial;
 static char section[160];
-static long long section_end, run_end;
-
-static void on_watchdog (int sig)
-{
-    char line[400];
-    int n;
-    ssize_t w;
-    (void) sig;
-    n = snprintf (line, sizeof line, "FAIL [%s] hung: the watchdog expired\n%d passed, %d failed\n",
-                  tu_section, tu_passed, tu_failed + 1);
-    w = write (1, line, (size_t) n);
-    (void) w;
-    _exit (1);
-}
-
-static long long now_ms (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms (int ms)
-{
-    struct timespec ts = {ms / 1000, (long) (ms % 1000) * 1000000L};
-    nanosleep (&ts, NULL);
-}
 
 /* Starts a section (named after its transport when there is one): its waits share a budget
    of SECTION_BUDGET_MS (all sections RUN_BUDGET_MS, so that a broken library still finishes
@@ -61,40 +32,17 @@ static void begin (const char *what, const char *tr)
         snprintf (section, sizeof section, "%s over %s", what, tr);
     else
         snprintf (section, sizeof section, "%s", what);
-    section_end = now_ms () + SECTION_BUDGET_MS;
-    if (section_end > run_end)
-        section_end = run_end;
+    section_budget (SECTION_BUDGET_MS);
     alarm (10);
     tu_begin (section);
-}
-
-/* ms, cut down to what is left of the section's budget (but at least 20). */
-static int budget (int ms)
-{
-    long long left = section_end - now_ms ();
-    if (left < 20)
-        left = 20;
-    return ms < left ? ms : (int) left;
-}
-
-/* Sets an int option; only a failure is recorded. */
-static void set_int (void *s, int option, int value)
-{
-    if (zmq_setsockopt (s, option, &value, sizeof value) != 0)
-        tu_record (0, __FILE__, __LINE__, "zmq_setsockopt", zmq_strerror (errno));
 }
 
 /* A socket with a 200 ms send timeout (no send should block), no linger and a 10 ms reconnect interval. */
 static void *sock (void *ctx, int type)
 {
-    void *s = zmq_socket (ctx, type);
-    if (s == NULL) {
-        tu_record (0, __FILE__, __LINE__, "zmq_socket", zmq_strerror (errno));
+    void *s = quick_socket (ctx, type, 200, 10);
+    if (s == NULL)
         exit (tu_finish ());
-    }
-    set_int (s, ZMQ_SNDTIMEO, 200);
-    set_int (s, ZMQ_LINGER, 0);
-    set_int (s, ZMQ_RECONNECT_IVL, 10);
     return s;
 }
 
@@ -127,13 +75,6 @@ static void close_all (void *a, void *b, void *c)
     zmq_close (b);
     if (c)
         zmq_close (c);
-}
-
-static void last_ep (void *s, char *ep)
-{
-    size_t len = EP_LEN;
-    if (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, ep, &len) != 0)
-        strcpy (ep, "(getsockopt failed)");
 }
 
 /* ZMQ_LAST_ENDPOINT of s is want. */
@@ -210,28 +151,11 @@ static int bind_retry (void *s, const char *ep)
     return rc;
 }
 
-static int send_str (void *s, const char *text, int flags)
-{
-    return zmq_send (s, text, strlen (text), flags);
-}
-
 /* The next frame as a string, waiting at most ms milliseconds; "(EAGAIN)" or "(error N)". */
 static const char *recv_within (void *s, int ms)
 {
     static char buf[EP_LEN];
-    int n, e;
-    set_int (s, ZMQ_RCVTIMEO, ms == 0 ? 0 : budget (ms));
-    n = zmq_recv (s, buf, sizeof buf - 1, 0);
-    e = errno;
-    if (n >= 0) {
-        buf[n < (int) sizeof buf - 1 ? n : (int) sizeof buf - 1] = '\0';
-        return buf;
-    }
-    if (e == EAGAIN)
-        strcpy (buf, "(EAGAIN)");
-    else
-        snprintf (buf, sizeof buf, "(error %d)", e);
-    return buf;
+    return recv_text (s, ms, buf, sizeof buf);
 }
 
 static const char *recv_str (void *s)
@@ -881,13 +805,10 @@ int main (void)
     int t;
     tu_init ();
     signal (SIGALRM, on_watchdog);
-    snprintf (run_dir, sizeof run_dir, "/tmp/zmq-capi-net-%d", (int) getpid ());
-    if (mkdir (run_dir, 0700) != 0) {
-        tu_record (0, __FILE__, __LINE__, "mkdir run directory", strerror (errno));
+    if (make_run_dir (run_dir, sizeof run_dir, "/tmp/zmq-capi-net") != 0)
         return tu_finish ();
-    }
     setenv ("TMPDIR", run_dir, 1);
-    run_end = now_ms () + RUN_BUDGET_MS;
+    run_budget (RUN_BUDGET_MS);
     ctx = zmq_ctx_new ();
 
     endpoints (ctx);
