@@ -26,7 +26,8 @@ const CLOSED: u32 = 0xdead_decf;
 struct SocketHandle {
     tag: AtomicU32,
     busy: AtomicBool,
-    socket: UnsafeCell<Option<Socket>>,
+    /// Boxed, so that a closed handle keeps its few bytes only, not the socket's ~900.
+    socket: UnsafeCell<Option<Box<Socket>>>,
 }
 
 // SAFETY: the socket inside is reached only by the one thread that holds `busy`.
@@ -76,7 +77,7 @@ pub(crate) unsafe fn with_socket<R>(
     let (handle, _busy) = unsafe { acquire(s) }?;
     // SAFETY: `busy` is held: no other reference to the socket exists until it is released.
     let socket = unsafe { &mut *handle.socket.get() }
-        .as_mut()
+        .as_deref_mut()
         .ok_or(Error::NotSock)?;
     f(socket)
 }
@@ -151,7 +152,7 @@ pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_vo
         let handle = SocketHandle {
             tag: AtomicU32::new(SOCKET_TAG),
             busy: AtomicBool::new(false),
-            socket: UnsafeCell::new(Some(socket)),
+            socket: UnsafeCell::new(Some(Box::new(socket))),
         };
         Ok(Box::into_raw(Box::new(handle)).cast())
     })
