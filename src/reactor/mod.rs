@@ -340,8 +340,8 @@ impl Reactor {
 pub(crate) struct IoThread {
     sender: MailboxSender<Command>,
     thread: Mutex<Option<JoinHandle<()>>>,
-    /// The process that started it: a child forked since has no such thread.
-    pid: u32,
+    /// `sys::fork_generation()` when it started: a child forked since has no such thread.
+    generation: u32,
 }
 
 impl IoThread {
@@ -369,7 +369,7 @@ impl IoThread {
         Ok(Arc::new(IoThread {
             sender,
             thread: Mutex::new(Some(thread)),
-            pid: std::process::id(),
+            generation: crate::sys::fork_generation(),
         }))
     }
 
@@ -385,7 +385,7 @@ impl IoThread {
     /// parent's I/O alone).
     pub(crate) fn stop(&self) {
         let handle = self.thread.lock().take();
-        if std::process::id() != self.pid {
+        if crate::sys::fork_generation() != self.generation {
             std::mem::forget(handle);
             return;
         }
