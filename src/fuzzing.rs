@@ -152,36 +152,19 @@ pub fn zmtp_null(data: &[u8]) {
 /// A ZMTP connection with PLAIN, as client or server by the header, fed arbitrary bytes: HELLO,
 /// WELCOME, INITIATE, READY and ERROR in any order and shape.
 pub fn zmtp_plain(data: &[u8]) {
-    run_connection(data, |bits| {
-        if bits & 1 == 0 {
-            Security::PlainServer
-        } else {
-            Security::PlainClient {
-                username: b"admin".to_vec(),
-                password: b"secret".to_vec(),
-            }
-        }
-    });
+    run_connection(data, |bits| role(bits, 1));
 }
 
 /// A ZMTP connection with CURVE, as client or server by the header, fed arbitrary bytes; its
 /// randomness is fixed, so the seeds' recorded handshakes get through to MESSAGE boxes.
 pub fn zmtp_curve(data: &[u8]) {
-    run_connection(data, |bits| {
-        let server_public = curve_key("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
-        if bits & 1 == 0 {
-            Security::CurveServer {
-                public_key: server_public,
-                secret_key: curve_key("JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"),
-            }
-        } else {
-            Security::CurveClient {
-                public_key: curve_key("Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"),
-                secret_key: curve_key("D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs"),
-                server_key: server_public,
-            }
-        }
-    });
+    run_connection(data, |bits| role(bits, 2));
+}
+
+/// The server's side of a mechanism of `pair_security` when bit 0 is clear, else the client's.
+fn role(bits: u8, mechanism: u8) -> Security {
+    let (client, server) = pair_security(mechanism);
+    if bits & 1 == 0 { server } else { client }
 }
 
 /// The frame decoder alone (see `zmtp::fuzz::decoder`).
