@@ -704,9 +704,12 @@ static void large_messages (void)
     /* The pair carries on (the PUSH reconnects). */
     tu_record (gets_through (push, pull, "small", 50), __FILE__, __LINE__,
                "a small message gets through afterwards", "");
+    /* Events stopped before the closes: libzmq's I/O thread blocks on an event that has
+       no reader. */
+    zmq_socket_monitor (pull, NULL, 0);
+    zmq_close (mon);
     zmq_close (push);
     zmq_close (pull);
-    zmq_close (mon);
 
     for (t = 0; t < 2; t++) {
         begin (t == 0 ? "a 64 MiB message over tcp" : "a 64 MiB message over ipc");

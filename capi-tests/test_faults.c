@@ -241,6 +241,16 @@ static void *monitor_of (void *ctx, void *s, int mask)
     return m;
 }
 
+/* Stops the events of s and closes their reader: before s or its peers are closed. libzmq's
+   I/O thread sends an event with a blocking send, so an event due after its reader is gone
+   (the disconnect a close causes) would stop that thread for good, and with it every socket
+   of the context. */
+static void end_monitor (void *s, void *mon)
+{
+    zmq_socket_monitor (s, NULL, 0);
+    zmq_close (mon);
+}
+
 /* The code of the next event within ms (0: only one already there), -1 when none came. */
 static int next_event (void *mon, int ms)
 {
@@ -335,7 +345,7 @@ static void killed_peer (void *ctx, const char *tr)
     }
     if (!CHECK (p1.n >= KILL_AFTER)) {
         printf ("the first peer reported %d of %u messages within 8 s\n", p1.n, seq);
-        zmq_close (mon);
+        end_monitor (push, mon);
         zmq_close (push);
         close_peer (&p1);
         return;
@@ -414,7 +424,7 @@ static void killed_peer (void *ctx, const char *tr)
 
     /* A new peer on the same endpoint: the PUSH reconnects by itself. */
     if (start_peer (&p2, ep, ep2) != 0) {
-        zmq_close (mon);
+        end_monitor (push, mon);
         zmq_close (push);
         close_peer (&p2);
         close_peer (&p1);
@@ -477,7 +487,7 @@ static void killed_peer (void *ctx, const char *tr)
     tu_record (lost <= (long) first_down - p1.n, __FILE__, __LINE__,
                "only messages sent before the disconnect was seen are lost", "");
 
-    zmq_close (mon);
+    end_monitor (push, mon);
     zmq_close (push);
     close_peer (&p1);
     close_peer (&p2);
@@ -548,9 +558,9 @@ static void reconnect_cycles (void *ctx)
     zmq_getsockopt (server, ZMQ_LAST_ENDPOINT, ep, &len);
     CHECK_OK (zmq_connect (client, ep));
     if (!tu_record (round_trip (client, server, -1), __FILE__, __LINE__, "first round trip", "")) {
+        end_monitor (client, mon);
         zmq_close (server);
         zmq_close (client);
-        zmq_close (mon);
         return;
     }
     t0 = now_ms ();
@@ -587,10 +597,10 @@ static void reconnect_cycles (void *ctx)
         printf ("only %d of %d cycles fit in the %d ms budget here\n", done, CYCLES, CYCLES_BUDGET_MS);
     CHECK_EQ (done, cycle);
     CHECK (done >= 100);
+    end_monitor (client, mon);
     if (server)
         zmq_close (server);
     zmq_close (client);
-    zmq_close (mon);
     alarm (0);
 }
 
@@ -633,10 +643,10 @@ static void hb_pair_open (hb_pair_t *h, void *ctx, const char *ep, int cut_link)
 
 static void hb_pair_close (hb_pair_t *h)
 {
+    end_monitor (h->hb, h->hbmon);
+    end_monitor (h->plain, h->plainmon);
     zmq_close (h->hb);
     zmq_close (h->plain);
-    zmq_close (h->hbmon);
-    zmq_close (h->plainmon);
 }
 
 /* Once the peer stopped answering: hb reports ZMQ_EVENT_DISCONNECTED within HB_LIMIT_MS
