@@ -20,7 +20,7 @@ help:
 	@echo "make test       build and run every test"
 	@echo "make bench      benchmarks against the system libzmq, as ratios"
 	@echo "make check      fmt, clippy, header freshness, header parity, symbol gate, then make sanitize"
-	@echo "make sanitize   the C tests under ASan+UBSan and valgrind, Miri on pipes, messages, codec"
+	@echo "make sanitize   the C tests under ASan+UBSan, valgrind and TSan, Miri on pipes, messages, codec"
 	@echo "make header     regenerate include/zmq.h from src/capi"
 	@echo "make fuzz       run each fuzz target FUZZ_SECONDS (60) with cargo-fuzz (make test replays the seeds)"
 	@echo "make install PREFIX=/dir"
@@ -84,6 +84,7 @@ check: build header-fresh
 sanitize: build
 	capi-tests/sanitize.sh asan $(LIBDIR) include
 	capi-tests/sanitize.sh valgrind $(LIBDIR) include
+	capi-tests/sanitize.sh tsan $(LIBDIR) include
 	$(MAKE) miri
 
 MIRI_TESTS ?= pipe:: msg:: zmtp::decoder zmtp::encoder

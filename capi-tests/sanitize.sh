@@ -7,6 +7,10 @@
 #                                                   test_*.c with -fsanitize=address,undefined
 #   capi-tests/sanitize.sh valgrind LIBDIR INCDIR  each test_*.c against LIBDIR/libzmq.so.5
 #                                                   under valgrind memcheck
+#   capi-tests/sanitize.sh tsan LIBDIR INCDIR      the library built with ThreadSanitizer
+#                                                   (nightly, -Zsanitizer=thread -Zbuild-std),
+#                                                   each test_*.c with -fsanitize=thread;
+#                                                   test_stress.c is the multithreaded stress
 #
 # A test fails on a failed check, a sanitizer or memcheck report, or a definite leak. A mode
 # that cannot run here (no nightly toolchain, no valgrind) says SKIP and why. Prints one line
@@ -17,8 +21,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 mode=${1:-}
-[ $# -eq 3 ] && { [ "$mode" = asan ] || [ "$mode" = valgrind ]; } || {
-    echo "usage: $0 asan|valgrind LIBDIR INCDIR" >&2
+[ $# -eq 3 ] && { [ "$mode" = asan ] || [ "$mode" = valgrind ] || [ "$mode" = tsan ]; } || {
+    echo "usage: $0 asan|valgrind|tsan LIBDIR INCDIR" >&2
     exit 2
 }
 LIBDIR=$(cd "$2" && pwd -P)
@@ -29,6 +33,7 @@ BUILD=$root/target/sanitize-$mode
 mkdir -p "$BUILD"
 
 cflags=(-std=c99 -D_GNU_SOURCE -g -I"$INCDIR" -I"$here")
+ldflags=()
 case $mode in
 asan)
     if ! cargo +nightly --version >/dev/null 2>&1; then
@@ -45,11 +50,40 @@ asan)
     }
     LIBDIR=$root/target/asan/$target/release
     cflags+=(-fsanitize=address,undefined -fno-omit-frame-pointer)
+    ldflags=(-fsanitize=address,undefined)
     # An impossible allocation is part of the tests (ENOMEM): asked for, not an error. Leaks
     # are valgrind's part: LeakSanitizer counts the handles kept on purpose after close
     # (ARCHITECTURE.md, Handles) and what a forked child or a killed peer leaves behind.
     export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    runner=()
+    ;;
+tsan)
+    if ! cargo +nightly --version >/dev/null 2>&1; then
+        echo "SKIP: tsan needs a nightly toolchain (rustup toolchain install nightly)"
+        exit 0
+    fi
+    sysroot=$(rustc +nightly --print sysroot)
+    if [ ! -d "$sysroot/lib/rustlib/src/rust/library" ]; then
+        echo "SKIP: tsan rebuilds the standard library: rustup +nightly component add rust-src"
+        exit 0
+    fi
+    target=$(rustc -vV | sed -n 's/^host: //p')
+    echo "building the library with ThreadSanitizer (target/tsan)"
+    (cd "$root" && RUSTFLAGS="-Zsanitizer=thread" cargo +nightly build -Zbuild-std --release \
+        --lib --target "$target" --target-dir target/tsan) >"$BUILD/build.log" 2>&1 || {
+        echo "FAIL: building the library with ThreadSanitizer (see $BUILD/build.log)"
+        echo "0 passed, 1 failed"
+        exit 1
+    }
+    LIBDIR=$root/target/tsan/$target/release
+    ln -sf libzmq.so "$LIBDIR/libzmq.so.5"
+    # The runtime is the one rustc ships (LLVM's, which the library's instrumentation calls
+    # into; gcc's libtsan lacks some of its entry points), linked into the test program.
+    cflags+=(-fsanitize=thread)
+    ldflags=(-Wl,--whole-archive "$sysroot/lib/rustlib/$target/lib/librustc-nightly_rt.tsan.a"
+        -Wl,--no-whole-archive)
+    export TSAN_OPTIONS=halt_on_error=0:second_deadlock_stack=1:allocator_may_return_null=1
     runner=()
     ;;
 valgrind)
@@ -70,10 +104,17 @@ failed=0
 for src in "$here"/test_*.c; do
     name=$(basename "$src" .c)
     exe=$BUILD/$name
-    if ! "$CC" "${cflags[@]}" "$src" -L"$LIBDIR" -lzmq -ldl -lpthread -lm -o "$exe" \
+    if ! { "$CC" "${cflags[@]}" -c "$src" -o "$exe.o" \
+        && "$CC" "$exe.o" "${ldflags[@]}" -L"$LIBDIR" -lzmq -ldl -lpthread -lm -o "$exe"; } \
         >"$exe.build.log" 2>&1; then
         echo "  [FAIL] $name (build, see $exe.build.log)"
         failed=$((failed + 1))
+        continue
+    fi
+    # ThreadSanitizer cannot follow a child that starts threads after a fork (it ends the
+    # child); test_fork's children do, on purpose.
+    if [ "$mode" = tsan ] && [ "$name" = test_fork ]; then
+        echo "  [SKIP] $name (ThreadSanitizer does not support threads started in a forked child)"
         continue
     fi
     run=("${runner[@]}")
@@ -86,7 +127,7 @@ for src in "$here"/test_*.c; do
         timeout "$TIMEOUT" "${run[@]}" "$exe" >"$exe.log" 2>&1
     rc=$?
     summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$exe.log" | tail -1)
-    reports=$(grep -cE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|definitely lost in' \
+    reports=$(grep -cE 'ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer|runtime error:|definitely lost in' \
         "$exe.log")
     if [ "$rc" -eq 0 ] && [ "$reports" -eq 0 ] && [ -n "$summary" ]; then
         echo "  [PASS] $name ($summary)"

@@ -73,7 +73,7 @@ static inline void *zap_run (void *arg)
     pthread_mutex_lock (&h->lock);
     h->ready = 1;
     pthread_mutex_unlock (&h->lock);
-    while (!h->stop) {
+    while (!__atomic_load_n (&h->stop, __ATOMIC_ACQUIRE)) {
         zmq_msg_t frame;
         int n = 0, more = 1;
         const char *status, *version = "1.0", *request_id = "1";
@@ -154,7 +154,7 @@ static inline void zap_start (struct zap_handler *h, void *ctx, const char *stat
 
 static inline void zap_stop (struct zap_handler *h)
 {
-    h->stop = 1;
+    __atomic_store_n (&h->stop, 1, __ATOMIC_RELEASE);
     pthread_join (h->thread, NULL);
     pthread_mutex_destroy (&h->lock);
 }

@@ -8,12 +8,17 @@
 //! one batch to a shared depot; a cache that runs dry takes a batch from it. A steady stream from
 //! one thread to another so costs one lock per batch instead of two per message. The depot and the
 //! caches are bounded; what does not fit goes back to the allocator.
+//!
+//! The depot's locks are fork-safe: a fork waits until no thread holds one (a `pthread_atfork`
+//! prepare handler takes them all), and both sides release them with a plain store. A child
+//! forked while another thread was handing over a batch would otherwise find that lock held
+//! forever by a thread it does not have.
 
 use std::alloc::{self, Layout};
-use std::cell::RefCell;
+use std::cell::{RefCell, UnsafeCell};
 use std::ptr::NonNull;
-
-use parking_lot::Mutex;
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -75,8 +80,77 @@ struct Block(NonNull<u8>);
 // SAFETY: a Block is the only reference to its memory, which any thread may reuse or free.
 unsafe impl Send for Block {}
 
+/// A lock held only for a push or a pop: a flag, spun on (the holder never blocks while
+/// holding it), so that a fork handler can release it with a store.
+struct Slot<T> {
+    held: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: the value is only reached by the thread that set `held` (see `with`).
+unsafe impl<T: Send> Sync for Slot<T> {}
+
+impl<T> Slot<T> {
+    const fn new(value: T) -> Slot<T> {
+        Slot {
+            held: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    fn acquire(&self) {
+        let mut spins = 0u32;
+        while self
+            .held
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            while self.held.load(Ordering::Relaxed) {
+                spins += 1;
+                if spins < 64 {
+                    std::hint::spin_loop();
+                } else {
+                    // The holder may have been preempted: let it run.
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
+
+    fn release(&self) {
+        self.held.store(false, Ordering::Release);
+    }
+
+    /// Runs `f` on the value with the lock held.
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        struct Held<'a, T>(&'a Slot<T>);
+        impl<T> Drop for Held<'_, T> {
+            fn drop(&mut self) {
+                self.0.release();
+            }
+        }
+        watch_forks();
+        self.acquire();
+        let held = Held(self);
+        // SAFETY: `held` is this thread's until `held` drops, so this is the only reference.
+        f(unsafe { &mut *held.0.value.get() })
+    }
+}
+
 /// Batches of free buffers, per class, shared by all threads.
-static DEPOT: [Mutex<Vec<Vec<Block>>>; CLASSES] = [const { Mutex::new(Vec::new()) }; CLASSES];
+static DEPOT: [Slot<Vec<Vec<Block>>>; CLASSES] = [const { Slot::new(Vec::new()) }; CLASSES];
+
+/// Registers the fork handlers of the depot's locks, once.
+fn watch_forks() {
+    static WATCH: Once = Once::new();
+    extern "C" fn prepare() {
+        DEPOT.iter().for_each(Slot::acquire);
+    }
+    extern "C" fn after() {
+        DEPOT.iter().for_each(Slot::release);
+    }
+    WATCH.call_once(|| crate::sys::on_fork(prepare, after, after));
+}
 
 /// The calling thread's free buffers, per class.
 struct Cache {
@@ -104,15 +178,14 @@ thread_local! {
 fn give_to_depot(class: usize, batch: Vec<Block>) {
     let size = class_size(class);
     let limit = (DEPOT_BYTES / (size * batch_len(class))).max(2);
-    let rejected = {
-        let mut depot = DEPOT[class].lock();
+    let rejected = DEPOT[class].with(|depot| {
         if depot.len() < limit {
             depot.push(batch);
-            return;
+            return None;
         }
-        batch
-    };
-    for block in rejected {
+        Some(batch)
+    });
+    for block in rejected.into_iter().flatten() {
         // SAFETY: every block of this class was allocated with this layout and is owned here.
         unsafe {
             alloc::dealloc(
@@ -130,7 +203,7 @@ fn take(class: usize) -> Option<Block> {
             let mut cache = cache.borrow_mut();
             let blocks = &mut cache.classes[class];
             if blocks.is_empty() {
-                *blocks = DEPOT[class].lock().pop()?;
+                *blocks = DEPOT[class].with(Vec::pop)?;
             }
             blocks.pop()
         })
@@ -316,6 +389,41 @@ mod tests {
                 "{len}"
             );
         }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "Miri has no fork")]
+    fn a_fork_leaves_the_depot_unlocked_in_the_child() {
+        let class = class_of(1000).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Another thread holds the lock of that class when the fork is asked for.
+        let holder = std::thread::spawn(move || {
+            DEPOT[class].with(|_| {
+                tx.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            })
+        });
+        rx.recv().unwrap();
+        // SAFETY: the child only allocates, uses the depot and leaves with _exit.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: plain calls in the child; a child stuck on the lock is ended by SIGALRM.
+            unsafe { libc::alarm(5) };
+            let kept: Vec<Buffer> = (0..200).map(|_| Buffer::new(1000).unwrap()).collect();
+            drop(kept);
+            let depot_len = DEPOT[class].with(|depot| depot.len());
+            // SAFETY: ends the child without running the parent's destructors.
+            unsafe { libc::_exit(if depot_len > 0 { 0 } else { 3 }) };
+        }
+        assert!(pid > 0, "fork: {}", std::io::Error::last_os_error());
+        holder.join().unwrap();
+        let mut status = 0;
+        // SAFETY: waits for our own child.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "the child did not finish (status {status:#x}; a signal means it waited on the lock)"
+        );
     }
 
     #[test]

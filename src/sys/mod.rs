@@ -35,6 +35,19 @@ pub fn fork_generation() -> u32 {
     FORKS.load(Ordering::Relaxed)
 }
 
+/// Registers handlers that run around every fork of this process: `prepare` in the forking
+/// thread before the fork, `parent` and `child` after it on each side. Not under Miri, which
+/// has no fork.
+pub fn on_fork(prepare: extern "C" fn(), parent: extern "C" fn(), child: extern "C" fn()) {
+    #[cfg(not(miri))]
+    // SAFETY: registers three plain functions; pthread_atfork keeps no pointer to our data.
+    unsafe {
+        libc::pthread_atfork(Some(prepare), Some(parent), Some(child));
+    }
+    #[cfg(miri)]
+    let _ = (prepare, parent, child);
+}
+
 /// Puts a new eventfd, signalled, in place of the one at `fd` (the same number, so a ZMQ_FD
 /// the application holds stays valid): after a fork, the child's waits and signals then no
 /// longer reach the parent's threads, nor take their wake-ups.
