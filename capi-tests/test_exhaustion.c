@@ -45,18 +45,7 @@
 #define FLOOD_SIZE 1024
 #define RSS_BOUND_KB (32 * 1024)
 
-static const char *const system_lib = "/usr/lib/x86_64-linux-gnu/libzmq.so.5";
 static char run_dir[64];
-
-/* Whether this process runs on the system libzmq (ZMQ_EXPECT_LIB is that file). */
-static int on_system_lib (void)
-{
-    char a[PATH_MAX], b[PATH_MAX];
-    const char *want = getenv ("ZMQ_EXPECT_LIB");
-    if (want == NULL || realpath (want, a) == NULL || realpath (system_lib, b) == NULL)
-        return 0;
-    return strcmp (a, b) == 0;
-}
 
 static void begin (const char *name)
 {

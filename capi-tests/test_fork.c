@@ -6,13 +6,16 @@
    talks to the parent through a context of its own (as libzmq's test_fork); makes a context
    of its own leaving the inherited one untouched; exits at once; execs another program.
    Each child must exit 0 within its time limit, and the parent's sockets, listeners and
-   messages in flight must carry on as if nothing had happened. Also checked: every
+   messages in flight must carry on as if nothing had happened. Then forks while other
+   threads stream over their sockets (tcp, ipc, inproc): each child closes those sockets,
+   however busy they were at the fork, and terminates their context. Also checked: every
    descriptor the library opens is close-on-exec. A child reports its own check counts to the
    parent through a pipe. Waits share a time budget per section, so that a broken library
    still finishes quickly, and a watchdog ends a run that blocks. */
 #include "procutil.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -25,6 +28,7 @@
 #define RUN_BUDGET_MS 45000
 #define MAX_FD 4096
 #define IN_FLIGHT 1000
+#define BUSY_FORKS 40
 
 enum { TCP, IPC, INPROC, NTRANSPORTS };
 static const char *const tr_names[NTRANSPORTS] = {"tcp", "ipc", "inproc"};
@@ -377,6 +381,109 @@ static int without_cloexec (const unsigned char *open_before)
     return n;
 }
 
+/* ---- forks while other threads are busy ---------------------------------------------- */
+
+/* A context of their own: PUSH/PULL over tcp, PAIRs over ipc and inproc, each pair streamed
+   by a thread of its own while the parent forks. */
+static void *busy_ctx;
+static void *busy_s[2 * NTRANSPORTS];
+static int busy_stop;
+static long busy_received[NTRANSPORTS];
+
+static void *busy_loop (void *arg)
+{
+    int t = *(const int *) arg;
+    char buf[16];
+    while (!__atomic_load_n (&busy_stop, __ATOMIC_ACQUIRE)) {
+        zmq_send (busy_s[2 * t], "busy", 4, ZMQ_DONTWAIT);
+        if (zmq_recv (busy_s[2 * t + 1], buf, sizeof buf, ZMQ_DONTWAIT) == 4)
+            busy_received[t]++;
+    }
+    return NULL;
+}
+
+/* The child: whatever state the parent's threads left them in, the sockets close and the
+   context terminates at once. */
+static void child_closes_busy (void *arg)
+{
+    int i, rc, e;
+    (void) arg;
+    for (i = 0; i < 2 * NTRANSPORTS; i++)
+        CHECK_OK (zmq_close (busy_s[i]));
+    rc = zmq_ctx_term (busy_ctx);
+    e = errno;
+    tu_record (rc == 0 || (rc == -1 && e == EINTR), __FILE__, __LINE__,
+               "zmq_ctx_term returns 0 or -1 with EINTR", "");
+}
+
+static void forks_while_busy (void)
+{
+    static const int types[NTRANSPORTS][2] = {
+      {ZMQ_PUSH, ZMQ_PULL}, {ZMQ_PAIR, ZMQ_PAIR}, {ZMQ_PAIR, ZMQ_PAIR}};
+    static const int ids[NTRANSPORTS] = {TCP, IPC, INPROC};
+    pthread_t threads[NTRANSPORTS];
+    char ep[EP_LEN], detail[120];
+    int t, i, finished = 0, hung = 0;
+
+    begin ("a child closes sockets other threads were using at the fork, and terminates "
+           "their context");
+    busy_ctx = zmq_ctx_new ();
+    setup_serial++;
+    for (t = 0; t < NTRANSPORTS; t++) {
+        busy_s[2 * t] = sock (busy_ctx, types[t][0]);
+        busy_s[2 * t + 1] = sock (busy_ctx, types[t][1]);
+        CHECK_OK (bind_fresh (busy_s[2 * t + 1], t, "busy", ep));
+        CHECK_OK (zmq_connect (busy_s[2 * t], ep));
+    }
+    __atomic_store_n (&busy_stop, 0, __ATOMIC_RELEASE);
+    for (t = 0; t < NTRANSPORTS; t++)
+        pthread_create (&threads[t], NULL, busy_loop, (void *) &ids[t]);
+    for (i = 0; i < BUSY_FORKS; i++) {
+        child_t c;
+        int status, counts[2];
+        sleep_ms (2);
+        if (start_child (&c, child_closes_busy, NULL) != 0)
+            break;
+        if (!reap_within (c.pid, budget (CHILD_LIMIT_MS), 2, &status)) {
+            close (c.report);
+            if (on_system_lib ())
+                printf ("on the system libzmq, child %d hung in zmq_close or zmq_ctx_term "
+                        "(locks held by the parent's threads at the fork): reported, not "
+                        "failed\n",
+                        i + 1);
+            else
+                tu_record (0, __FILE__, __LINE__, "the child closes and terminates in time", "");
+            hung = 1;
+            break;
+        }
+        if (!add_child_counts (c.report, counts) || !WIFEXITED (status)
+            || WEXITSTATUS (status) != 0)
+            tu_record (0, __FILE__, __LINE__, "the child exits 0 after its checks", "");
+        close (c.report);
+        finished++;
+    }
+    __atomic_store_n (&busy_stop, 1, __ATOMIC_RELEASE);
+    for (t = 0; t < NTRANSPORTS; t++)
+        pthread_join (threads[t], NULL);
+    printf ("%d children finished; the parent's threads received %ld (tcp), %ld (ipc), %ld "
+            "(inproc) meanwhile\n",
+            finished, busy_received[TCP], busy_received[IPC], busy_received[INPROC]);
+    snprintf (detail, sizeof detail, "%d of %d", finished, BUSY_FORKS);
+    tu_record (finished == BUSY_FORKS || (hung && on_system_lib ()), __FILE__, __LINE__,
+               "every child finished", detail);
+    for (t = 0; t < NTRANSPORTS; t++)
+        tu_record (busy_received[t] > 0, __FILE__, __LINE__, tr_names[t],
+                   "the parent's pair carried messages");
+    for (i = 0; i < 2 * NTRANSPORTS; i++)
+        CHECK_OK (zmq_close (busy_s[i]));
+    CHECK_OK (zmq_ctx_term (busy_ctx));
+    {
+        char path[EP_LEN];
+        snprintf (path, sizeof path, "%s/busy-%d.sock", run_dir, setup_serial);
+        unlink (path);
+    }
+}
+
 int main (void)
 {
     static unsigned char open_before[MAX_FD];
@@ -411,6 +518,7 @@ int main (void)
     with_child ("a child exits at once without touching the library", child_exits, NULL, 0, 1,
                 "after-exit");
     with_child ("a child execs another program", child_execs, NULL, 0, 0, "after-exec");
+    forks_while_busy ();
 
     begin ("the parent terminates its context");
     CHECK_OK (zmq_ctx_term (ctx));

@@ -201,6 +201,8 @@ pub struct Ctx {
     inproc: Mutex<InprocRegistry>,
     /// I/O threads, started by the first tcp or ipc endpoint.
     io: Mutex<IoThreads>,
+    /// `sys::fork_generation()` when the context was made.
+    generation: u32,
 }
 
 #[derive(Default)]
@@ -220,7 +222,17 @@ impl std::fmt::Debug for Ctx {
 impl Ctx {
     /// A new context with default options.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            generation: crate::sys::fork_generation(),
+            ..Self::default()
+        }
+    }
+
+    /// Whether this is a forked child's copy of its parent's context. Its I/O threads are not
+    /// in this process, and the locks they or the parent's other threads held at the fork stay
+    /// held: such a copy is only ever shut down or terminated, without waiting or locking.
+    pub fn is_inherited(&self) -> bool {
+        self.generation != crate::sys::fork_generation()
     }
 
     /// Sets a context option.
@@ -314,6 +326,9 @@ impl Ctx {
     /// socket can be made.
     pub fn shutdown(&self) {
         self.shut_down.store(true, Ordering::Release);
+        if self.is_inherited() {
+            return;
+        }
         let mut sockets = self.sockets.lock();
         if !sockets.terminating {
             sockets.terminating = true;
@@ -331,6 +346,11 @@ impl Ctx {
     /// Shuts down and waits until every socket is closed.
     pub fn terminate(&self) -> Result<()> {
         self.shutdown();
+        if self.is_inherited() {
+            // Its sockets closed in this child were abandoned (zmq_close), and the rest belong
+            // to threads this child does not have.
+            return Ok(());
+        }
         let mut sockets = self.sockets.lock();
         while !sockets.open.is_empty() {
             self.all_closed.wait(&mut sockets);

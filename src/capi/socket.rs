@@ -3,7 +3,7 @@
 use std::cell::UnsafeCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::constants::*;
 use super::ctx::ctx_handle;
@@ -25,7 +25,10 @@ const CLOSED: u32 = 0xdead_decf;
 #[repr(C)]
 struct SocketHandle {
     tag: AtomicU32,
-    busy: AtomicBool,
+    /// 0 when free, else bit 31 and the fork generation (`sys::fork_generation`) of the process
+    /// whose thread holds it: a forked child can tell a flag left set by a thread it does not
+    /// have.
+    busy: AtomicU32,
     /// Boxed, so that a closed handle keeps its few bytes only, not the socket's ~900.
     socket: UnsafeCell<Option<Box<Socket>>>,
 }
@@ -34,11 +37,11 @@ struct SocketHandle {
 unsafe impl Sync for SocketHandle {}
 
 /// Clears a handle's `busy` flag when the call ends, however it ends.
-struct Busy<'a>(&'a AtomicBool);
+struct Busy<'a>(&'a AtomicU32);
 
 impl Drop for Busy<'_> {
     fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
+        self.0.store(0, Ordering::Release);
     }
 }
 
@@ -48,6 +51,17 @@ impl Drop for Busy<'_> {
 /// # Safety
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
 unsafe fn acquire<'a>(s: *mut c_void) -> Result<(&'a SocketHandle, Busy<'a>)> {
+    // SAFETY: forwarded from the caller.
+    unsafe { acquire_for(s, false) }
+}
+
+/// `acquire`, and for `closing`, also a handle left busy by a thread of the process this one
+/// was forked from: that thread does not exist here and will never release it, and a close
+/// in a forked child only abandons the socket (see `zmq_close`), never reads its state.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<(&'a SocketHandle, Busy<'a>)> {
     if s.is_null() {
         return Err(Error::NotSock);
     }
@@ -58,10 +72,20 @@ unsafe fn acquire<'a>(s: *mut c_void) -> Result<(&'a SocketHandle, Busy<'a>)> {
     }
     // SAFETY: the tag matched: a socket handle, never freed.
     let handle = unsafe { &*handle };
-    handle
+    let mine = crate::sys::fork_generation() | 1 << 31;
+    match handle
         .busy
-        .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-        .map_err(|_| Error::Again)?;
+        .compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed)
+    {
+        Ok(_) => {}
+        Err(holder) if closing && holder != mine => {
+            handle
+                .busy
+                .compare_exchange(holder, mine, Ordering::Acquire, Ordering::Relaxed)
+                .map_err(|_| Error::Again)?;
+        }
+        Err(_) => return Err(Error::Again),
+    }
     Ok((handle, Busy(&handle.busy)))
 }
 
@@ -151,7 +175,7 @@ pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_vo
         let socket = Socket::new(ctx, socket_type(type_)?)?;
         let handle = SocketHandle {
             tag: AtomicU32::new(SOCKET_TAG),
-            busy: AtomicBool::new(false),
+            busy: AtomicU32::new(0),
             socket: UnsafeCell::new(Some(Box::new(socket))),
         };
         Ok(Box::into_raw(Box::new(handle)).cast())
@@ -167,7 +191,7 @@ pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
     boundary(-1, || {
         let socket = {
             // SAFETY: forwarded from the caller.
-            let (handle, _busy) = unsafe { acquire(s) }?;
+            let (handle, _busy) = unsafe { acquire_for(s, true) }?;
             // SAFETY: `busy` is held: no other reference to the socket exists.
             let socket = unsafe { &mut *handle.socket.get() }
                 .take()
@@ -175,6 +199,14 @@ pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
             handle.tag.store(CLOSED, Ordering::Release);
             socket
         };
+        if socket.is_inherited() {
+            // A forked child closing what it inherited: the parent's threads that share the
+            // socket's pipes and locks are not in this process, and may have held those locks
+            // at the fork. The socket is left as it is (its memory and descriptors go with the
+            // child's exit or exec; the parent's copy is untouched).
+            std::mem::forget(socket);
+            return Ok(0);
+        }
         // Dropped once the handle is released: closing may run free functions that call the library.
         drop(socket);
         Ok(0)

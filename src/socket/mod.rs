@@ -599,6 +599,11 @@ impl Socket {
     pub fn options(&self) -> &Options {
         &self.options
     }
+
+    /// Whether the socket's context is a forked child's copy (`Ctx::is_inherited`).
+    pub fn is_inherited(&self) -> bool {
+        self.ctx.is_inherited()
+    }
 }
 
 impl Drop for Socket {
