@@ -10,7 +10,7 @@ LIBDIR := target/release
 LIB := $(LIBDIR)/libzmq.so
 GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
 
-.PHONY: all build header header-fresh test test-rust test-c test-misuse test-netns test-reference test-install test-interop test-clients demo bench check sanitize miri install help clean fuzz
+.PHONY: all build header header-fresh test test-rust test-c test-misuse test-netns test-reference test-install test-interop test-clients demo bench check sanitize miri install help clean fuzz soak
 
 all: build pkgconfig/libzmq.pc header-fresh
 
@@ -22,6 +22,7 @@ help:
 	@echo "make check      fmt, clippy, header freshness, header parity, symbol gate, then make sanitize"
 	@echo "make sanitize   the C tests under ASan+UBSan, valgrind and TSan, Miri on pipes, messages, codec"
 	@echo "make header     regenerate include/zmq.h from src/capi"
+	@echo "make soak       every pattern over inproc, ipc, tcp for SOAK_SECONDS (180), RSS sampled; then libzmq"
 	@echo "make fuzz       run each fuzz target FUZZ_SECONDS (60) with cargo-fuzz (make test replays the seeds)"
 	@echo "make install PREFIX=/dir"
 
@@ -129,6 +130,10 @@ test-interop: build
 # LD_LIBRARY_PATH/LD_PRELOAD. Ends with a table of pass counts on each library.
 test-clients: build
 	capi-tests/clients/run.sh $(LIBDIR) include
+
+# Minutes of every pattern under load with the RSS sampled (not part of make test).
+soak: build
+	capi-tests/soak/run.sh $(LIBDIR) include
 
 # Each fuzz target for FUZZ_SECONDS, its corpus grown in fuzz/corpus/ from fuzz/seeds/, under
 # a 64 MiB malloc limit. cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP lets this toolchain
