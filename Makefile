@@ -10,7 +10,7 @@ LIBDIR := target/release
 LIB := $(LIBDIR)/libzmq.so
 GENERATED_HEADER = $(firstword $(wildcard $(LIBDIR)/build/zmq-*/out/zmq.h))
 
-.PHONY: all build header header-fresh test test-rust test-c test-misuse test-netns test-reference test-install test-interop test-clients demo bench check sanitize miri install help clean fuzz soak
+.PHONY: all build header header-fresh test test-rust test-c test-misuse test-netns test-reference test-install test-interop test-clients demo bench check sanitize miri install help clean fuzz fuzz-regress soak
 
 all: build pkgconfig/libzmq.pc header-fresh
 
@@ -22,6 +22,7 @@ help:
 	@echo "make check      fmt, clippy, header freshness, header parity, symbol gate, then make sanitize"
 	@echo "make sanitize   the C tests under ASan+UBSan, valgrind and TSan, Miri on pipes, messages, codec"
 	@echo "make header     regenerate include/zmq.h from src/capi"
+	@echo "make fuzz-regress  keep in fuzz/regress/ the grown corpora's inputs that add coverage"
 	@echo "make soak       every pattern over inproc, ipc, tcp for SOAK_SECONDS (180), RSS sampled; then libzmq"
 	@echo "make fuzz       run each fuzz target FUZZ_SECONDS (60) with cargo-fuzz (make test replays the seeds)"
 	@echo "make install PREFIX=/dir"
@@ -130,6 +131,16 @@ test-interop: build
 # LD_LIBRARY_PATH/LD_PRELOAD. Ends with a table of pass counts on each library.
 test-clients: build
 	capi-tests/clients/run.sh $(LIBDIR) include
+
+# Adds to fuzz/regress/ (committed, replayed by cargo test) the inputs of the grown corpora in
+# fuzz/corpus/ that reach coverage the kept ones do not.
+fuzz-regress:
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p regress/$$t corpus/$$t && \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t regress/$$t corpus/$$t -- -merge=1 \
+	    > target/merge-$$t.log 2>&1 || { echo "$$t: merge failed, see fuzz/target/merge-$$t.log"; exit 1; }; \
+	  echo "$$t: $$(ls regress/$$t | wc -l) inputs kept"; \
+	done
 
 # Minutes of every pattern under load with the RSS sampled (not part of make test).
 soak: build

@@ -40,16 +40,31 @@ static inline void sleep_ms (int ms)
 /* When the run's budget and the current section's end (now_ms () time). */
 static long long section_end, run_end;
 
+/* How many times slower than native the run is (CAPI_TESTS_SLOW, 1 if unset): budgets and
+   waits stretch by it (sanitize.sh sets it under valgrind). */
+static inline int slowness (void)
+{
+    const char *v = getenv ("CAPI_TESTS_SLOW");
+    int n = v ? atoi (v) : 1;
+    return n > 1 ? n : 1;
+}
+
+/* Arms the SIGALRM watchdog for seconds, stretched by slowness (). */
+static inline void watchdog_in (unsigned seconds)
+{
+    alarm (seconds * (unsigned) slowness ());
+}
+
 /* The whole run gets ms from now: no section's budget reaches past it. */
 static inline void run_budget (int ms)
 {
-    run_end = now_ms () + ms;
+    run_end = now_ms () + (long long) ms * slowness ();
 }
 
 /* The waits from now on share ms (or what is left of the run's budget, if less). */
 static inline void section_budget (int ms)
 {
-    section_end = now_ms () + ms;
+    section_end = now_ms () + (long long) ms * slowness ();
     if (section_end > run_end)
         section_end = run_end;
 }
@@ -58,9 +73,10 @@ static inline void section_budget (int ms)
 static inline int budget (int ms)
 {
     long long left = section_end - now_ms ();
+    long long want = (long long) ms * slowness ();
     if (left < 20)
         left = 20;
-    return ms < left ? ms : (int) left;
+    return (int) (want < left ? want : left);
 }
 
 /* ---- the watchdog ---------------------------------------------------------------------- */

@@ -93,6 +93,8 @@ valgrind)
     fi
     # The handles kept on purpose after close are suppressed (valgrind.supp); forked children
     # (the fork, fault and exhaustion tests) end with _exit and are not leak-checked.
+    # Budgets and waits of the tests that fork stretch fourfold (procutil.h, slowness).
+    export CAPI_TESTS_SLOW=4
     runner=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
         --show-leak-kinds=definite --track-fds=no --child-silent-after-fork=yes
         --suppressions="$here/valgrind.supp")

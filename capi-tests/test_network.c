@@ -33,7 +33,7 @@ static void begin (const char *what, const char *tr)
     else
         snprintf (section, sizeof section, "%s", what);
     section_budget (SECTION_BUDGET_MS);
-    alarm (10);
+    watchdog_in (10);
     tu_begin (section);
 }
 

@@ -106,7 +106,7 @@ write("zmtp_commands", "properties", prop(b"Socket-Type", b"ROUTER") + prop(b"Id
       + prop(b"X-Anything", b"value"))
 write("zmtp_commands", "zap-reply", b"\xff".join([b"", b"1.0", b"1", b"200", b"OK", b"user",
                                                    prop(b"Name", b"value")]))
-# Pair: mechanism (0 NULL, 1 PLAIN, 2 CURVE), then (op, argument) pairs: op bits 1-2 say move
+# Pair: mechanism (0 NULL, 1 PLAIN, 2 CURVE; see zmq::fuzzing::zmtp_pair for the rest), then (op, argument) pairs: op bits 1-2 say move
 # bytes (0, 1: bit 0 the direction), send (2: bit 0 the side, bit 6 MORE, bit 7 large) or let
 # time pass (3).
 handshake = bytes([0, 255, 1, 255] * 4)

@@ -1,13 +1,14 @@
-//! Replays every input kept for the fuzz targets (the seeds in `fuzz/seeds/` and, when present,
-//! the corpora `cargo fuzz` grew in `fuzz/corpus/`) through the same entry points, so that each
-//! stays a regression test without the fuzzer.
+//! Replays every input kept for the fuzz targets (the seeds in `fuzz/seeds/`, the corpora grown
+//! by long runs minimised into `fuzz/regress/` and, when present, what `cargo fuzz` grew in
+//! `fuzz/corpus/`) through the same entry points, so that each stays a regression test without
+//! the fuzzer.
 
 use std::path::Path;
 
 fn replay(target: &str, run: fn(&[u8])) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let mut count = 0;
-    for folder in ["seeds", "corpus", "artifacts"] {
+    for folder in ["seeds", "regress", "corpus", "artifacts"] {
         let Ok(entries) = std::fs::read_dir(root.join(folder).join(target)) else {
             continue;
         };

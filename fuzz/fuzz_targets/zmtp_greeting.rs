@@ -1,4 +1,7 @@
 #![no_main]
 //! Fuzz target: see `zmq::fuzzing::zmtp_greeting`.
 
+#[global_allocator]
+static ALLOC: zmq_fuzz::Limited = zmq_fuzz::Limited;
+
 libfuzzer_sys::fuzz_target!(|data: &[u8]| zmq::fuzzing::zmtp_greeting(data));
