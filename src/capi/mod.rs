@@ -12,6 +12,8 @@ pub mod errno;
 mod handle;
 pub mod msg;
 pub mod poll;
+/// cbindgen:ignore
+pub mod poller;
 pub mod proxy;
 pub mod socket;
 pub mod timers;

@@ -79,7 +79,18 @@ fn check(items: &mut [zmq_pollitem_t], fds: &[libc::pollfd]) -> Result<usize> {
     Ok(ready)
 }
 
+/// Waits until an item is ready or `timeout_ms` pass (< 0: forever); how many items have
+/// events.
 pub(crate) fn poll(items: &mut [zmq_pollitem_t], timeout_ms: c_long) -> Result<usize> {
+    poll_masked(items, timeout_ms, None)
+}
+
+/// `poll`, with `mask` as the signal mask while waiting (ppoll(2)) when given.
+fn poll_masked(
+    items: &mut [zmq_pollitem_t],
+    timeout_ms: c_long,
+    mask: Option<&libc::sigset_t>,
+) -> Result<usize> {
     let deadline = u64::try_from(timeout_ms)
         .ok()
         .map(|ms| Instant::now() + Duration::from_millis(ms));
@@ -120,7 +131,7 @@ pub(crate) fn poll(items: &mut [zmq_pollitem_t], timeout_ms: c_long) -> Result<u
             .unwrap_or(i32::MAX),
         };
         fds.iter_mut().for_each(|p| p.revents = 0);
-        match sys::poll(&mut fds, wait_ms) {
+        match sys::poll(&mut fds, wait_ms, mask) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Err(Error::Intr),
             Err(e) => return Err(Error::from(e)),
@@ -147,6 +158,20 @@ pub unsafe extern "C" fn zmq_poll(
     nitems: c_int,
     timeout: c_long,
 ) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { poll_items(items, nitems, timeout, None) }
+}
+
+/// zmq_poll and zmq_ppoll: the checks of the C arguments, then `poll_masked`.
+///
+/// # Safety
+/// `items` must point to `nitems` items (or be NULL with `nitems` 0), each with a socket or NULL.
+pub(crate) unsafe fn poll_items(
+    items: *mut zmq_pollitem_t,
+    nitems: c_int,
+    timeout: c_long,
+    mask: Option<&libc::sigset_t>,
+) -> c_int {
     boundary(-1, || {
         let count = usize::try_from(nitems).map_err(|_| Error::Inval)?;
         if items.is_null() && count > 0 {
@@ -158,6 +183,6 @@ pub unsafe extern "C" fn zmq_poll(
             // SAFETY: the caller guarantees `nitems` items at `items` (checked non-NULL).
             unsafe { std::slice::from_raw_parts_mut(items, count) }
         };
-        poll(items, timeout).map(|n| c_int::try_from(n).unwrap_or(c_int::MAX))
+        poll_masked(items, timeout, mask).map(|n| c_int::try_from(n).unwrap_or(c_int::MAX))
     })
 }

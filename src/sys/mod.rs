@@ -120,13 +120,29 @@ pub fn poll_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
     Ok(n > 0)
 }
 
-/// Waits on several descriptors (poll(2)); `timeout_ms` < 0 waits forever. Returns how many
-/// have events; a signal interrupts the wait with `ErrorKind::Interrupted`.
-pub fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> io::Result<usize> {
+/// Waits on several descriptors (poll(2), or ppoll(2) with `mask` as the signal mask while
+/// waiting); `timeout_ms` < 0 waits forever. Returns how many have events; a signal
+/// interrupts the wait with `ErrorKind::Interrupted`.
+pub fn poll(
+    fds: &mut [libc::pollfd],
+    timeout_ms: i32,
+    mask: Option<&libc::sigset_t>,
+) -> io::Result<usize> {
     let count = libc::nfds_t::try_from(fds.len())
         .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    // SAFETY: `fds` is a live, writable slice of `count` pollfd structures.
-    let n = unsafe { libc::poll(fds.as_mut_ptr(), count, timeout_ms) };
+    let n = match mask {
+        // SAFETY: `fds` is a live, writable slice of `count` pollfd structures.
+        None => unsafe { libc::poll(fds.as_mut_ptr(), count, timeout_ms) },
+        Some(mask) => {
+            let timeout = (timeout_ms >= 0).then(|| libc::timespec {
+                tv_sec: libc::time_t::from(timeout_ms / 1000),
+                tv_nsec: libc::c_long::from(timeout_ms % 1000) * 1_000_000,
+            });
+            let timeout_ptr = timeout.as_ref().map_or(std::ptr::null(), |t| t as *const _);
+            // SAFETY: as poll; the timespec (or NULL) and the mask are live for the call.
+            unsafe { libc::ppoll(fds.as_mut_ptr(), count, timeout_ptr, mask) }
+        }
+    };
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
