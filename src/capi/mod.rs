@@ -11,6 +11,8 @@ mod draft;
 pub mod errno;
 mod handle;
 pub mod msg;
+/// cbindgen:ignore
+pub mod msg_draft;
 pub mod poll;
 /// cbindgen:ignore
 pub mod poller;

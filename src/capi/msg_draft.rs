@@ -1,0 +1,67 @@
+//! The draft message functions the library offers: zmq_msg_init_buffer and the routing id of
+//! a message. Declared in `epilogue.h` under ZMQ_BUILD_DRAFT_API, as libzmq does. (Groups,
+//! zmq_msg_set_group and zmq_msg_group, come with the RADIO and DISH socket types.)
+
+use std::ffi::{c_int, c_void};
+
+use super::boundary;
+use super::msg::{init, live, zmq_msg_t};
+use crate::error::Error;
+use crate::msg::Msg;
+
+/// Initialises a message with a copy of `size` bytes at `buf` (zmq_msg_init_buffer(3)).
+/// EFAULT for a NULL `buf` with a non-zero size (where libzmq asserts).
+///
+/// # Safety
+/// `msg` must be NULL or valid for writing a `zmq_msg_t`; `buf` NULL or `size` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_init_buffer(
+    msg: *mut zmq_msg_t,
+    buf: *const c_void,
+    size: usize,
+) -> c_int {
+    boundary(-1, || {
+        super::non_null(msg)?;
+        if buf.is_null() && size > 0 {
+            return Err(Error::Fault);
+        }
+        let mut body = Msg::with_size(size)?;
+        if size > 0 {
+            // SAFETY: the caller guarantees `size` readable bytes at `buf` (checked non-NULL).
+            let bytes = unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), size) };
+            body.data_mut().ok_or(Error::Fault)?.copy_from_slice(bytes);
+        }
+        // SAFETY: non-NULL, and the caller guarantees it is writable.
+        unsafe { init(msg, body) };
+        Ok(0)
+    })
+}
+
+/// Sets the routing id a SERVER socket sends the message to (zmq_msg_set_routing_id(3));
+/// EINVAL for 0, which names no peer.
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id: u32) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { live(msg) }?;
+        if routing_id == 0 {
+            return Err(Error::Inval);
+        }
+        msg.set_routing_id(routing_id);
+        Ok(0)
+    })
+}
+
+/// The message's routing id, 0 when it has none (zmq_msg_routing_id(3)); 0 with EFAULT for
+/// an invalid message.
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
+    // SAFETY: forwarded from the caller.
+    boundary(0, || Ok(unsafe { live(msg) }?.routing_id()))
+}
