@@ -1,11 +1,13 @@
 /* The draft poller (zmq_poller_*) and zmq_ppoll: errors as libzmq gives them, sockets and
    descriptors reported with their user data in the order they were added, events changed
-   and removed, a blocking wait woken from another thread, a closed socket reported, and
+   and removed, a blocking wait woken from another thread, a closed socket reported,
+   zmq_poller_fd for sockets of every type (libzmq has it for thread-safe ones only), and
    zmq_ppoll's signal mask applied only while it waits. Runs on ours only: Debian's libzmq
    4.3.4 is built without the draft API (run.sh skips it there). */
 #define ZMQ_BUILD_DRAFT_API
 #include "procutil.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -189,6 +191,48 @@ int main (void)
         CHECK_OK (zmq_poller_remove (poller, e));
         zmq_close (e);
         CHECK_OK (zmq_ctx_term (ctx2));
+    }
+
+    tu_begin ("zmq_poller_fd: readable once an item may be ready, for any socket type");
+    {
+        void *p2 = zmq_poller_new ();
+        zmq_fd_t pfd = -1;
+        struct pollfd w;
+        int fds2[2];
+        char buf[8];
+        /* b starts with nothing to read (a socket's descriptor signals changes). */
+        while (zmq_recv (b, buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
+        }
+        CHECK_OK (zmq_poller_add (p2, b, &marker_b, ZMQ_POLLIN));
+        CHECK_OK (zmq_poller_fd (p2, &pfd));
+        CHECK (pfd >= 0);
+        CHECK_FAILS (zmq_poller_fd (p2, NULL), EFAULT);
+        CHECK_FAILS (zmq_poller_fd (NULL, &pfd), EFAULT);
+        /* Settle: the first wait takes in what the socket had to say. */
+        zmq_poller_wait (p2, &ev, 0);
+        w.fd = pfd;
+        w.events = POLLIN;
+        CHECK_EQ (poll (&w, 1, 50), 0);
+        CHECK_EQ (zmq_send (a, "wake", 4, 0), 4);
+        CHECK_EQ (poll (&w, 1, 2000), 1);
+        CHECK_OK (zmq_poller_wait (p2, &ev, 0));
+        CHECK (ev.socket == b && ev.user_data == &marker_b && ev.events == ZMQ_POLLIN);
+        CHECK_EQ (zmq_recv (b, buf, sizeof buf, 0), 4);
+        /* A descriptor added after the fd was made is watched too. */
+        CHECK_OK (pipe (fds2));
+        CHECK_OK (zmq_poller_add_fd (p2, fds2[0], NULL, ZMQ_POLLIN));
+        zmq_poller_wait (p2, &ev, 0);
+        CHECK_EQ (poll (&w, 1, 50), 0);
+        CHECK_EQ (write (fds2[1], "x", 1), 1);
+        CHECK_EQ (poll (&w, 1, 2000), 1);
+        CHECK_OK (zmq_poller_wait (p2, &ev, 0));
+        CHECK (ev.socket == NULL && ev.fd == fds2[0]);
+        /* Removed, it no longer counts. */
+        CHECK_OK (zmq_poller_remove_fd (p2, fds2[0]));
+        CHECK_EQ (poll (&w, 1, 50), 0);
+        CHECK_OK (zmq_poller_destroy (&p2));
+        close (fds2[0]);
+        close (fds2[1]);
     }
 
     tu_begin ("a socket closed while in the poller: ENOTSOCK");

@@ -3,19 +3,27 @@
 //! A poller is a set of sockets and descriptors with the events wanted from each and the
 //! caller's `user_data`; waiting on it is one `zmq_poll` over the set (`poll::poll`), the
 //! items that became ready reported as `zmq_poller_event_t`s. Declared in `epilogue.h` under
-//! ZMQ_BUILD_DRAFT_API, as libzmq does. zmq_poller_fd is not offered: no socket type here is
-//! thread-safe, and for the others libzmq refuses it too.
+//! ZMQ_BUILD_DRAFT_API, as libzmq does.
+//!
+//! zmq_poller_fd goes further than libzmq's, which has a descriptor only for thread-safe
+//! sockets: it is an epoll instance holding every item's descriptor (a socket's ZMQ_FD, a
+//! plain descriptor with its events), made on first request and kept in step with the items.
+//! It is readable when any of them may be ready; `zmq_poller_wait` with timeout 0 then says
+//! which. As with ZMQ_FD, a socket's descriptor signals changes, not levels.
 
 use std::ffi::{c_int, c_long, c_short, c_void};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Duration;
 
 use parking_lot::Mutex;
 
 use super::boundary;
+use super::constants::{ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
 use super::handle::Handle;
 use super::poll::{self, zmq_pollitem_t};
 use super::socket::with_socket;
 use crate::error::{Error, Result};
+use crate::sys;
 
 /// Tag of a live poller handle.
 const POLLER_TAG: u32 = 0x5011_e7a6;
@@ -47,6 +55,8 @@ struct Item {
 /// back, and reaches a socket through the checked `with_socket`.
 struct Poller {
     items: Mutex<Vec<Item>>,
+    /// The epoll instance of zmq_poller_fd, once asked for.
+    epoll: Mutex<Option<OwnedFd>>,
 }
 
 /// The poller behind `p`; EFAULT for NULL, foreign or destroyed pointers.
@@ -74,6 +84,7 @@ impl Poller {
         if items.iter().any(|i| same(i, &item)) {
             return Err(Error::Inval);
         }
+        self.watch(libc::EPOLL_CTL_ADD, &item)?;
         items.push(item);
         Ok(())
     }
@@ -85,7 +96,7 @@ impl Poller {
             .find(|i| same(i, &key))
             .ok_or(Error::Inval)?;
         item.events = events;
-        Ok(())
+        self.watch(libc::EPOLL_CTL_MOD, item)
     }
 
     fn remove(&self, key: Item) -> Result<()> {
@@ -94,8 +105,32 @@ impl Poller {
             .iter()
             .position(|i| same(i, &key))
             .ok_or(Error::Inval)?;
-        items.remove(at);
+        let item = items.remove(at);
+        // A closed socket's descriptor has left the epoll instance by itself.
+        let _ = self.watch(libc::EPOLL_CTL_DEL, &item);
         Ok(())
+    }
+
+    /// Applies `op` for `item` to the epoll instance, if zmq_poller_fd made one.
+    fn watch(&self, op: c_int, item: &Item) -> Result<()> {
+        match &*self.epoll.lock() {
+            Some(epoll) => watch(epoll, op, item),
+            None => Ok(()),
+        }
+    }
+
+    /// The epoll instance of zmq_poller_fd, made with every item on first use.
+    fn fd(&self) -> Result<c_int> {
+        let items = self.items.lock();
+        let mut epoll = self.epoll.lock();
+        if epoll.is_none() {
+            let fresh = sys::epoll_create().map_err(Error::from)?;
+            for item in items.iter() {
+                watch(&fresh, libc::EPOLL_CTL_ADD, item)?;
+            }
+            *epoll = Some(fresh);
+        }
+        Ok(epoll.as_ref().map_or(-1, AsRawFd::as_raw_fd))
     }
 
     /// Waits up to `timeout_ms` (-1: forever) and fills `out` with the ready items, in the
@@ -148,6 +183,30 @@ impl Poller {
     }
 }
 
+/// Adds, changes or removes `item`'s descriptor in `epoll`: a socket's ZMQ_FD for input, a
+/// plain descriptor for what its item wants.
+fn watch(epoll: &OwnedFd, op: c_int, item: &Item) -> Result<()> {
+    let (fd, events) = if item.socket != 0 {
+        // SAFETY: the socket was checked when added; a closed one answers ENOTSOCK.
+        let fd = unsafe { with_socket(item.socket as *mut c_void, |s| Ok(s.fd())) }?;
+        (fd, libc::EPOLLIN as u32)
+    } else {
+        let wanted = c_int::from(item.events);
+        let mut events = 0;
+        if wanted & ZMQ_POLLIN != 0 {
+            events |= libc::EPOLLIN as u32;
+        }
+        if wanted & ZMQ_POLLOUT != 0 {
+            events |= libc::EPOLLOUT as u32;
+        }
+        if wanted & ZMQ_POLLPRI != 0 {
+            events |= libc::EPOLLPRI as u32;
+        }
+        (item.fd, events)
+    };
+    sys::epoll_control(epoll, op, fd, events).map_err(Error::from)
+}
+
 /// Whether two items name the same socket or the same descriptor.
 fn same(a: &Item, b: &Item) -> bool {
     if a.socket != 0 || b.socket != 0 {
@@ -198,6 +257,7 @@ pub unsafe extern "C" fn zmq_poller_new() -> *mut c_void {
             POLLER_TAG,
             Poller {
                 items: Mutex::new(Vec::new()),
+                epoll: Mutex::new(None),
             },
         ))
     })
@@ -387,6 +447,25 @@ pub unsafe extern "C" fn zmq_poller_wait(
         unsafe { *event = empty_event() };
     }
     rc.min(0)
+}
+
+/// A descriptor that is readable when any item of the poller may be ready
+/// (zmq_poller_fd(3)); for every socket type, where libzmq has one for thread-safe sockets
+/// only. Valid until the poller is destroyed.
+///
+/// # Safety
+/// `poller` must be NULL or a poller; `fd` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_poller_fd(poller: *mut c_void, fd: *mut c_int) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        let p = unsafe { self::poller(poller) }?;
+        super::non_null(fd)?;
+        let value = p.fd()?;
+        // SAFETY: checked non-NULL; the caller passes a writable int.
+        unsafe { *fd = value };
+        Ok(0)
+    })
 }
 
 /// zmq_poll with `sigmask` as the signal mask while waiting, as ppoll(2) (zmq_ppoll(3)).

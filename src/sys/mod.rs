@@ -35,6 +35,32 @@ pub fn fork_generation() -> u32 {
     FORKS.load(Ordering::Relaxed)
 }
 
+/// A new close-on-exec epoll instance.
+pub fn epoll_create() -> io::Result<OwnedFd> {
+    // SAFETY: takes no pointers; the result is checked before use.
+    let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Adds `fd` to the epoll instance (`libc::EPOLL_CTL_ADD`), changes its events
+/// (`EPOLL_CTL_MOD`) or removes it (`EPOLL_CTL_DEL`).
+pub fn epoll_control(epoll: &OwnedFd, op: i32, fd: RawFd, events: u32) -> io::Result<()> {
+    let mut event = libc::epoll_event {
+        events,
+        u64: u64::try_from(fd).unwrap_or(0),
+    };
+    // SAFETY: a live epoll descriptor we own and a live event structure.
+    let rc = unsafe { libc::epoll_ctl(epoll.as_raw_fd(), op, fd, &mut event) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Registers handlers that run around every fork of this process: `prepare` in the forking
 /// thread before the fork, `parent` and `child` after it on each side. Not under Miri, which
 /// has no fork.
