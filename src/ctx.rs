@@ -64,8 +64,8 @@ pub struct CtxOptions {
     pub max_msgsz: i32,
     /// ZMQ_THREAD_AFFINITY_CPU_ADD/REMOVE.
     pub thread_affinity_cpus: BTreeSet<i32>,
-    /// ZMQ_THREAD_NAME_PREFIX.
-    pub thread_name_prefix: i32,
+    /// ZMQ_THREAD_NAME_PREFIX: the bytes given to zmq_ctx_set_ext, or an int's decimal form.
+    pub thread_name_prefix: Vec<u8>,
     /// ZMQ_ZERO_COPY_RECV.
     pub zero_copy_recv: bool,
     /// ZMQ_IPV6.
@@ -83,7 +83,7 @@ impl Default for CtxOptions {
             thread_sched_policy: -1,
             max_msgsz: i32::MAX,
             thread_affinity_cpus: BTreeSet::new(),
-            thread_name_prefix: 0,
+            thread_name_prefix: Vec::new(),
             zero_copy_recv: true,
             ipv6: false,
             blocky: true,
@@ -91,7 +91,46 @@ impl Default for CtxOptions {
     }
 }
 
+/// The integer at the start of `bytes`, as C's atoi reads it (0 when there is none).
+fn leading_int(bytes: &[u8]) -> i32 {
+    let text = bytes.trim_ascii_start();
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, text),
+    };
+    let magnitude = digits
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0i64, |n, d| (n * 10 + i64::from(d - b'0')).min(1 << 32));
+    let value = if negative { -magnitude } else { magnitude };
+    i32::try_from(value).unwrap_or(if negative { i32::MIN } else { i32::MAX })
+}
+
 impl CtxOptions {
+    /// ZMQ_THREAD_NAME_PREFIX as bytes (zmq_ctx_set_ext): 1 to 16 of them, as in libzmq.
+    pub fn set_thread_name_prefix(&mut self, prefix: &[u8]) -> Result<()> {
+        if prefix.is_empty() || prefix.len() > 16 {
+            return Err(Error::Inval);
+        }
+        self.thread_name_prefix = prefix.to_vec();
+        Ok(())
+    }
+
+    /// The name of a library thread: `prefix/ZMQbg/name`, the prefix up to its first NUL.
+    pub fn thread_name(&self, name: &str) -> String {
+        let prefix = self
+            .thread_name_prefix
+            .split(|&b| b == 0)
+            .next()
+            .unwrap_or(&[]);
+        if prefix.is_empty() {
+            format!("ZMQbg/{name}")
+        } else {
+            format!("{}/ZMQbg/{name}", String::from_utf8_lossy(prefix))
+        }
+    }
+
     /// Sets one option, validated as libzmq validates it.
     pub fn set(&mut self, option: CtxOption, value: i32) -> Result<()> {
         let non_negative = |v: i32| if v >= 0 { Ok(v) } else { Err(Error::Inval) };
@@ -109,7 +148,7 @@ impl CtxOptions {
                     return Err(Error::Inval);
                 }
             }
-            CtxOption::ThreadNamePrefix => self.thread_name_prefix = value,
+            CtxOption::ThreadNamePrefix => self.thread_name_prefix = value.to_string().into_bytes(),
             CtxOption::ZeroCopyRecv => self.zero_copy_recv = non_negative(value)? != 0,
             CtxOption::Ipv6 => self.ipv6 = non_negative(value)? != 0,
             CtxOption::Blocky => self.blocky = non_negative(value)? != 0,
@@ -129,7 +168,7 @@ impl CtxOptions {
             CtxOption::ThreadSchedPolicy => self.thread_sched_policy,
             CtxOption::MaxMsgSz => self.max_msgsz,
             CtxOption::MsgTSize => MSG_T_SIZE,
-            CtxOption::ThreadNamePrefix => self.thread_name_prefix,
+            CtxOption::ThreadNamePrefix => leading_int(&self.thread_name_prefix),
             CtxOption::ZeroCopyRecv => i32::from(self.zero_copy_recv),
             CtxOption::Ipv6 => i32::from(self.ipv6),
             CtxOption::Blocky => i32::from(self.blocky),
@@ -245,6 +284,11 @@ impl Ctx {
         self.options.lock().get(option)
     }
 
+    /// Sets ZMQ_THREAD_NAME_PREFIX to bytes (zmq_ctx_set_ext).
+    pub fn set_thread_name_prefix(&self, prefix: &[u8]) -> Result<()> {
+        self.options.lock().set_thread_name_prefix(prefix)
+    }
+
     /// A snapshot of all options.
     pub fn options(&self) -> CtxOptions {
         self.options.lock().clone()
@@ -308,11 +352,13 @@ impl Ctx {
         if self.is_shut_down() {
             return Err(Error::Term);
         }
-        let count = usize::try_from(self.options.lock().io_threads).unwrap_or(0);
+        let options = self.options();
+        let count = usize::try_from(options.io_threads).unwrap_or(0);
         let mut io = self.io.lock();
         if io.threads.is_empty() {
             for i in 0..count {
-                io.threads.push(IoThread::start(format!("ZMQbg/IO/{i}"))?);
+                io.threads
+                    .push(IoThread::start(options.thread_name(&format!("IO/{i}")))?);
             }
         }
         if io.threads.is_empty() {

@@ -24,7 +24,7 @@ pub(crate) unsafe fn ctx_handle<'a>(ctx: *mut c_void) -> Result<&'a Handle<Ctx>>
 
 /// The option named by a zmq_ctx_set or zmq_ctx_get id (3 means THREAD_PRIORITY when set and
 /// SOCKET_LIMIT when read, as in libzmq).
-fn option(id: c_int, setting: bool) -> Result<CtxOption> {
+pub(super) fn option(id: c_int, setting: bool) -> Result<CtxOption> {
     Ok(match id {
         ZMQ_IO_THREADS => CtxOption::IoThreads,
         ZMQ_MAX_SOCKETS => CtxOption::MaxSockets,

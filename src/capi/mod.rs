@@ -6,6 +6,8 @@
 pub mod constants;
 pub mod ctx;
 /// cbindgen:ignore
+pub mod ctx_draft;
+/// cbindgen:ignore
 /// cbindgen:ignore
 mod draft;
 pub mod errno;
