@@ -20,6 +20,8 @@ pub mod poll;
 pub mod poller;
 pub mod proxy;
 pub mod socket;
+/// cbindgen:ignore
+pub mod socket_draft;
 pub mod timers;
 pub mod utils;
 pub mod version;

@@ -102,6 +102,11 @@ pub(crate) trait Behaviour: Send {
     fn has_out(&mut self, _pipes: &mut Pipes) -> bool {
         false
     }
+    /// zmq_socket_get_peer_state: ZMQ_POLLOUT when the peer named `id` can take a message, 0
+    /// when it is at its HWM, EHOSTUNREACH for no such peer; ENOTSUP but for ROUTER.
+    fn peer_state(&mut self, _pipes: &mut Pipes, _id: &[u8]) -> Result<i32> {
+        Err(Error::NotSup)
+    }
     /// The common options changed (the type may keep copies of some).
     fn options_changed(&mut self, _options: &Options) {}
     /// Whether the type wants each peer's routing id as the first message of a connection.
@@ -571,6 +576,14 @@ impl Socket {
         }
         self.reap_pipes();
         Ok(events)
+    }
+
+    /// The state of the peer named `id` (zmq_socket_get_peer_state(3), ROUTER only): ZMQ_POLLOUT
+    /// (2) when it can take a message now, 0 at its HWM; EHOSTUNREACH for no such peer.
+    pub fn peer_state(&mut self, id: &[u8]) -> Result<i32> {
+        self.process_commands(Some(Duration::ZERO))?;
+        self.reap_pipes();
+        self.behaviour.peer_state(&mut self.pipes, id)
     }
 
     /// The descriptor that becomes readable when the socket's state may have changed.

@@ -319,6 +319,11 @@ impl Behaviour for Router {
         self.has_in_frames(pipes)
     }
 
+    fn peer_state(&mut self, pipes: &mut Pipes, id: &[u8]) -> Result<i32> {
+        let &(key, _) = self.out.get(id).ok_or(Error::HostUnreach)?;
+        Ok(if pipes.check_write(key) { 2 } else { 0 })
+    }
+
     fn has_out(&mut self, pipes: &mut Pipes) -> bool {
         if !self.mandatory {
             return true;
