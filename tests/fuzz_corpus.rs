@@ -13,7 +13,11 @@ fn replay(target: &str, run: fn(&[u8])) {
             continue;
         };
         for entry in entries.flatten() {
-            let data = std::fs::read(entry.path()).expect("readable input");
+            // A fuzzer running meanwhile may remove inputs it reduced.
+            let data = match std::fs::read(entry.path()) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                read => read.expect("readable input"),
+            };
             run(&data);
             count += 1;
         }

@@ -106,7 +106,7 @@ pub(crate) unsafe fn with_socket<R>(
     f(socket)
 }
 
-fn socket_type(raw: c_int) -> Result<SocketType> {
+pub(super) fn socket_type(raw: c_int) -> Result<SocketType> {
     Ok(match raw {
         ZMQ_PAIR => SocketType::Pair,
         ZMQ_PUB => SocketType::Pub,
@@ -140,7 +140,7 @@ fn size_result(size: usize) -> c_int {
 ///
 /// # Safety
 /// `text` must be NULL or NUL-terminated.
-unsafe fn text<'a>(text: *const c_char) -> Result<&'a str> {
+pub(super) unsafe fn text<'a>(text: *const c_char) -> Result<&'a str> {
     non_null(text).map_err(|_| Error::Inval)?;
     // SAFETY: non-NULL and NUL-terminated (caller's contract).
     unsafe { CStr::from_ptr(text) }

@@ -11,7 +11,7 @@ use super::Io;
 use super::session::{Session, SocketLink, Stream};
 use crate::ctx::SocketId;
 use crate::options::Options;
-use crate::socket::monitor::event;
+use crate::socket::monitor::{Place, event};
 use crate::transport::tcp;
 
 /// The listening socket.
@@ -116,7 +116,9 @@ impl Listener {
                 Ok((false, stream)) => drop(stream),
                 Ok((true, stream)) => {
                     let fd = u32::try_from(stream.fd()).unwrap_or(0);
-                    self.link.monitor.event(event::ACCEPTED, fd, &self.endpoint);
+                    self.link
+                        .monitor
+                        .event(event::ACCEPTED, fd, Place::Bound(&self.endpoint));
                     io.spawned.push(Session::accepted(
                         self.link.clone(),
                         self.options.clone(),
@@ -133,7 +135,7 @@ impl Listener {
                     let value = u32::try_from(errno).unwrap_or(0);
                     self.link
                         .monitor
-                        .event(event::ACCEPT_FAILED, value, endpoint);
+                        .event(event::ACCEPT_FAILED, value, Place::Bound(endpoint));
                     if matches!(
                         errno,
                         libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM
@@ -195,7 +197,9 @@ impl Listener {
     fn stop(&mut self, io: &mut Io<'_>) {
         if let Some(listening) = &self.listening {
             let fd = listening.fd();
-            self.link.monitor.event(event::CLOSED, fd, &self.endpoint);
+            self.link
+                .monitor
+                .event(event::CLOSED, fd, Place::Bound(&self.endpoint));
         }
         match self.listening.take() {
             Some(Listening::Tcp(mut l)) => {

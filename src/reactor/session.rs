@@ -23,7 +23,7 @@ use crate::mailbox::MailboxSender;
 use crate::msg::Msg;
 use crate::options::{Mechanism, Options};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};
-use crate::socket::monitor::{MonitorSlot, event};
+use crate::socket::monitor::{MonitorSlot, Place, event};
 use crate::socket::{Command, NewPipe, PipeId, Route};
 use crate::transport::socks::{SocksClient, SocksStatus};
 use crate::transport::{ConnectTarget, tcp};
@@ -137,6 +137,29 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.take_error(),
             Stream::Ipc(s) => s.take_error(),
+        }
+    }
+
+    /// The local and the remote end as endpoints ("tcp://ip:port", "ipc://path"; empty for
+    /// an unnamed end), as version 2 monitor events report a connection.
+    fn endpoints(&self) -> (String, String) {
+        match self {
+            Stream::Tcp(s) => (
+                s.local_addr()
+                    .map(|a| crate::transport::tcp::endpoint_of(&a))
+                    .unwrap_or_default(),
+                s.peer_addr()
+                    .map(|a| crate::transport::tcp::endpoint_of(&a))
+                    .unwrap_or_default(),
+            ),
+            Stream::Ipc(s) => {
+                let name = |a: std::io::Result<std::os::unix::net::SocketAddr>| {
+                    a.ok()
+                        .and_then(|a| a.as_pathname().map(|p| format!("ipc://{}", p.display())))
+                        .unwrap_or_default()
+                };
+                (name(s.local_addr()), name(s.peer_addr()))
+            }
         }
     }
 
@@ -557,9 +580,26 @@ impl Session {
         self.engine = Some(engine);
     }
 
-    /// Reports a monitor event about this session's endpoint.
+    /// Reports a monitor event about this session's endpoint: for a handshake or a
+    /// disconnection, with the addresses of the connection's two ends (version 2 events).
     fn event(&self, event: u16, value: u32) {
-        self.link.monitor.event(event, value, &self.endpoint);
+        let of_connection = event == event::DISCONNECTED
+            || event == event::HANDSHAKE_SUCCEEDED
+            || event == event::HANDSHAKE_FAILED_NO_DETAIL
+            || event == event::HANDSHAKE_FAILED_PROTOCOL
+            || event == event::HANDSHAKE_FAILED_AUTH;
+        let ends = || {
+            self.engine
+                .as_ref()
+                .map(|e| e.stream.endpoints())
+                .unwrap_or_default()
+        };
+        let place = match (&self.role, of_connection && self.engine.is_some()) {
+            (_, true) => Place::Connection(&self.endpoint, &ends),
+            (Role::Connect { .. }, false) => Place::Connecting(&self.endpoint),
+            (Role::Accepted, false) => Place::Bound(&self.endpoint),
+        };
+        self.link.monitor.event(event, value, place);
     }
 
     /// The descriptor of the connection, as monitor events report it.

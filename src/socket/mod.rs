@@ -265,8 +265,21 @@ impl Socket {
     /// Starts monitoring this socket on an inproc endpoint for the ZMQ_EVENT_* bits of
     /// `events` (zmq_socket_monitor); `None` stops the monitor. A new monitor replaces the old.
     pub fn monitor(&mut self, endpoint: Option<&str>, events: u64) -> Result<()> {
+        self.monitor_versioned(endpoint, events, 1, SocketType::Pair)
+    }
+
+    /// zmq_socket_monitor_versioned: events in format `version` (1, whose events fit 16 bits,
+    /// or 2) sent through a socket of `monitor_type` (PAIR, PUB or PUSH).
+    pub fn monitor_versioned(
+        &mut self,
+        endpoint: Option<&str>,
+        events: u64,
+        version: u8,
+        monitor_type: SocketType,
+    ) -> Result<()> {
         self.check_alive()?;
-        if events >> 16 != 0 {
+        // The checks in libzmq's order: version 1's 16 bits, then stopping, then the rest.
+        if version == 1 && events >> 16 != 0 {
             return Err(Error::Inval);
         }
         let link = network::link(self);
@@ -274,16 +287,25 @@ impl Socket {
             link.monitor.set(None);
             return Ok(());
         };
+        if !matches!(version, 1 | 2)
+            || !matches!(
+                monitor_type,
+                SocketType::Pair | SocketType::Pub | SocketType::Push
+            )
+        {
+            return Err(Error::Inval);
+        }
         match split_endpoint(endpoint)? {
             ("inproc", _) => {}
             (transport, _) if transport == "udp" => return Err(unsupported(transport)),
             _ => return Err(Error::ProtoNoSupport),
         }
         link.monitor.set(None);
-        let mut pair = Socket::new(self.ctx.clone(), SocketType::Pair)?;
+        let mut pair = Socket::new(self.ctx.clone(), monitor_type)?;
         pair.set_option(ids::LINGER, Some(&0i32.to_ne_bytes()))?;
         pair.bind(endpoint)?;
-        link.monitor.set(Some(monitor::Monitor::new(pair, events)));
+        link.monitor
+            .set(Some(monitor::Monitor::new(pair, events, version)));
         Ok(())
     }
 

@@ -1,6 +1,8 @@
-//! Socket monitors (zmq_socket_monitor): a PAIR socket bound to an inproc endpoint, to which
-//! the monitored socket, its listeners and its sessions send one two-frame message per event
-//! (a 6-byte frame: the event as a native u16 and its value as a native u32; then the endpoint).
+//! Socket monitors (zmq_socket_monitor, zmq_socket_monitor_versioned): a PAIR (or PUB, or PUSH)
+//! socket bound to an inproc endpoint, to which the monitored socket, its listeners and its
+//! sessions send one message per event. Version 1: a 6-byte frame (the event as a native u16,
+//! its value as a native u32), then the endpoint. Version 2: the event as a native u64, the
+//! number of values (1) and the value as u64s, then the local and the remote endpoint.
 #![forbid(unsafe_code)]
 
 use parking_lot::Mutex;
@@ -26,41 +28,88 @@ pub(crate) mod event {
     pub(crate) const HANDSHAKE_FAILED_AUTH: u16 = 0x4000;
 }
 
+/// Where an event happened. Version 1 reports one endpoint; version 2 the local and the
+/// remote one, as libzmq does: a listener's events are local, a connecter's remote, and a
+/// connection's (handshakes, disconnection) have both ends' addresses.
+#[derive(Clone, Copy)]
+pub(crate) enum Place<'a> {
+    /// A listener's endpoint.
+    Bound(&'a str),
+    /// An endpoint being connected to.
+    Connecting(&'a str),
+    /// A connection: the endpoint it serves, and how to learn the addresses of its two ends.
+    Connection(&'a str, &'a dyn Fn() -> (String, String)),
+}
+
+impl Place<'_> {
+    /// The one endpoint of version 1.
+    fn endpoint(&self) -> &str {
+        match *self {
+            Place::Bound(e) | Place::Connecting(e) | Place::Connection(e, _) => e,
+        }
+    }
+
+    /// The local and remote endpoints of version 2.
+    fn ends(&self) -> (String, String) {
+        match *self {
+            Place::Bound(e) => (e.to_owned(), String::new()),
+            Place::Connecting(e) => (String::new(), e.to_owned()),
+            Place::Connection(_, ends) => ends(),
+        }
+    }
+}
+
 /// An active monitor.
 pub(crate) struct Monitor {
     socket: Socket,
     events: u64,
+    /// The event format: 1 or 2.
+    version: u8,
 }
 
 impl Monitor {
-    pub(crate) fn new(socket: Socket, events: u64) -> Monitor {
-        Monitor { socket, events }
+    pub(crate) fn new(socket: Socket, events: u64, version: u8) -> Monitor {
+        Monitor {
+            socket,
+            events,
+            version,
+        }
     }
 
-    fn send(&mut self, event: u16, value: u32, endpoint: &str) {
+    fn send(&mut self, event: u16, value: u32, place: Place<'_>) {
         if self.events & u64::from(event) == 0 {
             return;
         }
-        let mut head = [0u8; 6];
-        head[..2].copy_from_slice(&event.to_ne_bytes());
-        head[2..].copy_from_slice(&value.to_ne_bytes());
-        let dont_wait = Flags {
-            dont_wait: true,
-            more: true,
+        let frames: Vec<Vec<u8>> = if self.version == 1 {
+            let mut head = Vec::with_capacity(6);
+            head.extend_from_slice(&event.to_ne_bytes());
+            head.extend_from_slice(&value.to_ne_bytes());
+            vec![head, place.endpoint().as_bytes().to_vec()]
+        } else {
+            let (local, remote) = place.ends();
+            vec![
+                u64::from(event).to_ne_bytes().to_vec(),
+                1u64.to_ne_bytes().to_vec(),
+                u64::from(value).to_ne_bytes().to_vec(),
+                local.into_bytes(),
+                remote.into_bytes(),
+            ]
         };
-        // Events nobody reads in time are dropped, never waited for.
-        if self
-            .socket
-            .send(&mut Msg::from_slice(&head), dont_wait)
-            .is_ok()
-        {
-            let last = Flags {
+        let last = frames.len() - 1;
+        for (i, frame) in frames.iter().enumerate() {
+            let flags = Flags {
                 dont_wait: true,
-                more: false,
+                more: i < last,
             };
-            let _ = self
+            // Events nobody reads in time are dropped, never waited for: once the first
+            // frame is taken, so are the rest.
+            if self
                 .socket
-                .send(&mut Msg::from_slice(endpoint.as_bytes()), last);
+                .send(&mut Msg::from_slice(frame), flags)
+                .is_err()
+            {
+                return;
+            }
         }
     }
 }
@@ -68,7 +117,7 @@ impl Monitor {
 impl Drop for Monitor {
     /// A monitor that stops says so last (ZMQ_EVENT_MONITOR_STOPPED).
     fn drop(&mut self) {
-        self.send(event::MONITOR_STOPPED, 0, "");
+        self.send(event::MONITOR_STOPPED, 0, Place::Bound(""));
     }
 }
 
@@ -80,9 +129,9 @@ pub(crate) struct MonitorSlot {
 
 impl MonitorSlot {
     /// Reports an event, if a monitor wants it.
-    pub(crate) fn event(&self, event: u16, value: u32, endpoint: &str) {
+    pub(crate) fn event(&self, event: u16, value: u32, place: Place<'_>) {
         if let Some(monitor) = self.monitor.lock().as_mut() {
-            monitor.send(event, value, endpoint);
+            monitor.send(event, value, place);
         }
     }
 

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::reactor::IoCommand;
 use crate::reactor::listener::{Listener, Listening};
 use crate::reactor::session::{Session, SocketLink, errno_of, session_pipe};
-use crate::socket::monitor::{MonitorSlot, event};
+use crate::socket::monitor::{MonitorSlot, Place, event};
 use crate::socket::{Command, Route};
 use crate::transport::ipc::{self, IpcAddress};
 use crate::transport::{ConnectTarget, tcp};
@@ -62,7 +62,7 @@ pub(super) fn link(socket: &mut Socket) -> Arc<SocketLink> {
 /// Reports a monitor event of the socket itself.
 fn event(socket: &mut Socket, event: u16, value: u32, endpoint: &str) {
     if let Some(link) = &socket.link {
-        link.monitor.event(event, value, endpoint);
+        link.monitor.event(event, value, Place::Bound(endpoint));
     }
 }
 
@@ -142,7 +142,8 @@ pub(super) fn bind(socket: &mut Socket, transport: &str, address: &str) -> Resul
     let io = socket.ctx.io_thread()?;
     let link = link(socket);
     let fd = listening.fd();
-    link.monitor.event(event::LISTENING, fd, &endpoint);
+    link.monitor
+        .event(event::LISTENING, fd, Place::Bound(&endpoint));
     let listener = Listener::new(
         link,
         Arc::new(socket.options.clone()),
