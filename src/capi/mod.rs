@@ -50,6 +50,23 @@ pub(crate) fn boundary<T>(fail: T, body: impl FnOnce() -> Result<T, Error>) -> T
     }
 }
 
+/// The `len` bytes at `ptr` as a slice: EFAULT for NULL with a length, empty for a length of 0
+/// (any pointer).
+///
+/// # Safety
+/// `ptr` must be NULL or point to `len` bytes readable for `'a`.
+pub(crate) unsafe fn bytes<'a>(
+    ptr: *const std::ffi::c_void,
+    len: usize,
+) -> Result<&'a [u8], Error> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    non_null(ptr)?;
+    // SAFETY: non-NULL with `len` readable bytes (the caller's guarantee).
+    Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
 /// Fails with `Error::Fault` when `ptr` is NULL.
 pub(crate) fn non_null<T>(ptr: *const T) -> Result<(), Error> {
     if ptr.is_null() {

@@ -22,13 +22,10 @@ pub unsafe extern "C" fn zmq_msg_init_buffer(
 ) -> c_int {
     boundary(-1, || {
         super::non_null(msg)?;
-        if buf.is_null() && size > 0 {
-            return Err(Error::Fault);
-        }
+        // SAFETY: the caller guarantees `size` readable bytes at `buf`.
+        let bytes = unsafe { super::bytes(buf, size) }?;
         let mut body = Msg::with_size(size)?;
         if size > 0 {
-            // SAFETY: the caller guarantees `size` readable bytes at `buf` (checked non-NULL).
-            let bytes = unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), size) };
             body.data_mut().ok_or(Error::Fault)?.copy_from_slice(bytes);
         }
         // SAFETY: non-NULL, and the caller guarantees it is writable.

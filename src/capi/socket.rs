@@ -264,22 +264,17 @@ pub unsafe extern "C" fn zmq_socket_monitor(
     addr: *const c_char,
     events: c_int,
 ) -> c_int {
-    boundary(-1, || {
-        // The mask is read as the unsigned bits it is.
-        let events = u64::from(events as u32);
-        // SAFETY: forwarded from the caller.
-        unsafe {
-            with_socket(s, |socket| {
-                let endpoint = if addr.is_null() {
-                    None
-                } else {
-                    Some(text(addr)?)
-                };
-                socket.monitor(endpoint, events)
-            })
-        }
-        .map(|()| 0)
-    })
+    // Version 1 events through a PAIR; the mask is read as the unsigned bits it is.
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        super::socket_draft::zmq_socket_monitor_versioned(
+            s,
+            addr,
+            u64::from(events as u32),
+            1,
+            ZMQ_PAIR,
+        )
+    }
 }
 
 /// Sends a frame copied from a buffer; returns its size (zmq_send(3)).
@@ -294,15 +289,8 @@ pub unsafe extern "C" fn zmq_send(
     flags_: c_int,
 ) -> c_int {
     boundary(-1, || {
-        if buf.is_null() && len > 0 {
-            return Err(Error::Fault);
-        }
-        let data = if len == 0 {
-            &[][..]
-        } else {
-            // SAFETY: the caller guarantees `len` readable bytes at `buf` (checked non-NULL).
-            unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
-        };
+        // SAFETY: the caller guarantees `len` readable bytes at `buf`.
+        let data = unsafe { super::bytes(buf, len) }?;
         let mut msg = Msg::from_slice(data);
         // SAFETY: forwarded from the caller.
         unsafe { with_socket(s, |socket| socket.send(&mut msg, flags(flags_))) }?;

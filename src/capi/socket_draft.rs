@@ -55,15 +55,8 @@ pub unsafe extern "C" fn zmq_socket_get_peer_state(
     routing_id_size: usize,
 ) -> c_int {
     boundary(-1, || {
-        if routing_id.is_null() && routing_id_size > 0 {
-            return Err(Error::Fault);
-        }
-        let id = if routing_id_size == 0 {
-            &[][..]
-        } else {
-            // SAFETY: non-NULL with `routing_id_size` readable bytes (the caller's guarantee).
-            unsafe { std::slice::from_raw_parts(routing_id.cast::<u8>(), routing_id_size) }
-        };
+        // SAFETY: the caller guarantees `routing_id_size` readable bytes at `routing_id`.
+        let id = unsafe { super::bytes(routing_id, routing_id_size) }?;
         // SAFETY: forwarded from the caller.
         unsafe { with_socket(socket, |s| s.peer_state(id)) }
     })

@@ -262,14 +262,10 @@ impl Socket {
         }
     }
 
-    /// Starts monitoring this socket on an inproc endpoint for the ZMQ_EVENT_* bits of
-    /// `events` (zmq_socket_monitor); `None` stops the monitor. A new monitor replaces the old.
-    pub fn monitor(&mut self, endpoint: Option<&str>, events: u64) -> Result<()> {
-        self.monitor_versioned(endpoint, events, 1, SocketType::Pair)
-    }
-
-    /// zmq_socket_monitor_versioned: events in format `version` (1, whose events fit 16 bits,
-    /// or 2) sent through a socket of `monitor_type` (PAIR, PUB or PUSH).
+    /// Starts monitoring this socket on an inproc endpoint for the ZMQ_EVENT_* bits of `events`
+    /// (zmq_socket_monitor, zmq_socket_monitor_versioned), in format `version` (1, whose events
+    /// fit 16 bits, or 2) through a socket of `monitor_type` (PAIR, PUB or PUSH); `None` stops
+    /// the monitor. A new monitor replaces the old.
     pub fn monitor_versioned(
         &mut self,
         endpoint: Option<&str>,
