@@ -1,8 +1,8 @@
-//! The draft message functions the library offers: zmq_msg_init_buffer and the routing id of
-//! a message. Declared in `epilogue.h` under ZMQ_BUILD_DRAFT_API, as libzmq does. (Groups,
-//! zmq_msg_set_group and zmq_msg_group, come with the RADIO and DISH socket types.)
+//! The draft message functions: zmq_msg_init_buffer, and the routing id (SERVER, PEER) and
+//! the group (RADIO, DISH) of a message. Declared in `epilogue.h` under ZMQ_BUILD_DRAFT_API,
+//! as libzmq does.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 use super::boundary;
 use super::msg::{init, live, zmq_msg_t};
@@ -61,4 +61,36 @@ pub unsafe extern "C" fn zmq_msg_set_routing_id(msg: *mut zmq_msg_t, routing_id:
 pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
     // SAFETY: forwarded from the caller.
     boundary(0, || Ok(unsafe { live(msg) }?.routing_id()))
+}
+
+/// Sets the group a RADIO sends the message to (zmq_msg_set_group(3)); EINVAL for a group
+/// longer than ZMQ_GROUP_MAX_LENGTH (or NULL).
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`; `group` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_set_group(msg: *mut zmq_msg_t, group: *const c_char) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { live(msg) }?;
+        super::non_null(group).map_err(|_| Error::Inval)?;
+        // SAFETY: non-NULL and NUL-terminated (caller's contract).
+        let group = unsafe { std::ffi::CStr::from_ptr(group) };
+        msg.set_group(group.to_bytes())?;
+        Ok(0)
+    })
+}
+
+/// The message's group, "" when it has none (zmq_msg_group(3)); valid while the message is
+/// unchanged. NULL with EFAULT for an invalid message.
+///
+/// # Safety
+/// `msg` must be NULL or point to a `zmq_msg_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_msg_group(msg: *mut zmq_msg_t) -> *const c_char {
+    boundary(std::ptr::null(), || {
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { live(msg) }?;
+        Ok(msg.group().map_or(c"".as_ptr(), |group| group.as_ptr()))
+    })
 }

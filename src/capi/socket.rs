@@ -2,8 +2,12 @@
 
 use std::cell::UnsafeCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
+use std::os::fd::RawFd;
 use std::ptr;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
+
+use parking_lot::{Condvar, Mutex, MutexGuard, ReentrantMutex, ReentrantMutexGuard};
 
 use super::constants::*;
 use super::ctx::ctx_handle;
@@ -20,8 +24,10 @@ const CLOSED: u32 = 0xdead_decf;
 
 /// A socket as C sees it. Sockets are used by one thread at a time; the `busy` flag makes a
 /// call that overlaps another on the same socket (from a second thread, or from a free function
-/// run inside a call) fail with EAGAIN instead of racing or deadlocking. The handle is never
-/// freed, so a closed socket's pointer stays readable and answers ENOTSOCK.
+/// run inside a call) fail with EAGAIN instead of racing or deadlocking. A thread-safe socket
+/// (SERVER, CLIENT, RADIO, ...) also has a `Sharing`: its calls take turns, and a blocked call
+/// waits without holding the socket. The handle is never freed, so a closed socket's pointer
+/// stays readable and answers ENOTSOCK.
 #[repr(C)]
 struct SocketHandle {
     tag: AtomicU32,
@@ -31,26 +37,166 @@ struct SocketHandle {
     busy: AtomicU32,
     /// Boxed, so that a closed handle keeps its few bytes only, not the socket's ~900.
     socket: UnsafeCell<Option<Box<Socket>>>,
+    /// For the thread-safe types only.
+    sharing: Option<Box<Sharing>>,
 }
 
 // SAFETY: the socket inside is reached only by the one thread that holds `busy`.
 unsafe impl Sync for SocketHandle {}
 
-/// Clears a handle's `busy` flag when the call ends, however it ends.
-struct Busy<'a>(&'a AtomicU32);
+/// What lets several threads use a thread-safe socket: each call takes a turn (the lock), and
+/// a call that must wait gives its turn up while it waits.
+///
+/// Waiting works as libzmq's condition variable does, over the socket's ZMQ_FD. One waiting
+/// thread at a time (the watcher) polls ZMQ_FD; the others sleep on `changed`. Whoever
+/// processes commands during its turn (which may make another thread's call possible) moves
+/// `epoch` on and wakes the sleepers, and the watcher through ZMQ_FD; a watcher woken by
+/// ZMQ_FD takes its turn, which processes the commands that came. Every thread then tries its
+/// call again. Nothing here is held across a turn, so two thread-safe sockets that signal each
+/// other cannot deadlock (libzmq's mailbox takes the receiving socket's lock to post).
+struct Sharing {
+    turn: ReentrantMutex<()>,
+    waits: Mutex<Waits>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Waits {
+    /// Moves on whenever a turn processed commands.
+    epoch: u64,
+    /// Threads between giving up their turn to wait and returning to try again.
+    waiting: u32,
+    /// Whether a waiting thread polls ZMQ_FD.
+    watcher: bool,
+    /// The socket was closed: waiting threads leave (and find it closed).
+    closed: bool,
+}
+
+impl Sharing {
+    /// Records that a turn processed commands, and wakes the waiting threads.
+    fn changed(&self, socket: &Socket) {
+        let mut waits = self.waits.lock();
+        waits.epoch = waits.epoch.wrapping_add(1);
+        if waits.waiting > 0 {
+            self.changed.notify_all();
+            if waits.watcher {
+                socket.raise_fd();
+            }
+        }
+    }
+
+    /// Waits, counted in `waiting` by `Busy::begin_wait`, until the epoch moves on from
+    /// `seen`, ZMQ_FD (`fd`) becomes readable, the socket is closed or `deadline` passes; the
+    /// caller then tries again. EINTR when a signal interrupted the poll.
+    fn wait(&self, seen: u64, fd: RawFd, deadline: Option<Instant>) -> Result<()> {
+        let mut waits = self.waits.lock();
+        let result = loop {
+            if waits.epoch != seen || waits.closed {
+                break Ok(());
+            }
+            let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if timeout.is_some_and(|t| t.is_zero()) {
+                break Ok(());
+            }
+            if !waits.watcher {
+                waits.watcher = true;
+                let polled =
+                    MutexGuard::unlocked(&mut waits, || crate::sys::poll_readable(fd, timeout));
+                waits.watcher = false;
+                // Someone else may have to watch now.
+                self.changed.notify_all();
+                break match polled {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::Intr),
+                    _ => Ok(()),
+                };
+            }
+            match deadline {
+                Some(deadline) => {
+                    self.changed.wait_until(&mut waits, deadline);
+                }
+                None => self.changed.wait(&mut waits),
+            }
+        };
+        waits.waiting -= 1;
+        if waits.closed {
+            self.changed.notify_all();
+        }
+        result
+    }
+
+    /// The socket was taken out of its handle: the waiting threads are woken and leave; their
+    /// `fd` stays open until the last has.
+    fn close(&self, socket: &Socket) {
+        let mut waits = self.waits.lock();
+        waits.closed = true;
+        while waits.waiting > 0 {
+            socket.raise_fd();
+            self.changed.notify_all();
+            self.changed
+                .wait_for(&mut waits, std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+/// A call's hold on a socket: clears the handle's `busy` flag when the call ends, however it
+/// ends, and for a thread-safe socket tells the waiting threads about the commands the call
+/// processed, then ends the turn.
+struct Busy<'a> {
+    handle: &'a SocketHandle,
+    commands_before: u64,
+    /// Released after `drop` ran (fields drop after the body).
+    _turn: Option<ReentrantMutexGuard<'a, ()>>,
+}
+
+impl Busy<'_> {
+    /// The open socket.
+    fn socket(&mut self) -> Result<&mut Socket> {
+        // SAFETY: `busy` is held: no other reference to the socket exists until it is released.
+        unsafe { &mut *self.handle.socket.get() }
+            .as_deref_mut()
+            .ok_or(Error::NotSock)
+    }
+
+    /// For a thread-safe socket, reports the commands processed since the turn began (or
+    /// since the last report).
+    fn report(&mut self) {
+        let Some(sharing) = self.handle.sharing.as_deref() else {
+            return;
+        };
+        // SAFETY: as in `socket`.
+        if let Some(socket) = unsafe { &*self.handle.socket.get() }.as_deref() {
+            let now = socket.commands_seen();
+            if now != self.commands_before {
+                self.commands_before = now;
+                sharing.changed(socket);
+            }
+        }
+    }
+
+    /// Counts the caller among the waiting threads, before the turn ends (so that a close
+    /// waits for it), and returns the epoch its wait starts from.
+    fn begin_wait(mut self, sharing: &Sharing) -> u64 {
+        self.report();
+        let mut waits = sharing.waits.lock();
+        waits.waiting += 1;
+        waits.epoch
+    }
+}
 
 impl Drop for Busy<'_> {
     fn drop(&mut self) {
-        self.0.store(0, Ordering::Release);
+        self.report();
+        self.handle.busy.store(0, Ordering::Release);
     }
 }
 
 /// The live socket handle behind `s`, held busy for the caller; ENOTSOCK for NULL, closed or
-/// foreign pointers, EAGAIN when a call on it is under way.
+/// foreign pointers, EAGAIN when a call on it is under way (on a thread-safe socket, when
+/// the calling thread itself is in a call on it).
 ///
 /// # Safety
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
-unsafe fn acquire<'a>(s: *mut c_void) -> Result<(&'a SocketHandle, Busy<'a>)> {
+unsafe fn acquire<'a>(s: *mut c_void) -> Result<Busy<'a>> {
     // SAFETY: forwarded from the caller.
     unsafe { acquire_for(s, false) }
 }
@@ -61,7 +207,7 @@ unsafe fn acquire<'a>(s: *mut c_void) -> Result<(&'a SocketHandle, Busy<'a>)> {
 ///
 /// # Safety
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
-unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<(&'a SocketHandle, Busy<'a>)> {
+unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<Busy<'a>> {
     if s.is_null() {
         return Err(Error::NotSock);
     }
@@ -71,8 +217,16 @@ unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<(&'a SocketHa
         return Err(Error::NotSock);
     }
     // SAFETY: the tag matched: a socket handle, never freed.
-    let handle = unsafe { &*handle };
+    let handle: &'a SocketHandle = unsafe { &*handle };
     let mine = crate::sys::fork_generation() | 1 << 31;
+    let turn = handle.sharing.as_deref().and_then(|sharing| {
+        sharing.turn.try_lock().or_else(|| {
+            let holder = handle.busy.load(Ordering::Relaxed);
+            // A child closing a socket whose turn a thread of its parent held at the fork.
+            let orphaned = closing && holder != 0 && holder != mine;
+            (!orphaned).then(|| sharing.turn.lock())
+        })
+    });
     match handle
         .busy
         .compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed)
@@ -86,7 +240,18 @@ unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<(&'a SocketHa
         }
         Err(_) => return Err(Error::Again),
     }
-    Ok((handle, Busy(&handle.busy)))
+    let commands_before = match handle.sharing {
+        // SAFETY: `busy` is held.
+        Some(_) => unsafe { &*handle.socket.get() }
+            .as_deref()
+            .map_or(0, Socket::commands_seen),
+        None => 0,
+    };
+    Ok(Busy {
+        handle,
+        commands_before,
+        _turn: turn,
+    })
 }
 
 /// Runs `f` on the open socket behind `s`; ENOTSOCK for NULL, closed or foreign pointers.
@@ -98,30 +263,66 @@ pub(crate) unsafe fn with_socket<R>(
     f: impl FnOnce(&mut Socket) -> Result<R>,
 ) -> Result<R> {
     // SAFETY: forwarded from the caller.
-    let (handle, _busy) = unsafe { acquire(s) }?;
-    // SAFETY: `busy` is held: no other reference to the socket exists until it is released.
-    let socket = unsafe { &mut *handle.socket.get() }
-        .as_deref_mut()
-        .ok_or(Error::NotSock)?;
-    f(socket)
+    let mut busy = unsafe { acquire(s) }?;
+    f(busy.socket()?)
+}
+
+/// Runs a send (`sending`) or receive `f` that may block, with `flags`. On a thread-safe
+/// socket `f` is only ever asked not to block: between tries the thread waits without its
+/// turn, so that other threads can use the socket meanwhile, within ZMQ_SNDTIMEO or
+/// ZMQ_RCVTIMEO as the socket would.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+unsafe fn with_socket_io<R>(
+    s: *mut c_void,
+    flags: Flags,
+    sending: bool,
+    mut f: impl FnMut(&mut Socket, Flags) -> Result<R>,
+) -> Result<R> {
+    let mut deadline = None;
+    loop {
+        // SAFETY: forwarded from the caller.
+        let mut busy = unsafe { acquire(s) }?;
+        let handle = busy.handle;
+        let Some(sharing) = handle.sharing.as_deref() else {
+            return f(busy.socket()?, flags);
+        };
+        let socket = busy.socket()?;
+        let quick = Flags {
+            dont_wait: true,
+            ..flags
+        };
+        let mut result = f(socket, quick);
+        if matches!(result, Err(Error::Again)) {
+            // Takes what came meanwhile, which lowers ZMQ_FD for the wait, and tries again.
+            socket.process_pending()?;
+            result = f(socket, quick);
+        }
+        let timeout = if sending {
+            socket.options().sndtimeo
+        } else {
+            socket.options().rcvtimeo
+        };
+        if !matches!(result, Err(Error::Again)) || flags.dont_wait || timeout == 0 {
+            return result;
+        }
+        let deadline = *deadline.get_or_insert_with(|| {
+            u64::try_from(timeout)
+                .ok()
+                .map(|ms| Instant::now() + std::time::Duration::from_millis(ms))
+        });
+        if deadline.is_some_and(|d| d <= Instant::now()) {
+            return Err(Error::Again);
+        }
+        let fd = socket.fd();
+        let seen = busy.begin_wait(sharing);
+        sharing.wait(seen, fd, deadline)?;
+    }
 }
 
 pub(super) fn socket_type(raw: c_int) -> Result<SocketType> {
-    Ok(match raw {
-        ZMQ_PAIR => SocketType::Pair,
-        ZMQ_PUB => SocketType::Pub,
-        ZMQ_SUB => SocketType::Sub,
-        ZMQ_REQ => SocketType::Req,
-        ZMQ_REP => SocketType::Rep,
-        ZMQ_DEALER => SocketType::Dealer,
-        ZMQ_ROUTER => SocketType::Router,
-        ZMQ_PULL => SocketType::Pull,
-        ZMQ_PUSH => SocketType::Push,
-        ZMQ_XPUB => SocketType::XPub,
-        ZMQ_XSUB => SocketType::XSub,
-        ZMQ_STREAM => SocketType::Stream,
-        _ => return Err(Error::Inval),
-    })
+    SocketType::from_raw(raw)
 }
 
 fn flags(raw: c_int) -> Flags {
@@ -173,10 +374,18 @@ pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_vo
         // SAFETY: forwarded from the caller.
         let ctx = unsafe { ctx_handle(ctx) }?.object(Error::Fault)?;
         let socket = Socket::new(ctx, socket_type(type_)?)?;
+        let sharing = socket.socket_type().is_thread_safe().then(|| {
+            Box::new(Sharing {
+                turn: ReentrantMutex::new(()),
+                waits: Mutex::new(Waits::default()),
+                changed: Condvar::new(),
+            })
+        });
         let handle = SocketHandle {
             tag: AtomicU32::new(SOCKET_TAG),
             busy: AtomicU32::new(0),
             socket: UnsafeCell::new(Some(Box::new(socket))),
+            sharing,
         };
         Ok(Box::into_raw(Box::new(handle)).cast())
     })
@@ -189,15 +398,16 @@ pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_vo
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
     boundary(-1, || {
-        let socket = {
+        let (socket, sharing) = {
             // SAFETY: forwarded from the caller.
-            let (handle, _busy) = unsafe { acquire_for(s, true) }?;
+            let busy = unsafe { acquire_for(s, true) }?;
+            let handle = busy.handle;
             // SAFETY: `busy` is held: no other reference to the socket exists.
             let socket = unsafe { &mut *handle.socket.get() }
                 .take()
                 .ok_or(Error::NotSock)?;
             handle.tag.store(CLOSED, Ordering::Release);
-            socket
+            (socket, handle.sharing.as_deref())
         };
         if socket.is_inherited() {
             // A forked child closing what it inherited: the parent's threads that share the
@@ -206,6 +416,10 @@ pub unsafe extern "C" fn zmq_close(s: *mut c_void) -> c_int {
             // child's exit or exec; the parent's copy is untouched).
             std::mem::forget(socket);
             return Ok(0);
+        }
+        if let Some(sharing) = sharing {
+            // Threads waiting in a call on it leave first: they poll its descriptor.
+            sharing.close(&socket);
         }
         // Dropped once the handle is released: closing may run free functions that call the library.
         drop(socket);
@@ -293,7 +507,7 @@ pub unsafe extern "C" fn zmq_send(
         let data = unsafe { super::bytes(buf, len) }?;
         let mut msg = Msg::from_slice(data);
         // SAFETY: forwarded from the caller.
-        unsafe { with_socket(s, |socket| socket.send(&mut msg, flags(flags_))) }?;
+        unsafe { with_socket_io(s, flags(flags_), true, |socket, f| socket.send(&mut msg, f)) }?;
         Ok(size_result(len))
     })
 }
@@ -316,7 +530,7 @@ pub unsafe extern "C" fn zmq_send_const(
         }
         let mut msg = Msg::constant(External::constant(buf.cast_mut(), len));
         // SAFETY: forwarded from the caller.
-        unsafe { with_socket(s, |socket| socket.send(&mut msg, flags(flags_))) }?;
+        unsafe { with_socket_io(s, flags(flags_), true, |socket, f| socket.send(&mut msg, f)) }?;
         Ok(size_result(len))
     })
 }
@@ -339,9 +553,9 @@ pub unsafe extern "C" fn zmq_recv(
         }
         // SAFETY: forwarded from the caller.
         unsafe {
-            with_socket(s, |socket| {
+            with_socket_io(s, flags(flags_), false, |socket, f| {
                 let mut msg = Msg::new();
-                socket.recv(flags(flags_), &mut msg)?;
+                socket.recv(f, &mut msg)?;
                 let n = msg.size().min(len);
                 if n > 0 {
                     // SAFETY: the caller guarantees room for `len` >= n bytes at `buf`.
@@ -366,10 +580,10 @@ pub unsafe extern "C" fn zmq_msg_send(msg: *mut zmq_msg_t, s: *mut c_void, flags
         // SAFETY: forwarded from the caller; the message is taken only once the socket is known
         // to be valid, and put back when the send fails: a failed send leaves it with the caller.
         unsafe {
-            with_socket(s, |socket| {
+            with_socket_io(s, flags(flags_), true, |socket, f| {
                 let msg = live(msg)?;
                 let size = msg.size();
-                socket.send(msg, flags(flags_))?;
+                socket.send(msg, f)?;
                 Ok(size_result(size))
             })
         }
@@ -385,25 +599,21 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
     boundary(-1, || {
         // SAFETY: forwarded from the caller.
         let old = unsafe { live(msg) }?;
-        // The old message's properties reference goes to the next message (see
-        // `Socket::recycle_metadata`); a failed call gives it back.
-        let mut spare = old.take_metadata();
-        let had_spare = spare.is_some();
         // SAFETY: forwarded from the caller.
         let received = unsafe {
-            with_socket(s, |socket| {
-                socket.recycle_metadata(spare.take());
-                let received = socket.recv(flags(flags_), old);
+            with_socket_io(s, flags(flags_), false, |socket, f| {
+                // The old message's properties reference goes to the next message (see
+                // `Socket::recycle_metadata`); a failed call gives it back.
+                let spare = old.take_metadata();
+                let had_spare = spare.is_some();
+                socket.recycle_metadata(spare);
+                let received = socket.recv(f, old);
                 if received.is_err() && had_spare {
                     old.set_metadata(socket.take_spare_metadata());
                 }
                 received
             })
         };
-        if spare.is_some() {
-            // Not a socket: the closure never ran.
-            old.set_metadata(spare);
-        }
         received?;
         Ok(size_result(old.size()))
     })
@@ -533,7 +743,11 @@ pub unsafe extern "C" fn zmq_sendiov(
             };
             let mut msg = Msg::from_slice(data);
             // SAFETY: forwarded from the caller.
-            unsafe { with_socket(s, |socket| socket.send(&mut msg, flags(frame_flags))) }?;
+            unsafe {
+                with_socket_io(s, flags(frame_flags), true, |socket, f| {
+                    socket.send(&mut msg, f)
+                })
+            }?;
             last = size_result(part.iov_len);
         }
         Ok(last)
@@ -569,7 +783,11 @@ pub unsafe extern "C" fn zmq_recviov(
         for part in parts.iter_mut() {
             let mut msg = Msg::new();
             // SAFETY: forwarded from the caller.
-            unsafe { with_socket(s, |socket| socket.recv(flags(flags_), &mut msg)) }?;
+            unsafe {
+                with_socket_io(s, flags(flags_), false, |socket, f| {
+                    socket.recv(f, &mut msg)
+                })
+            }?;
             // SAFETY: malloc of any size; checked below. At least 1 byte, so that an empty
             // frame still gets a pointer the caller can free.
             let buffer = unsafe { libc::malloc(msg.size().max(1)) };

@@ -1,6 +1,7 @@
-//! The draft socket functions the library offers: zmq_socket_get_peer_state and
-//! zmq_socket_monitor_versioned. Declared in `epilogue.h` under ZMQ_BUILD_DRAFT_API, as libzmq
-//! does.
+//! The draft socket functions: zmq_socket_get_peer_state, zmq_socket_monitor_versioned, the
+//! groups of a DISH (zmq_join, zmq_leave) and the peers of a PEER or SERVER
+//! (zmq_connect_peer, zmq_disconnect_peer). Declared in `epilogue.h` under
+//! ZMQ_BUILD_DRAFT_API, as libzmq does.
 
 use std::ffi::{c_char, c_int, c_void};
 
@@ -59,5 +60,68 @@ pub unsafe extern "C" fn zmq_socket_get_peer_state(
         let id = unsafe { super::bytes(routing_id, routing_id_size) }?;
         // SAFETY: forwarded from the caller.
         unsafe { with_socket(socket, |s| s.peer_state(id)) }
+    })
+}
+
+/// zmq_join or zmq_leave.
+///
+/// # Safety
+/// `s` must be NULL or a socket; `group` NULL or a NUL-terminated string.
+unsafe fn membership(s: *mut c_void, group: *const c_char, join: bool) -> c_int {
+    boundary(-1, || {
+        super::non_null(group).map_err(|_| Error::Inval)?;
+        // SAFETY: non-NULL and NUL-terminated (caller's contract).
+        let group = unsafe { std::ffi::CStr::from_ptr(group) }.to_bytes();
+        // SAFETY: forwarded from the caller.
+        unsafe { with_socket(s, |socket| socket.join(group, join)) }.map(|()| 0)
+    })
+}
+
+/// Joins a group: the DISH receives the messages RADIOs send to it (zmq_join(3)). EINVAL for
+/// a group too long or already joined, ENOTSUP for other socket types.
+///
+/// # Safety
+/// `s` must be NULL or a socket; `group` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_join(s: *mut c_void, group: *const c_char) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { membership(s, group, true) }
+}
+
+/// Leaves a group joined before (zmq_leave(3)). EINVAL for a group not joined, ENOTSUP for
+/// other socket types.
+///
+/// # Safety
+/// `s` must be NULL or a socket; `group` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_leave(s: *mut c_void, group: *const c_char) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { membership(s, group, false) }
+}
+
+/// Connects a PEER socket and returns the routing id that names the new peer
+/// (zmq_connect_peer(3)); 0 on error: ENOTSUP for other socket types, EFAULT with
+/// ZMQ_IMMEDIATE set, and zmq_connect's errors.
+///
+/// # Safety
+/// `s` must be NULL or a socket; `addr` NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_connect_peer(s: *mut c_void, addr: *const c_char) -> u32 {
+    boundary(0, || {
+        // SAFETY: forwarded from the caller.
+        unsafe { with_socket(s, |socket| socket.connect_peer(text(addr)?)) }
+    })
+}
+
+/// Ends the connection of the peer named `routing_id` of a SERVER or PEER socket
+/// (zmq_disconnect_peer(3)); EHOSTUNREACH for no such peer, ENOTSUP for other socket types.
+///
+/// # Safety
+/// `s` must be NULL or a socket.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_disconnect_peer(s: *mut c_void, routing_id: u32) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        unsafe { with_socket(s, |socket| socket.disconnect_peer(routing_id)) }.map(|()| 0)
     })
 }

@@ -86,6 +86,12 @@ impl<C: Send> Mailbox<C> {
 }
 
 impl<C: Send> Mailbox<C> {
+    /// Raises the signal with no command behind it: wakes whoever polls the descriptor; the
+    /// next `recv` finds nothing and lowers it.
+    pub fn raise(&self) {
+        self.shared.signaler.send();
+    }
+
     /// The next of the commands a `recv` woke up to, without any system call; None once they
     /// are all read (the reader then sleeps, and the next post signals). Draining with this
     /// after a `recv` saves the zero-time-out poll that would only find the signal cleared.

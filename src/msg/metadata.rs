@@ -9,6 +9,8 @@ pub struct Metadata {
     props: Vec<(String, CString)>,
     /// The descriptor of the connection the messages came over (ZMQ_SRCFD).
     source_fd: Option<i32>,
+    /// The RADIO/DISH group of a message (zmq_msg_group).
+    group: Option<CString>,
 }
 
 impl Metadata {
@@ -56,6 +58,18 @@ impl Metadata {
             None if name == "Identity" => self.get("Routing-Id"),
             other => other,
         }
+    }
+
+    /// Sets the group; EINVAL for a byte 0 inside (C could not read it back).
+    pub fn set_group(&mut self, group: &[u8]) -> crate::error::Result<()> {
+        let group = CString::new(group).map_err(|_| crate::error::Error::Inval)?;
+        self.group = Some(group);
+        Ok(())
+    }
+
+    /// The group, if one was set.
+    pub fn group(&self) -> Option<&CStr> {
+        self.group.as_deref()
     }
 
     /// How many properties there are.

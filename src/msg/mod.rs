@@ -13,10 +13,12 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 pub use self::metadata::Metadata;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The largest payload stored inside the message itself (libzmq's "very small message" limit).
 pub const INLINE_MAX: usize = 33;
+/// The longest RADIO/DISH group, in bytes (ZMQ_GROUP_MAX_LENGTH).
+pub const GROUP_MAX_LENGTH: usize = 255;
 
 /// Another frame of the same message follows.
 const MORE: u8 = 0x01;
@@ -265,6 +267,23 @@ impl Msg {
     /// Sets the routing id.
     pub fn set_routing_id(&mut self, id: u32) {
         self.routing_id = id;
+    }
+
+    /// The RADIO/DISH group, if one was set.
+    pub fn group(&self) -> Option<&std::ffi::CStr> {
+        self.metadata.as_deref().and_then(Metadata::group)
+    }
+
+    /// Sets the RADIO/DISH group (zmq_msg_set_group); EINVAL when longer than
+    /// `GROUP_MAX_LENGTH` or holding a byte 0. The peer properties stay.
+    pub fn set_group(&mut self, group: &[u8]) -> Result<()> {
+        if group.len() > GROUP_MAX_LENGTH {
+            return Err(Error::Inval);
+        }
+        let mut metadata = self.metadata.as_deref().cloned().unwrap_or_default();
+        metadata.set_group(group)?;
+        self.metadata = Some(Arc::new(metadata));
+        Ok(())
     }
 
     /// The properties of the peer this message came from, if any.

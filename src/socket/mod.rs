@@ -13,7 +13,9 @@ mod pair;
 mod pipeline;
 mod pipes;
 mod pubsub;
+mod radio_dish;
 mod router;
+mod threadsafe;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,33 +30,70 @@ use crate::options::{Options, codec, ids};
 use crate::pipe::PipeEvent;
 use crate::routing::PipeKey;
 
-/// The socket types of libzmq 4.3's stable API.
+/// The socket types of libzmq 4.3, numbered as in zmq.h.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
 pub enum SocketType {
     /// Exclusive pair.
-    Pair,
+    Pair = 0,
     /// Publisher.
-    Pub,
+    Pub = 1,
     /// Subscriber.
-    Sub,
+    Sub = 2,
     /// Requester.
-    Req,
+    Req = 3,
     /// Replier.
-    Rep,
+    Rep = 4,
     /// Asynchronous requester.
-    Dealer,
+    Dealer = 5,
     /// Asynchronous replier, addressing peers by routing id.
-    Router,
+    Router = 6,
     /// Pipeline receiver.
-    Pull,
+    Pull = 7,
     /// Pipeline sender.
-    Push,
+    Push = 8,
     /// Publisher that sees subscriptions.
-    XPub,
+    XPub = 9,
     /// Subscriber that sends subscriptions as messages.
-    XSub,
+    XSub = 10,
     /// Raw TCP.
-    Stream,
+    Stream = 11,
+    /// Draft, thread-safe: replies to CLIENTs named by a message's routing id (RFC 41).
+    Server = 12,
+    /// Draft, thread-safe: load-balances to SERVERs (RFC 41).
+    Client = 13,
+    /// Draft, thread-safe: sends each message to the DISHes that joined its group (RFC 48).
+    Radio = 14,
+    /// Draft, thread-safe: receives the groups it joined (RFC 48).
+    Dish = 15,
+    /// Draft, thread-safe: fair-queues from SCATTERs.
+    Gather = 16,
+    /// Draft, thread-safe: load-balances to GATHERs.
+    Scatter = 17,
+    /// Draft, thread-safe: peer to peer, each peer named by a routing id.
+    Peer = 19,
+    /// Draft, thread-safe: exclusive pair.
+    Channel = 20,
+}
+
+impl SocketType {
+    /// The type numbered `raw` in zmq.h; EINVAL for an unknown number (and for DGRAM, which
+    /// needs the udp transport).
+    pub fn from_raw(raw: i32) -> Result<SocketType> {
+        use SocketType::*;
+        const ALL: [SocketType; 20] = [
+            Pair, Pub, Sub, Req, Rep, Dealer, Router, Pull, Push, XPub, XSub, Stream, Server,
+            Client, Radio, Dish, Gather, Scatter, Peer, Channel,
+        ];
+        ALL.into_iter()
+            .find(|t| *t as i32 == raw)
+            .ok_or(Error::Inval)
+    }
+
+    /// Whether several threads may use a socket of this type at once (ZMQ_THREAD_SAFE).
+    pub fn is_thread_safe(self) -> bool {
+        self as i32 >= SocketType::Server as i32
+    }
 }
 
 /// What each socket type does with its pipes: the part of a socket that differs by type.
@@ -113,6 +152,19 @@ pub(crate) trait Behaviour: Send {
     fn recv_routing_id(&self) -> bool {
         false
     }
+    /// zmq_join (`join`) or zmq_leave of `group`; ENOTSUP but for DISH.
+    fn join(&mut self, _pipes: &mut Pipes, _group: &[u8], _join: bool) -> Result<()> {
+        Err(Error::NotSup)
+    }
+    /// zmq_disconnect_peer: ends the connection of the peer named `id`; ENOTSUP but for SERVER
+    /// and PEER.
+    fn disconnect_peer(&mut self, _pipes: &mut Pipes, _id: u32) -> Result<()> {
+        Err(Error::NotSup)
+    }
+    /// The routing id of the pipe attached last (SERVER and PEER).
+    fn last_peer_id(&self) -> Option<u32> {
+        None
+    }
     /// Sets a type-specific option; `None` when the option is not one of the type's.
     fn set_option(&mut self, _pipes: &mut Pipes, _id: i32, _value: &[u8]) -> Option<Result<()>> {
         None
@@ -156,6 +208,8 @@ pub struct Socket {
     /// inproc names this socket bound.
     bound: Vec<String>,
     ticks: u32,
+    /// Commands processed (`commands_seen`).
+    commands_seen: u64,
     /// What this socket's sessions and listeners know of it (made by the first tcp/ipc use).
     link: Option<Arc<crate::reactor::session::SocketLink>>,
     /// The I/O threads running this socket's listeners and sessions.
@@ -181,6 +235,13 @@ impl Socket {
             SocketType::Router => Box::new(router::Router::default()),
             SocketType::Rep => Box::new(router::Rep::new()),
             SocketType::Stream => Box::new(router::Stream::new()),
+            SocketType::Server | SocketType::Peer => Box::new(threadsafe::Server::new()),
+            SocketType::Client => Box::new(threadsafe::Single(dealer::Dealer::default())),
+            SocketType::Scatter => Box::new(threadsafe::Single(pipeline::Push::default())),
+            SocketType::Gather => Box::new(threadsafe::Single(pipeline::Pull::default())),
+            SocketType::Channel => Box::new(threadsafe::Single(pair::Pair::default())),
+            SocketType::Radio => Box::new(radio_dish::Radio::new()),
+            SocketType::Dish => Box::new(radio_dish::Dish::new()),
         };
         let mailbox = Mailbox::new()?;
         let sender = mailbox.sender();
@@ -188,7 +249,10 @@ impl Socket {
         let ctx_options = ctx.options();
         let mut options = Options::for_context(ctx_options.blocky, ctx_options.ipv6);
         // Subscriptions are not worth lingering for.
-        if matches!(socket_type, SocketType::Sub | SocketType::XSub) {
+        if matches!(
+            socket_type,
+            SocketType::Sub | SocketType::XSub | SocketType::Dish
+        ) {
             options.linger = 0;
         }
         Ok(Socket {
@@ -205,6 +269,7 @@ impl Socket {
             last_endpoint: String::new(),
             bound: Vec::new(),
             ticks: 0,
+            commands_seen: 0,
             link: None,
             io_threads: Vec::new(),
             net_endpoints: Vec::new(),
@@ -335,7 +400,10 @@ impl Socket {
         }
         self.process_commands_fast()?;
         msg.set_more(flags.more);
-        msg.set_metadata(None);
+        if self.socket_type != SocketType::Radio {
+            // Received properties are not forwarded (a RADIO reads the group kept there).
+            msg.set_metadata(None);
+        }
         match self.try_send(msg) {
             Err(Error::Again) => {}
             other => return other,
@@ -422,6 +490,12 @@ impl Socket {
         Ok(())
     }
 
+    /// Processes every command waiting (lowering ZMQ_FD): ETERM once the context is
+    /// terminating.
+    pub fn process_pending(&mut self) -> Result<()> {
+        self.process_commands(Some(Duration::ZERO))
+    }
+
     /// Processes commands already waiting, without a system call.
     fn process_commands_fast(&mut self) -> Result<()> {
         while let Some(command) = self.mailbox.try_recv() {
@@ -449,6 +523,7 @@ impl Socket {
     }
 
     fn process_command(&mut self, command: Command) {
+        self.commands_seen = self.commands_seen.wrapping_add(1);
         match command {
             Command::Pipe(id, peer_command) => {
                 let Some(key) = self.pipes.key_of(id) else {
@@ -575,7 +650,9 @@ impl Socket {
                 let events = self.events()?;
                 codec::put_int_at_least(out, events)
             }
-            ids::THREAD_SAFE => codec::put_int_at_least(out, 0),
+            ids::THREAD_SAFE => {
+                codec::put_int_at_least(out, i32::from(self.socket_type.is_thread_safe()))
+            }
             ids::LAST_ENDPOINT => codec::put_string(out, self.last_endpoint.as_bytes()),
             _ => self.options.get(id, out),
         }
@@ -604,26 +681,54 @@ impl Socket {
         self.behaviour.peer_state(&mut self.pipes, id)
     }
 
+    /// zmq_join (`join`) or zmq_leave (DISH): EINVAL for a group too long, joined twice or
+    /// not joined; ENOTSUP for other types.
+    pub fn join(&mut self, group: &[u8], join: bool) -> Result<()> {
+        self.process_commands(Some(Duration::ZERO))?;
+        let result = self.behaviour.join(&mut self.pipes, group, join);
+        self.reap_pipes();
+        result
+    }
+
+    /// zmq_connect_peer (PEER): connects, and returns the routing id of the new peer. EFAULT
+    /// with ZMQ_IMMEDIATE (the pipe would not exist yet), ENOTSUP for other types.
+    pub fn connect_peer(&mut self, endpoint: &str) -> Result<u32> {
+        if self.socket_type != SocketType::Peer {
+            return Err(Error::NotSup);
+        }
+        if self.options.immediate {
+            return Err(Error::Fault);
+        }
+        self.connect(endpoint)?;
+        self.behaviour.last_peer_id().ok_or(Error::Fault)
+    }
+
+    /// zmq_disconnect_peer (SERVER, PEER): EHOSTUNREACH for no such peer.
+    pub fn disconnect_peer(&mut self, id: u32) -> Result<()> {
+        self.process_commands(Some(Duration::ZERO))?;
+        let result = self.behaviour.disconnect_peer(&mut self.pipes, id);
+        self.reap_pipes();
+        result
+    }
+
+    /// How many commands the socket has processed: a change tells the threads waiting on a
+    /// thread-safe socket that its state may have changed.
+    pub fn commands_seen(&self) -> u64 {
+        self.commands_seen
+    }
+
+    /// Raises the socket's ZMQ_FD, to wake a thread that waits on it.
+    pub fn raise_fd(&self) {
+        self.mailbox.raise();
+    }
+
     /// The descriptor that becomes readable when the socket's state may have changed.
     pub fn fd(&self) -> i32 {
         self.mailbox.fd()
     }
 
     fn socket_type_raw(&self) -> i32 {
-        match self.socket_type {
-            SocketType::Pair => 0,
-            SocketType::Pub => 1,
-            SocketType::Sub => 2,
-            SocketType::Req => 3,
-            SocketType::Rep => 4,
-            SocketType::Dealer => 5,
-            SocketType::Router => 6,
-            SocketType::Pull => 7,
-            SocketType::Push => 8,
-            SocketType::XPub => 9,
-            SocketType::XSub => 10,
-            SocketType::Stream => 11,
-        }
+        self.socket_type as i32
     }
 
     /// The socket's options.

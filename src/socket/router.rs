@@ -16,7 +16,7 @@ use crate::options::ids;
 use crate::routing::{FairQueue, PipeKey, PipeSet};
 
 /// A seed for generated routing ids, different in each socket.
-fn random_seed() -> u32 {
+pub(super) fn random_seed() -> u32 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(

@@ -9,6 +9,8 @@ const PING: &[u8] = b"\x04PING";
 const PONG: &[u8] = b"\x04PONG";
 const SUBSCRIBE: &[u8] = b"\x09SUBSCRIBE";
 const CANCEL: &[u8] = b"\x06CANCEL";
+const JOIN: &[u8] = b"\x04JOIN";
+const LEAVE: &[u8] = b"\x05LEAVE";
 /// The longest PING context echoed in a PONG (longer ones are cut, as libzmq does).
 const PING_CONTEXT_MAX: usize = 16;
 
@@ -23,6 +25,8 @@ pub(super) enum Command<'a> {
     Subscribe(&'a [u8]),
     /// CANCEL a subscription.
     Cancel(&'a [u8]),
+    /// JOIN or LEAVE a RADIO's group (the socket reads the whole command).
+    Membership,
     /// Anything else (or a name running past the end): ignored, as libzmq drops it.
     Other,
 }
@@ -44,6 +48,8 @@ impl<'a> Command<'a> {
             Command::Subscribe(topic)
         } else if let Some(topic) = body.strip_prefix(CANCEL) {
             Command::Cancel(topic)
+        } else if body.starts_with(JOIN) || body.starts_with(LEAVE) {
+            Command::Membership
         } else {
             Command::Other
         }

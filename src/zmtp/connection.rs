@@ -535,8 +535,12 @@ impl Connection {
             }
             Command::Subscribe(topic) => (1, topic),
             Command::Cancel(topic) => (0, topic),
+            // A RADIO's pipe carries its DISHes' JOIN and LEAVE commands as they came.
+            Command::Membership if self.socket_type == crate::zmtp::properties::RADIO => {
+                return Ok(Some(Event::Message(msg)));
+            }
             // Other commands are dropped, as libzmq's session does.
-            Command::Pong | Command::Other => return Ok(None),
+            Command::Pong | Command::Membership | Command::Other => return Ok(None),
         };
         let (flag, topic) = subscribe;
         let mut payload = Vec::with_capacity(1 + topic.len());

@@ -93,6 +93,9 @@ pub fn commands(data: &[u8]) {
             assert_eq!(Command::parse(&pong), Command::Pong);
         }
         Command::Subscribe(topic) | Command::Cancel(topic) => assert!(topic.len() < data.len()),
+        Command::Membership => {
+            assert!(data.starts_with(b"\x04JOIN") || data.starts_with(b"\x05LEAVE"))
+        }
         Command::Pong | Command::Other => {}
     }
     if let Some(body) = command::subscription(data) {
@@ -101,7 +104,7 @@ pub fn commands(data: &[u8]) {
             Command::Subscribe(_) | Command::Cancel(_)
         ));
     }
-    let ours = data.first().map_or(0, |&b| i32::from(b % 12));
+    let ours = data.first().map_or(0, |&b| i32::from(b % 21));
     let mut peer = PeerProperties::default();
     if properties::parse(data, ours, &mut peer).is_ok() {
         // Each property takes at least its name's length byte and its value's 4 length bytes.

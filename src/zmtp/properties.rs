@@ -10,9 +10,9 @@ pub(super) const SOCKET_TYPE: &str = "Socket-Type";
 pub(super) const IDENTITY: &str = "Identity";
 
 /// Socket type names, indexed by libzmq's numbers.
-const NAMES: [&str; 12] = [
+const NAMES: [&str; 21] = [
     "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
-    "STREAM",
+    "STREAM", "SERVER", "CLIENT", "RADIO", "DISH", "GATHER", "SCATTER", "DGRAM", "PEER", "CHANNEL",
 ];
 
 const PAIR: i32 = 0;
@@ -26,6 +26,15 @@ const PULL: i32 = 7;
 const PUSH: i32 = 8;
 const XPUB: i32 = 9;
 const XSUB: i32 = 10;
+const SERVER: i32 = 12;
+const CLIENT: i32 = 13;
+/// RADIO: the one type that receives JOIN and LEAVE commands.
+pub(super) const RADIO: i32 = 14;
+const DISH: i32 = 15;
+const GATHER: i32 = 16;
+const SCATTER: i32 = 17;
+const PEER: i32 = 19;
+const CHANNEL: i32 = 20;
 
 /// What a peer said about itself during the handshake.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,6 +78,14 @@ pub(super) fn compatible(ours: i32, peer: &[u8]) -> bool {
         ROUTER => matches!(peer, REQ | DEALER | ROUTER),
         PULL => peer == PUSH,
         PUSH => peer == PULL,
+        SERVER => peer == CLIENT,
+        CLIENT => peer == SERVER,
+        RADIO => peer == DISH,
+        DISH => peer == RADIO,
+        GATHER => peer == SCATTER,
+        SCATTER => peer == GATHER,
+        PEER => peer == PEER,
+        CHANNEL => peer == CHANNEL,
         _ => false,
     }
 }
@@ -179,9 +196,18 @@ mod tests {
             (XPUB, "XSUB"),
             (XSUB, "PUB"),
             (XSUB, "XPUB"),
+            (SERVER, "CLIENT"),
+            (CLIENT, "SERVER"),
+            (RADIO, "DISH"),
+            (DISH, "RADIO"),
+            (GATHER, "SCATTER"),
+            (SCATTER, "GATHER"),
+            (PEER, "PEER"),
+            (CHANNEL, "CHANNEL"),
         ];
-        for ours in 0..=12 {
-            for name in NAMES.iter().chain(&["dealer", "", "CLIENT"]) {
+        // STREAM (11) and DGRAM (18) take no ZMTP peer; 21 is no type.
+        for ours in 0..=21 {
+            for name in NAMES.iter().chain(&["dealer", "", "client", "Peer"]) {
                 let expected = ok.contains(&(ours, *name));
                 assert_eq!(compatible(ours, name.as_bytes()), expected, "{ours} {name}");
             }
