@@ -43,6 +43,20 @@ pub unsafe extern "C" fn zmq_socket_monitor_versioned(
     })
 }
 
+/// Asks for each pipe's queue lengths as ZMQ_EVENT_PIPES_STATS events on the socket's
+/// version 2 monitor (zmq_socket_monitor_pipes_stats(3)): the messages queued toward the peer
+/// and those from it. EINVAL when the monitor does not take the event, EAGAIN with no pipe.
+///
+/// # Safety
+/// `s` must be NULL or a socket.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zmq_socket_monitor_pipes_stats(s: *mut c_void) -> c_int {
+    boundary(-1, || {
+        // SAFETY: forwarded from the caller.
+        unsafe { with_socket(s, |socket| socket.pipes_stats()) }.map(|()| 0)
+    })
+}
+
 /// Whether the ROUTER's peer named by `routing_id_size` bytes at `routing_id` can take a
 /// message now (zmq_socket_get_peer_state(3)): ZMQ_POLLOUT, or 0 at its HWM; -1 with
 /// EHOSTUNREACH for no such peer, ENOTSUP for other socket types.

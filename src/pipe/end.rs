@@ -151,6 +151,17 @@ pub fn pipe_pair(hwm_a_to_b: u64, hwm_b_to_a: u64) -> (PipeEnd, PipeEnd) {
 }
 
 impl PipeEnd {
+    /// The queues' lengths in messages, for ZMQ_EVENT_PIPES_STATS: those written and not yet
+    /// read by the peer as far as this end knows (the peer reports its reads every low-water
+    /// mark, as in libzmq), and those waiting to be read here.
+    pub fn queue_counts(&mut self) -> (u64, u64) {
+        let outbound = self.msgs_written.saturating_sub(self.peers_msgs_read);
+        let inbound = self.inbound.count_ready(
+            |item| matches!(item, Item::Msg(msg) if !msg.more() && !msg.is_routing_id()),
+        );
+        (outbound, inbound)
+    }
+
     /// Whether pending inbound messages are delivered after the peer terminates (true by
     /// default; false drops them).
     pub fn set_delay(&mut self, delay: bool) {

@@ -311,6 +311,33 @@ impl<T: Send> Reader<T> {
         Some(value)
     }
 
+    /// How many of the values published and not read yet satisfy `counted`, without reading
+    /// them and without putting the reader to sleep (for statistics).
+    pub fn count_ready(&mut self, counted: impl Fn(&T) -> bool) -> u64 {
+        let (shared, r) = self.parts();
+        let published = shared.published.load(Ordering::Acquire);
+        if published != ASLEEP && published > r.readable {
+            r.readable = published;
+        }
+        let (mut chunk, mut slot) = (r.chunk, r.slot);
+        let mut count = 0;
+        for _ in r.read..r.readable {
+            if slot == CHUNK {
+                // SAFETY: a value published beyond a chunk lives in the next one, which the
+                // writer linked before publishing it (as in `read`).
+                chunk = unsafe { (*chunk).next.load(Ordering::Relaxed) };
+                slot = 0;
+            }
+            // SAFETY: `read <= i < readable <= published`: written and published (acquire
+            // above), and not read, so still initialised; only this reader takes values.
+            if counted(unsafe { (*(*chunk).slots[slot].get()).assume_init_ref() }) {
+                count += 1;
+            }
+            slot += 1;
+        }
+        count
+    }
+
     /// The next value without taking it, if one is ready.
     pub fn peek(&mut self) -> Option<&T> {
         if !self.check_read() {

@@ -370,6 +370,37 @@ impl Socket {
         Ok(())
     }
 
+    /// zmq_socket_monitor_pipes_stats: reports each pipe's queue lengths to the monitor
+    /// (ZMQ_EVENT_PIPES_STATS, values: messages toward the peer, messages from it). EINVAL
+    /// when no monitor wants the event, EAGAIN when there is no pipe. libzmq asks each peer
+    /// and reports later; here both queues are read at once (they are shared).
+    pub fn pipes_stats(&mut self) -> Result<()> {
+        self.process_commands(Some(Duration::ZERO))?;
+        let link = self.link.clone().ok_or(Error::Inval)?;
+        if !link.monitor.wants(monitor::event::PIPES_STATS) {
+            return Err(Error::Inval);
+        }
+        let keys = self.pipes.keys();
+        if keys.is_empty() {
+            return Err(Error::Again);
+        }
+        for key in keys {
+            let Some(pipe) = self.pipes.get_mut(key) else {
+                continue;
+            };
+            let (outbound, inbound) = pipe.end.queue_counts();
+            let endpoint = pipe.endpoint.clone().unwrap_or_default();
+            let place = if pipe.locally_initiated {
+                monitor::Place::Connecting(&endpoint)
+            } else {
+                monitor::Place::Bound(&endpoint)
+            };
+            link.monitor
+                .event_values(monitor::event::PIPES_STATS, &[outbound, inbound], place);
+        }
+        Ok(())
+    }
+
     /// Notes that an I/O thread runs some of this socket's listeners or sessions.
     fn remember_io(&mut self, io: &Arc<crate::reactor::IoThread>) {
         if !self.io_threads.iter().any(|t| Arc::ptr_eq(t, io)) {

@@ -2,7 +2,8 @@
 //! socket bound to an inproc endpoint, to which the monitored socket, its listeners and its
 //! sessions send one message per event. Version 1: a 6-byte frame (the event as a native u16,
 //! its value as a native u32), then the endpoint. Version 2: the event as a native u64, the
-//! number of values (1) and the value as u64s, then the local and the remote endpoint.
+//! number of values (1, or 2 for ZMQ_EVENT_PIPES_STATS) and the values as u64s, then the local
+//! and the remote endpoint.
 #![forbid(unsafe_code)]
 
 use parking_lot::Mutex;
@@ -26,6 +27,8 @@ pub(crate) mod event {
     pub(crate) const HANDSHAKE_SUCCEEDED: u16 = 0x1000;
     pub(crate) const HANDSHAKE_FAILED_PROTOCOL: u16 = 0x2000;
     pub(crate) const HANDSHAKE_FAILED_AUTH: u16 = 0x4000;
+    /// Version 2 only: a pipe's queue lengths (zmq_socket_monitor_pipes_stats).
+    pub(crate) const PIPES_STATS: u64 = 0x10000;
 }
 
 /// Where an event happened. Version 1 reports one endpoint; version 2 the local and the
@@ -76,24 +79,25 @@ impl Monitor {
         }
     }
 
-    fn send(&mut self, event: u16, value: u32, place: Place<'_>) {
-        if self.events & u64::from(event) == 0 {
+    fn send(&mut self, event: u64, values: &[u64], place: Place<'_>) {
+        if self.events & event == 0 {
             return;
         }
         let frames: Vec<Vec<u8>> = if self.version == 1 {
+            // Version 1 monitors take 16-bit events with one 32-bit value.
             let mut head = Vec::with_capacity(6);
-            head.extend_from_slice(&event.to_ne_bytes());
-            head.extend_from_slice(&value.to_ne_bytes());
+            head.extend_from_slice(&(event as u16).to_ne_bytes());
+            head.extend_from_slice(&(values.first().copied().unwrap_or(0) as u32).to_ne_bytes());
             vec![head, place.endpoint().as_bytes().to_vec()]
         } else {
             let (local, remote) = place.ends();
-            vec![
-                u64::from(event).to_ne_bytes().to_vec(),
-                1u64.to_ne_bytes().to_vec(),
-                u64::from(value).to_ne_bytes().to_vec(),
-                local.into_bytes(),
-                remote.into_bytes(),
-            ]
+            let mut frames = vec![
+                event.to_ne_bytes().to_vec(),
+                (values.len() as u64).to_ne_bytes().to_vec(),
+            ];
+            frames.extend(values.iter().map(|v| v.to_ne_bytes().to_vec()));
+            frames.extend([local.into_bytes(), remote.into_bytes()]);
+            frames
         };
         let last = frames.len() - 1;
         for (i, frame) in frames.iter().enumerate() {
@@ -117,7 +121,7 @@ impl Monitor {
 impl Drop for Monitor {
     /// A monitor that stops says so last (ZMQ_EVENT_MONITOR_STOPPED).
     fn drop(&mut self) {
-        self.send(event::MONITOR_STOPPED, 0, Place::Bound(""));
+        self.send(u64::from(event::MONITOR_STOPPED), &[0], Place::Bound(""));
     }
 }
 
@@ -130,9 +134,22 @@ pub(crate) struct MonitorSlot {
 impl MonitorSlot {
     /// Reports an event, if a monitor wants it.
     pub(crate) fn event(&self, event: u16, value: u32, place: Place<'_>) {
+        self.event_values(u64::from(event), &[u64::from(value)], place);
+    }
+
+    /// Reports an event with any number of values (version 2's form), if a monitor wants it.
+    pub(crate) fn event_values(&self, event: u64, values: &[u64], place: Place<'_>) {
         if let Some(monitor) = self.monitor.lock().as_mut() {
-            monitor.send(event, value, place);
+            monitor.send(event, values, place);
         }
+    }
+
+    /// Whether a monitor wants `event`.
+    pub(crate) fn wants(&self, event: u64) -> bool {
+        self.monitor
+            .lock()
+            .as_ref()
+            .is_some_and(|m| m.events & event != 0)
     }
 
     /// Replaces the monitor (None: stops it); the old one reports that it stopped.

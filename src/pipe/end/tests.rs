@@ -228,3 +228,25 @@ fn credit_returns_every_low_water_mark() {
         assert!(to_a.contains(&PipeEvent::WriteActivated), "round {round}");
     }
 }
+
+#[test]
+fn queue_counts_are_whole_messages_each_way() {
+    let (mut a, mut b) = pipe_pair(0, 0);
+    assert_eq!(b.queue_counts(), (0, 0));
+    for _ in 0..300 {
+        a.write(frame(b"x", false)).unwrap();
+    }
+    a.write(frame(b"head", true)).unwrap();
+    a.write(frame(b"tail", false)).unwrap();
+    // Unflushed: not there yet for the reader.
+    assert_eq!(b.queue_counts(), (0, 0));
+    a.flush();
+    settle(&mut a, &mut b);
+    // Across a chunk boundary (256 values), the two-frame message counted once.
+    assert_eq!(b.queue_counts(), (0, 301));
+    assert_eq!(a.queue_counts(), (301, 0));
+    for _ in 0..100 {
+        b.read().unwrap();
+    }
+    assert_eq!(b.queue_counts(), (0, 201));
+}
