@@ -9,6 +9,7 @@
 
 pub(crate) mod listener;
 pub(crate) mod session;
+pub(crate) mod udp;
 pub(crate) mod wire;
 pub(crate) mod zap;
 
@@ -35,6 +36,8 @@ pub(crate) enum IoCommand {
     Listen(Box<Listener>),
     /// Run a connecting session.
     Connect(Box<Session>),
+    /// Run a udp endpoint.
+    Udp(Box<udp::UdpSession>),
     /// Close what a socket has on this thread: everything (socket closed, `endpoint` None) or
     /// the listeners and sessions of one endpoint (zmq_unbind, zmq_disconnect). Sessions with
     /// messages still queued keep sending them for up to `linger` ms (-1: until done).
@@ -81,6 +84,7 @@ impl Io<'_> {
 enum Handler {
     Listener(Box<Listener>),
     Session(Box<Session>),
+    Udp(Box<udp::UdpSession>),
 }
 
 impl Handler {
@@ -93,6 +97,7 @@ impl Handler {
                 event.is_writable(),
                 event.is_read_closed() || event.is_error(),
             ),
+            Handler::Udp(u) => u.ready(),
         }
     }
 
@@ -100,6 +105,7 @@ impl Handler {
         match self {
             Handler::Listener(l) => l.accept(io),
             Handler::Session(s) => s.timeout(io),
+            Handler::Udp(_) => {}
         }
     }
 
@@ -107,6 +113,7 @@ impl Handler {
         match self {
             Handler::Listener(l) => l.deadline(),
             Handler::Session(s) => s.deadline(),
+            Handler::Udp(_) => None,
         }
     }
 
@@ -114,6 +121,7 @@ impl Handler {
         match self {
             Handler::Listener(l) => l.is_done(),
             Handler::Session(s) => s.is_done(),
+            Handler::Udp(u) => u.is_done(),
         }
     }
 
@@ -122,6 +130,7 @@ impl Handler {
         match self {
             Handler::Listener(l) => l.socket(),
             Handler::Session(s) => s.socket(),
+            Handler::Udp(u) => u.socket(),
         }
     }
 
@@ -130,6 +139,7 @@ impl Handler {
         match self {
             Handler::Listener(l) => l.close(io, l.socket(), None),
             Handler::Session(s) => s.abort(io),
+            Handler::Udp(u) => u.shutdown(io),
         }
     }
 
@@ -137,6 +147,7 @@ impl Handler {
         match self {
             Handler::Listener(l) => l.close(io, socket, endpoint),
             Handler::Session(s) => s.close(io, socket, endpoint, linger),
+            Handler::Udp(u) => u.close(io, socket, endpoint),
         }
     }
 }
@@ -219,10 +230,10 @@ impl Reactor {
             match command {
                 Command::Pipe(id, peer_command) => {
                     if let Some(token) = self.pipes.get(&id).copied() {
-                        self.with_handler(token.0 - 1, |h, io| {
-                            if let Handler::Session(s) = h {
-                                s.pipe_command(io, id, peer_command);
-                            }
+                        self.with_handler(token.0 - 1, |h, io| match h {
+                            Handler::Session(s) => s.pipe_command(io, id, peer_command),
+                            Handler::Udp(u) => u.pipe_command(io, id, peer_command),
+                            Handler::Listener(_) => {}
                         });
                     }
                 }
@@ -244,6 +255,14 @@ impl Reactor {
                 });
             }
             IoCommand::Connect(session) => self.start_session(*session),
+            IoCommand::Udp(engine) => {
+                let index = self.insert(Handler::Udp(engine));
+                self.with_handler(index, |h, io| {
+                    if let Handler::Udp(u) = h {
+                        u.start(io);
+                    }
+                });
+            }
             IoCommand::Close {
                 socket,
                 endpoint,

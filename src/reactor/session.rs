@@ -52,15 +52,15 @@ pub(crate) struct SocketLink {
 
 /// The session's end of its pipe.
 pub(crate) struct SessionPipe {
-    end: PipeEnd,
-    id: PipeId,
+    pub(super) end: PipeEnd,
+    pub(super) id: PipeId,
     to_peer: Arc<Route>,
-    to_self: Arc<Route>,
+    pub(super) to_self: Arc<Route>,
 }
 
 impl SessionPipe {
     /// Delivers what the end has to say to the socket's end.
-    fn deliver(&mut self) {
+    pub(super) fn deliver(&mut self) {
         while let Some(command) = self.end.poll_command() {
             self.to_peer.send(command);
         }

@@ -70,6 +70,8 @@ pub enum SocketType {
     Gather = 16,
     /// Draft, thread-safe: load-balances to GATHERs.
     Scatter = 17,
+    /// Draft: raw udp datagrams, each message the peer's "address:port" and a body.
+    Dgram = 18,
     /// Draft, thread-safe: peer to peer, each peer named by a routing id.
     Peer = 19,
     /// Draft, thread-safe: exclusive pair.
@@ -77,13 +79,12 @@ pub enum SocketType {
 }
 
 impl SocketType {
-    /// The type numbered `raw` in zmq.h; EINVAL for an unknown number (and for DGRAM, which
-    /// needs the udp transport).
+    /// The type numbered `raw` in zmq.h; EINVAL for an unknown number.
     pub fn from_raw(raw: i32) -> Result<SocketType> {
         use SocketType::*;
-        const ALL: [SocketType; 20] = [
+        const ALL: [SocketType; 21] = [
             Pair, Pub, Sub, Req, Rep, Dealer, Router, Pull, Push, XPub, XSub, Stream, Server,
-            Client, Radio, Dish, Gather, Scatter, Peer, Channel,
+            Client, Radio, Dish, Gather, Scatter, Dgram, Peer, Channel,
         ];
         ALL.into_iter()
             .find(|t| *t as i32 == raw)
@@ -92,7 +93,7 @@ impl SocketType {
 
     /// Whether several threads may use a socket of this type at once (ZMQ_THREAD_SAFE).
     pub fn is_thread_safe(self) -> bool {
-        self as i32 >= SocketType::Server as i32
+        self as i32 >= SocketType::Server as i32 && self != SocketType::Dgram
     }
 }
 
@@ -242,6 +243,7 @@ impl Socket {
             SocketType::Channel => Box::new(threadsafe::Single(pair::Pair::default())),
             SocketType::Radio => Box::new(radio_dish::Radio::new()),
             SocketType::Dish => Box::new(radio_dish::Dish::new()),
+            SocketType::Dgram => Box::new(pair::Dgram::default()),
         };
         let mailbox = Mailbox::new()?;
         let sender = mailbox.sender();
@@ -289,6 +291,11 @@ impl Socket {
                 endpoint.to_owned()
             }
             (transport @ ("tcp" | "ipc"), address) => network::bind(self, transport, address)?,
+            ("udp", address)
+                if matches!(self.socket_type, SocketType::Dish | SocketType::Dgram) =>
+            {
+                network::udp(self, address, endpoint, true)?
+            }
             (transport, _) => return Err(unsupported(transport)),
         };
         Ok(())
@@ -300,6 +307,9 @@ impl Socket {
             ("inproc", name) => inproc::connect(self, name)?,
             (transport @ ("tcp" | "ipc"), address) => {
                 network::connect(self, transport, address, endpoint)?;
+            }
+            ("udp", address) if self.socket_type == SocketType::Radio => {
+                network::udp(self, address, endpoint, false)?;
             }
             (transport, _) => return Err(unsupported(transport)),
         }
@@ -321,7 +331,7 @@ impl Socket {
     fn term_endpoint(&mut self, endpoint: &str, _unbind: bool) -> Result<()> {
         match self.prepare_endpoint(endpoint)? {
             ("inproc", name) => inproc::term_endpoint(self, name),
-            ("tcp" | "ipc", _) => network::term_endpoint(self, endpoint),
+            ("tcp" | "ipc" | "udp", _) => network::term_endpoint(self, endpoint),
             // As libzmq, a transport this build does not offer is refused as in zmq_bind.
             (transport, _) => Err(unsupported(transport)),
         }
@@ -791,8 +801,8 @@ impl Drop for Socket {
     }
 }
 
-/// The error for a transport this build does not offer: udp serves only RADIO and DISH
-/// (ENOCOMPATPROTO for the other types), the rest are unknown (EPROTONOSUPPORT).
+/// The error for a transport the socket cannot use: udp serves only RADIO (connect), DISH
+/// and DGRAM (bind) (ENOCOMPATPROTO for the rest), other names are unknown (EPROTONOSUPPORT).
 fn unsupported(transport: &str) -> Error {
     if transport == "udp" {
         Error::NoCompatProto

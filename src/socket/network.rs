@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::reactor::IoCommand;
 use crate::reactor::listener::{Listener, Listening};
 use crate::reactor::session::{Session, SocketLink, errno_of, session_pipe};
+use crate::reactor::udp::{UdpRole, UdpSession};
 use crate::socket::monitor::{MonitorSlot, Place, event};
 use crate::socket::{Command, Route};
 use crate::transport::ipc::{self, IpcAddress};
@@ -28,7 +29,9 @@ pub(super) struct NetEndpoint {
 /// Whether a pipe made for `endpoint` still belongs to a live endpoint of the socket: a
 /// session may post its pipe just as the endpoint is released, and such a pipe is ended.
 pub(super) fn is_stale(socket: &Socket, endpoint: &str) -> bool {
-    let network = endpoint.starts_with("tcp://") || endpoint.starts_with("ipc://");
+    let network = ["tcp://", "ipc://", "udp://"]
+        .iter()
+        .any(|t| endpoint.starts_with(t));
     network && !socket.net_endpoints.iter().any(|e| e.key == endpoint)
 }
 
@@ -230,6 +233,106 @@ pub(super) fn connect(
     socket.remember_io(&io);
     socket.sender.send(Command::Wake);
     Ok(())
+}
+
+/// Binds (DISH, DGRAM) or connects (RADIO) "udp://...": a udp engine on an I/O thread, with
+/// one pipe to the socket made at once.
+pub(super) fn udp(
+    socket: &mut Socket,
+    address: &str,
+    endpoint: &str,
+    bind: bool,
+) -> Result<String> {
+    use std::net::IpAddr;
+    let options = &socket.options;
+    let parsed = crate::transport::udp::parse(address, bind, options.ipv6)?;
+    let fd = crate::sys::net::udp_socket(&parsed.address).map_err(io_error)?;
+    let raw = fd.as_raw_fd();
+    if bind {
+        if parsed.group.is_some() {
+            // Several receivers of one group on a host share its port.
+            let _ = crate::sys::net::set_int_option(raw, libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+        }
+        crate::sys::net::bind(raw, &parsed.address).map_err(io_error)?;
+    }
+    // A port chosen by the system ("*" or 0) is shown as bound, the rest as written.
+    let endpoint = match crate::sys::net::local_address(&fd) {
+        Ok(local) if bind && parsed.address.port() == 0 => {
+            let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
+            format!("udp://{host}:{}", local.port())
+        }
+        _ => endpoint.to_owned(),
+    };
+    let endpoint = endpoint.as_str();
+    for (size, name) in [
+        (options.sndbuf, libc::SO_SNDBUF),
+        (options.rcvbuf, libc::SO_RCVBUF),
+    ] {
+        if size > 0 {
+            let _ = crate::sys::net::set_int_option(raw, libc::SOL_SOCKET, name, size);
+        }
+    }
+    let udp = std::net::UdpSocket::from(fd);
+    match (parsed.group, parsed.interface) {
+        (Some(IpAddr::V4(group)), interface) => {
+            let interface = match interface {
+                IpAddr::V4(v4) => v4,
+                IpAddr::V6(_) => std::net::Ipv4Addr::UNSPECIFIED,
+            };
+            if bind {
+                udp.join_multicast_v4(&group, &interface)
+                    .map_err(io_error)?;
+            } else {
+                udp.set_multicast_loop_v4(options.multicast_loop)?;
+                udp.set_multicast_ttl_v4(u32::try_from(options.multicast_hops).unwrap_or(1))?;
+                if !interface.is_unspecified() {
+                    crate::sys::net::set_bytes_option(
+                        raw,
+                        libc::IPPROTO_IP,
+                        libc::IP_MULTICAST_IF,
+                        &interface.octets(),
+                    )?;
+                }
+            }
+        }
+        (Some(IpAddr::V6(group)), _) => {
+            if bind {
+                udp.join_multicast_v6(&group, 0).map_err(io_error)?;
+            } else {
+                udp.set_multicast_loop_v6(options.multicast_loop)?;
+            }
+        }
+        (None, _) => {}
+    }
+    let role = match (bind, socket.socket_type) {
+        (false, _) => UdpRole::Radio(parsed.address),
+        (true, crate::socket::SocketType::Dgram) => UdpRole::Dgram,
+        (true, _) => UdpRole::Dish,
+    };
+    let io = socket.ctx.io_thread()?;
+    let link = link(socket);
+    let options = Arc::new(socket.options.clone());
+    socket.net_endpoints.push(NetEndpoint {
+        key: endpoint.to_owned(),
+    });
+    let (socket_side, session_side) = session_pipe(
+        &options,
+        link.socket_type,
+        Route::pending(),
+        endpoint,
+        !bind,
+    );
+    socket.attach(socket_side);
+    let engine = UdpSession::new(
+        link,
+        endpoint.to_owned(),
+        mio::net::UdpSocket::from_std(udp),
+        session_side,
+        role,
+    );
+    io.send(IoCommand::Udp(Box::new(engine)));
+    socket.remember_io(&io);
+    Ok(endpoint.to_owned())
 }
 
 /// zmq_unbind / zmq_disconnect of a network endpoint (libzmq treats both alike): everything

@@ -37,6 +37,8 @@ pub(crate) struct Radio {
     dist: Distributor,
     /// The pipes that joined each group, once per join.
     groups: HashMap<Vec<u8>, Vec<PipeKey>>,
+    /// The pipes to udp engines, which take every group.
+    udp: Vec<PipeKey>,
     /// Not ZMQ_XPUB_NODROP: a message that a full pipe cannot take is dropped for that pipe.
     lossy: bool,
 }
@@ -46,6 +48,7 @@ impl Radio {
         Radio {
             dist: Distributor::new(),
             groups: HashMap::new(),
+            udp: Vec::new(),
             lossy: true,
         }
     }
@@ -77,6 +80,10 @@ impl Behaviour for Radio {
         // Nothing but memberships is read: when the peer goes, so does the pipe.
         pipes.set_delay(key, false);
         self.dist.attach(key);
+        let endpoint = pipes.get_mut(key).and_then(|p| p.endpoint.as_deref());
+        if endpoint.is_some_and(|e| e.starts_with("udp://")) {
+            self.udp.push(key);
+        }
         self.read_memberships(pipes, key);
     }
 
@@ -93,6 +100,7 @@ impl Behaviour for Radio {
             members.retain(|&k| k != key);
             !members.is_empty()
         });
+        self.udp.retain(|&k| k != key);
         self.dist.terminated(key);
     }
 
@@ -106,6 +114,9 @@ impl Behaviour for Radio {
             for &key in members {
                 self.dist.match_pipe(key);
             }
+        }
+        for &key in &self.udp {
+            self.dist.match_pipe(key);
         }
         if !self.lossy && !self.dist.check_hwm(pipes) {
             return Err((Error::Again, msg));

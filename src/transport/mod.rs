@@ -1,9 +1,11 @@
-//! Network endpoints: "tcp://" and "ipc://" addresses parsed and resolved as libzmq does.
+//! Network endpoints: "tcp://", "ipc://" and "udp://" addresses parsed and resolved as libzmq
+//! does.
 #![forbid(unsafe_code)]
 
 pub(crate) mod ipc;
 pub(crate) mod socks;
 pub(crate) mod tcp;
+pub(crate) mod udp;
 
 /// Where a connecting session goes (resolved anew at each attempt, as names may move).
 #[derive(Debug, Clone)]
