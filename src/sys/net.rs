@@ -17,24 +17,20 @@ fn check(rc: c_int) -> io::Result<c_int> {
 
 /// A new non-blocking, close-on-exec TCP socket of the address's family.
 pub fn tcp_socket(addr: &SocketAddr) -> io::Result<OwnedFd> {
-    let family = match addr {
-        SocketAddr::V4(_) => libc::AF_INET,
-        SocketAddr::V6(_) => libc::AF_INET6,
-    };
-    let flags = libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
-    // SAFETY: socket takes no pointers; the result is checked before use.
-    let fd = check(unsafe { libc::socket(family, flags, 0) })?;
-    // SAFETY: `fd` is a fresh descriptor that nothing else owns.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    new_socket(addr, libc::SOCK_STREAM)
 }
 
 /// A new non-blocking, close-on-exec UDP socket of the address's family.
 pub fn udp_socket(addr: &SocketAddr) -> io::Result<OwnedFd> {
+    new_socket(addr, libc::SOCK_DGRAM)
+}
+
+fn new_socket(addr: &SocketAddr, kind: c_int) -> io::Result<OwnedFd> {
     let family = match addr {
         SocketAddr::V4(_) => libc::AF_INET,
         SocketAddr::V6(_) => libc::AF_INET6,
     };
-    let flags = libc::SOCK_DGRAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+    let flags = kind | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
     // SAFETY: socket takes no pointers; the result is checked before use.
     let fd = check(unsafe { libc::socket(family, flags, 0) })?;
     // SAFETY: `fd` is a fresh descriptor that nothing else owns.
