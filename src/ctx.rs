@@ -200,6 +200,10 @@ pub struct InprocEndpoint {
     pub wants_ids: bool,
     /// Its type, in libzmq's numbering (a ZAP handler must be a REP or a ROUTER).
     pub socket_type: i32,
+    /// Its ZMQ_HELLO_MSG, for each connecter (empty: none).
+    pub hello: Vec<u8>,
+    /// Its ZMQ_DISCONNECT_MSG, read when a connecter goes (empty: none).
+    pub farewell: Vec<u8>,
 }
 
 /// A connect to an inproc name nobody has bound yet: the pipe end the binder will attach.

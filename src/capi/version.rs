@@ -5,11 +5,12 @@ use std::ffi::{CStr, c_char, c_int};
 use super::constants::{ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH};
 
 /// Capabilities this build has, by zmq_has name. Transports and mechanisms join the list when
-/// they are built; "curve" follows the options' switch, so the two cannot disagree.
-const CAPABILITIES: &[&[u8]] = if crate::options::CURVE {
-    &[b"ipc", b"curve"]
-} else {
-    &[b"ipc"]
+/// they are built; "curve" and "draft" follow the options' switches, so they cannot disagree.
+const CAPABILITIES: &[&[u8]] = match (crate::options::CURVE, crate::options::DRAFT_API) {
+    (true, true) => &[b"ipc", b"curve", b"draft"],
+    (true, false) => &[b"ipc", b"curve"],
+    (false, true) => &[b"ipc", b"draft"],
+    (false, false) => &[b"ipc"],
 };
 
 /// Reports the library version (zmq_version(3)). NULL pointers are skipped.

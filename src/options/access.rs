@@ -173,8 +173,14 @@ impl Options {
             ids::BINDTODEVICE => self.bindtodevice = utf8(clear_or_bounded(optval, DEVICE_MAX)?)?,
             ids::LOOPBACK_FASTPATH => self.loopback_fastpath = relaxed_bool(v)?,
             ids::METADATA => self.add_metadata(v)?,
-            ids::IN_BATCH_SIZE if build.draft => self.in_batch_size = int_if(v, |x| x > 0)?,
-            ids::OUT_BATCH_SIZE if build.draft => self.out_batch_size = int_if(v, |x| x > 0)?,
+            ids::IN_BATCH_SIZE if build.draft => {
+                self.in_batch_size = int_if(v, |x| x > 0)?;
+                self.batch_sizes_set.0 = true;
+            }
+            ids::OUT_BATCH_SIZE if build.draft => {
+                self.out_batch_size = int_if(v, |x| x > 0)?;
+                self.batch_sizes_set.1 = true;
+            }
             ids::HELLO_MSG if build.draft => self.hello_msg = v.to_vec(),
             ids::DISCONNECT_MSG if build.draft => self.disconnect_msg = v.to_vec(),
             ids::HICCUP_MSG if build.draft => self.hiccup_msg = v.to_vec(),

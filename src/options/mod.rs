@@ -17,11 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use self::filter::TcpAcceptFilter;
 
-/// Whether this build has the draft API. A build without it (like the Debian libzmq) rejects the
-/// draft-only options with EINVAL; the draft option numbers that libzmq 4.3 handles in every
-/// build (ZAP_ENFORCE_DOMAIN, LOOPBACK_FASTPATH, METADATA, MULTICAST_LOOP, SOCKS_USERNAME,
-/// SOCKS_PASSWORD, RECONNECT_STOP) work either way.
-pub const DRAFT_API: bool = false;
+/// Whether this build has the draft API (zmq_has("draft")). A build without it (like the Debian
+/// libzmq) rejects the draft-only options with EINVAL; the draft option numbers that libzmq 4.3
+/// handles in every build (ZAP_ENFORCE_DOMAIN, LOOPBACK_FASTPATH, METADATA, MULTICAST_LOOP,
+/// SOCKS_USERNAME, SOCKS_PASSWORD, RECONNECT_STOP, TOPICS_COUNT, ONLY_FIRST_SUBSCRIBE,
+/// XPUB_MANUAL_LAST_VALUE) work either way.
+pub const DRAFT_API: bool = true;
 
 /// Whether this build has the CURVE mechanism. Without it the CURVE options are EINVAL, as in a
 /// libzmq built without libsodium; it must agree with zmq_has("curve").
@@ -167,10 +168,15 @@ pub struct Options {
     pub metadata: BTreeMap<Vec<u8>, Vec<u8>>,
     /// ZMQ_ROUTER_NOTIFY (draft): ZMQ_NOTIFY_* bits; set by ROUTER, read here.
     pub router_notify: i32,
-    /// ZMQ_IN_BATCH_SIZE (draft): largest read from the network in bytes.
+    /// ZMQ_IN_BATCH_SIZE (draft): largest read from the network in bytes. Reported as
+    /// libzmq's 8192 until set; only a value set limits the reads (the library's own sizes
+    /// are larger).
     pub in_batch_size: i32,
-    /// ZMQ_OUT_BATCH_SIZE (draft): largest write to the network in bytes.
+    /// ZMQ_OUT_BATCH_SIZE (draft): bytes gathered from the pipe before a write; as
+    /// `in_batch_size`, it applies once set.
     pub out_batch_size: i32,
+    /// Whether ZMQ_IN_BATCH_SIZE and ZMQ_OUT_BATCH_SIZE were set.
+    pub batch_sizes_set: (bool, bool),
     /// ZMQ_HELLO_MSG (draft): message sent to each new peer, empty for none.
     pub hello_msg: Vec<u8>,
     /// ZMQ_DISCONNECT_MSG (draft): message received when a peer goes, empty for none.
@@ -246,6 +252,7 @@ impl Default for Options {
             metadata: BTreeMap::new(),
             router_notify: 0,
             in_batch_size: 8192,
+            batch_sizes_set: (false, false),
             out_batch_size: 8192,
             hello_msg: Vec::new(),
             disconnect_msg: Vec::new(),

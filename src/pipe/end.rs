@@ -104,6 +104,9 @@ pub struct PipeEnd {
     /// The peer properties attached to the messages read (`Item::Metadata`).
     metadata: Option<Arc<Metadata>>,
     outbox: VecDeque<PeerCommand>,
+    /// A message read in place of the delimiter: the peer's last word, as the reader's socket
+    /// wants it (ZMQ_DISCONNECT_MSG of a binder, for an inproc connecter that goes).
+    farewell: Option<Box<Msg>>,
 }
 
 /// Largest distance between the high and low water marks (libzmq's value).
@@ -143,6 +146,7 @@ pub fn pipe_pair(hwm_a_to_b: u64, hwm_b_to_a: u64) -> (PipeEnd, PipeEnd) {
         until_credit: low_water_mark(in_hwm),
         metadata: None,
         outbox: VecDeque::new(),
+        farewell: None,
     };
     (
         end(a_in, a_out, hwm_b_to_a, hwm_a_to_b),
@@ -160,6 +164,28 @@ impl PipeEnd {
             |item| matches!(item, Item::Msg(msg) if !msg.more() && !msg.is_routing_id()),
         );
         (outbound, inbound)
+    }
+
+    /// Sets the message read once the peer has terminated, after everything it sent.
+    pub fn set_farewell(&mut self, msg: Msg) {
+        self.farewell = Some(Box::new(msg));
+    }
+
+    /// Writes a frame whatever the high-water mark (a message the session makes up, such as
+    /// ZMQ_DISCONNECT_MSG, which libzmq writes the same way); false once the end is closed.
+    pub fn force_write(&mut self, msg: Msg) -> bool {
+        let Some(outbound) = self.outbound.as_mut() else {
+            return false;
+        };
+        if self.state != State::Active {
+            return false;
+        }
+        let counted = !msg.more() && !msg.is_routing_id();
+        outbound.write(Item::Msg(msg), false);
+        if counted {
+            self.msgs_written += 1;
+        }
+        true
     }
 
     /// Whether pending inbound messages are delivered after the peer terminates (true by
@@ -204,6 +230,8 @@ impl PipeEnd {
                     self.in_active = false;
                     return false;
                 }
+                // Read in its place first; the delimiter stays for `read_one`.
+                Some(Item::Delimiter) if self.farewell.is_some() => return true,
                 Some(Item::Delimiter) => {
                     let _ = self.inbound.read();
                     self.process_delimiter();
@@ -262,7 +290,13 @@ impl PipeEnd {
                 }
                 Some(Item::Delimiter) => {
                     self.process_delimiter();
-                    return false;
+                    return match self.farewell.take() {
+                        Some(farewell) => {
+                            *out = *farewell;
+                            true
+                        }
+                        None => false,
+                    };
                 }
                 Some(Item::Metadata(metadata)) => self.metadata = metadata,
                 Some(Item::Msg(msg)) => {

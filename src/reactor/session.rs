@@ -782,7 +782,12 @@ impl Session {
         if let Some(pipe) = self.pipe.as_mut() {
             // A message half written to the socket is dropped whole.
             pipe.end.rollback();
-            pipe.deliver();
+            if had_connection && !handshaking {
+                self.lost_connection_messages();
+            }
+            if let Some(pipe) = self.pipe.as_mut() {
+                pipe.deliver();
+            }
         }
         self.skip_rest = self.out_more;
         self.out_more = false;
@@ -812,6 +817,28 @@ impl Session {
                 self.check_done(io);
             }
         }
+    }
+
+    /// What the socket reads when an established connection is lost, written whatever the
+    /// HWM, as libzmq does: a ROUTER's empty ZMQ_ROUTER_NOTIFY message, then an accepted
+    /// connection's ZMQ_DISCONNECT_MSG or a connecting one's ZMQ_HICCUP_MSG.
+    fn lost_connection_messages(&mut self) {
+        let Some(pipe) = self.pipe.as_mut() else {
+            return;
+        };
+        let (options, socket_type) = (&self.options, self.link.socket_type);
+        if socket_type == ROUTER && options.router_notify & NOTIFY_DISCONNECT != 0 {
+            pipe.end.force_write(Msg::new());
+        }
+        let made_up = match self.role {
+            Role::Accepted if DISCONNECT_TYPES.contains(&socket_type) => &options.disconnect_msg,
+            Role::Connect { .. } if HICCUP_TYPES.contains(&socket_type) => &options.hiccup_msg,
+            _ => return pipe.end.flush(),
+        };
+        if !made_up.is_empty() {
+            pipe.end.force_write(Msg::from_slice(made_up));
+        }
+        pipe.end.flush();
     }
 
     /// Whether ZMQ_RECONNECT_STOP rules out a new attempt after this failure: a refused
@@ -959,8 +986,21 @@ impl Session {
                 }
             } else if self.link.wants_ids {
                 pipe.end.announce(peer_id.as_deref().unwrap_or(&[]));
+                if self.link.socket_type == ROUTER
+                    && self.options.router_notify & NOTIFY_CONNECT != 0
+                {
+                    // ZMQ_ROUTER_NOTIFY: the ROUTER hears of the peer as an empty message.
+                    pipe.end.force_write(Msg::new());
+                    pipe.end.flush();
+                }
             }
             pipe.deliver();
+        }
+        // ZMQ_HELLO_MSG: the first message on every connection, ahead of the pipe's.
+        if !self.options.hello_msg.is_empty() && HELLO_TYPES.contains(&self.link.socket_type) {
+            if let Some(conn) = self.engine.as_mut().and_then(|e| e.conn.as_mut()) {
+                conn.send_in_place(&mut Msg::from_slice(&self.options.hello_msg));
+            }
         }
     }
 
@@ -1037,7 +1077,13 @@ impl Session {
                         return;
                     }
                     let fd = engine.stream.fd();
-                    let buffer = conn.read_buffer_ready(|| crate::sys::net::bytes_readable(fd));
+                    let mut buffer = conn.read_buffer_ready(|| crate::sys::net::bytes_readable(fd));
+                    if self.options.batch_sizes_set.0 {
+                        // ZMQ_IN_BATCH_SIZE: reads of at most that many bytes.
+                        let limit = usize::try_from(self.options.in_batch_size).unwrap_or(1);
+                        let len = buffer.len().min(limit.max(1));
+                        buffer = &mut buffer[..len];
+                    }
                     let room = buffer.len();
                     match engine.stream.read(buffer) {
                         Ok(0) => {
@@ -1132,7 +1178,12 @@ impl Session {
                 if let Some(pipe) = self.pipe.as_mut() {
                     // Frames are read into one place and encoded from there.
                     let mut msg = Msg::new();
-                    while conn.output_len() < OUT_BATCH {
+                    let batch = if self.options.batch_sizes_set.1 {
+                        usize::try_from(self.options.out_batch_size).unwrap_or(OUT_BATCH)
+                    } else {
+                        OUT_BATCH
+                    };
+                    while conn.output_len() < batch {
                         if !pipe.end.read_into(&mut msg, &mut None) {
                             break;
                         }
@@ -1184,6 +1235,16 @@ fn wire(link: &SocketLink, options: &Options, stream: &Stream, now: Instant) -> 
 
 /// libzmq's number for the STREAM socket type.
 const STREAM: i32 = 11;
+const ROUTER: i32 = 6;
+/// The types that send ZMQ_HELLO_MSG (DEALER, ROUTER, SERVER, CLIENT, PEER), receive
+/// ZMQ_DISCONNECT_MSG (ROUTER, SERVER, PEER) and receive ZMQ_HICCUP_MSG (DEALER, CLIENT,
+/// PEER), as libzmq 4.3.5 has them.
+const HELLO_TYPES: [i32; 5] = [5, 6, 12, 13, 19];
+const DISCONNECT_TYPES: [i32; 3] = [6, 12, 19];
+const HICCUP_TYPES: [i32; 3] = [5, 13, 19];
+/// ZMQ_ROUTER_NOTIFY bits.
+const NOTIFY_CONNECT: i32 = 1;
+const NOTIFY_DISCONNECT: i32 = 2;
 
 /// Bits of ZMQ_RECONNECT_STOP.
 const RECONNECT_STOP_CONN_REFUSED: i32 = 0x1;

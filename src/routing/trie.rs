@@ -180,6 +180,14 @@ impl MTrie {
         removed
     }
 
+    /// How many prefixes have a subscriber (ZMQ_TOPICS_COUNT of XPUB and PUB).
+    pub fn num_prefixes(&self) -> usize {
+        fn count(node: &Node<Vec<PipeKey>>) -> usize {
+            usize::from(!node.value.is_empty()) + node.children.values().map(count).sum::<usize>()
+        }
+        count(&self.root)
+    }
+
     /// Calls `f` for each pipe subscribed to a prefix of `data` (once per matching prefix).
     pub fn matching(&self, data: &[u8], mut f: impl FnMut(PipeKey)) {
         self.root

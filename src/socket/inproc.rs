@@ -18,8 +18,41 @@ fn combined(sndhwm: i32, rcvhwm: i32) -> u64 {
     }
 }
 
+/// The ZMQ_HELLO_MSG a socket sends to each new peer (empty: none): DEALER, ROUTER, SERVER,
+/// CLIENT and PEER send it, as in libzmq 4.3.5.
+fn hello(socket: &Socket) -> Vec<u8> {
+    use super::SocketType::*;
+    match socket.socket_type {
+        Dealer | Router | Server | Client | Peer => socket.options.hello_msg.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// The ZMQ_DISCONNECT_MSG a socket reads when a connected peer goes (empty: none): ROUTER,
+/// SERVER and PEER.
+fn farewell(socket: &Socket) -> Vec<u8> {
+    use super::SocketType::*;
+    match socket.socket_type {
+        Router | Server | Peer => socket.options.disconnect_msg.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// After the routing ids: the binder's hello toward the connecter, and the message the
+/// binder reads when the connecter goes, on the binder's end.
+fn greet(binder_end: &mut crate::pipe::PipeEnd, hello: &[u8], farewell: &[u8]) {
+    if !hello.is_empty() {
+        binder_end.force_write(crate::msg::Msg::from_slice(hello));
+        binder_end.flush();
+    }
+    if !farewell.is_empty() {
+        binder_end.set_farewell(crate::msg::Msg::from_slice(farewell));
+    }
+}
+
 pub(super) fn bind(socket: &mut Socket, name: &str) -> Result<()> {
     let wants_ids = socket.behaviour.recv_routing_id();
+    let (hello, farewell) = (hello(socket), farewell(socket));
     let endpoint = InprocEndpoint {
         socket: socket.id,
         mailbox: socket.sender.clone(),
@@ -28,6 +61,8 @@ pub(super) fn bind(socket: &mut Socket, name: &str) -> Result<()> {
         routing_id: socket.options.routing_id.clone(),
         wants_ids,
         socket_type: socket.socket_type_raw(),
+        hello: hello.clone(),
+        farewell: farewell.clone(),
     };
     let pending = socket.ctx.bind_inproc(name, endpoint)?;
     socket.bound.push(name.to_owned());
@@ -39,6 +74,7 @@ pub(super) fn bind(socket: &mut Socket, name: &str) -> Result<()> {
         if connect.connecter_wants_ids {
             connect.pipe.end.announce(&socket.options.routing_id);
         }
+        greet(&mut connect.pipe.end, &hello, &farewell);
         // Now both sides are known: the limits are the sums libzmq uses.
         let (their_snd, their_rcv, conflate) = connect.connecter_hwms;
         if !conflate {
@@ -58,6 +94,7 @@ pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
     // As in libzmq, the connecting socket's ZMQ_CONFLATE decides for both ends, and a
     // conflating pipe has no high-water mark.
     let conflate = socket.options.conflate;
+    let own_hello = hello(socket);
     let (local_id, far_id) = (PipeId::next(), PipeId::next());
     let to_local = Route::pending();
     let id = socket.id;
@@ -82,6 +119,13 @@ pub(super) fn connect(socket: &mut Socket, name: &str) -> Result<()> {
         }
         if let Some(peer) = peer.as_ref().filter(|_| wants_ids) {
             far_end.announce(&peer.routing_id);
+        }
+        if !own_hello.is_empty() {
+            local_end.force_write(crate::msg::Msg::from_slice(&own_hello));
+            local_end.flush();
+        }
+        if let Some(peer) = peer.as_ref() {
+            greet(&mut far_end, &peer.hello, &peer.farewell);
         }
         let far = NewPipe {
             end: far_end,

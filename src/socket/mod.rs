@@ -162,6 +162,10 @@ pub(crate) trait Behaviour: Send {
     fn disconnect_peer(&mut self, _pipes: &mut Pipes, _id: u32) -> Result<()> {
         Err(Error::NotSup)
     }
+    /// ZMQ_TOPICS_COUNT: the subscriptions a PUB, XPUB, SUB or XSUB holds; None for others.
+    fn topics_count(&self) -> Option<usize> {
+        None
+    }
     /// The routing id of the pipe attached last (SERVER and PEER).
     fn last_peer_id(&self) -> Option<u32> {
         None
@@ -663,6 +667,16 @@ impl Socket {
         ) {
             return Err(Error::Inval);
         }
+        if id == ids::ROUTER_NOTIFY && crate::options::DRAFT_API {
+            // ROUTER only: ZMQ_NOTIFY_CONNECT and ZMQ_NOTIFY_DISCONNECT, which its sessions
+            // read from the options.
+            let bits = codec::int(value)?;
+            if self.socket_type != SocketType::Router || !(0..=3).contains(&bits) {
+                return Err(Error::Inval);
+            }
+            self.options.router_notify = bits;
+            return Ok(());
+        }
         let result = self.behaviour.set_option(&mut self.pipes, id, value);
         self.reap_pipes();
         if let Some(result) = result {
@@ -690,6 +704,10 @@ impl Socket {
             ids::EVENTS => {
                 let events = self.events()?;
                 codec::put_int_at_least(out, events)
+            }
+            ids::TOPICS_COUNT => {
+                let count = self.behaviour.topics_count().ok_or(Error::Inval)?;
+                codec::put_int_at_least(out, i32::try_from(count).unwrap_or(i32::MAX))
             }
             ids::THREAD_SAFE => {
                 codec::put_int_at_least(out, i32::from(self.socket_type.is_thread_safe()))

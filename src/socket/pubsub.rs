@@ -145,6 +145,10 @@ impl XPub {
 }
 
 impl Behaviour for XPub {
+    fn topics_count(&self) -> Option<usize> {
+        Some(self.subscriptions.num_prefixes())
+    }
+
     fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
         // Subscriptions still queued when a subscriber goes no longer matter.
         pipes.set_delay(key, false);
@@ -311,6 +315,11 @@ pub(crate) struct XSub {
     /// Whether the frames of the message being sent may be subscriptions.
     process_subscribe: bool,
     invert: bool,
+    /// ZMQ_XSUB_VERBOSE_UNSUBSCRIBE: every unsubscription goes upstream, not only the last.
+    verbose_unsubscribe: bool,
+    /// Subscriptions held, each ZMQ_SUBSCRIBE counted (ZMQ_TOPICS_COUNT, as libzmq's radix
+    /// tree counts them).
+    topics: usize,
 }
 
 impl XSub {
@@ -354,10 +363,14 @@ impl XSub {
         if first || self.process_subscribe {
             if data.first() == Some(&1) {
                 self.subscriptions.add(&data[1..]);
+                self.topics += 1;
                 self.process_subscribe = true;
             } else if data.first() == Some(&0) {
                 self.process_subscribe = true;
-                if !self.subscriptions.remove(&data[1..]) {
+                if self.subscriptions.contains(&data[1..]) {
+                    self.topics -= 1;
+                }
+                if !self.subscriptions.remove(&data[1..]) && !self.verbose_unsubscribe {
                     // Not the last subscription to the topic: the publisher keeps sending.
                     return;
                 }
@@ -390,6 +403,10 @@ impl XSub {
 }
 
 impl Behaviour for XSub {
+    fn topics_count(&self) -> Option<usize> {
+        Some(self.topics)
+    }
+
     fn attach(&mut self, pipes: &mut Pipes, key: PipeKey, _locally_initiated: bool) {
         self.fq.attach(key);
         self.dist.attach(key);
@@ -453,6 +470,9 @@ impl Behaviour for XSub {
             }
             ids::ONLY_FIRST_SUBSCRIBE if !self.sub => {
                 Some(flag_option(value).map(|v| self.only_first = v))
+            }
+            ids::XSUB_VERBOSE_UNSUBSCRIBE if !self.sub && crate::options::DRAFT_API => {
+                Some(crate::options::codec::int(value).map(|v| self.verbose_unsubscribe = v != 0))
             }
             _ => None,
         }

@@ -170,6 +170,10 @@ pub(crate) fn configure_socket(fd: std::os::fd::RawFd, options: &crate::options:
     if options.priority != 0 {
         let _ = set_int_option(fd, libc::SOL_SOCKET, libc::SO_PRIORITY, options.priority);
     }
+    if options.busy_poll > 0 {
+        // ZMQ_BUSY_POLL: the kernel's busy-poll time in microseconds (SO_BUSY_POLL).
+        let _ = set_int_option(fd, libc::SOL_SOCKET, libc::SO_BUSY_POLL, options.busy_poll);
+    }
 }
 
 /// Options applied to an established TCP connection: no Nagle delay (as libzmq), the socket
