@@ -2,7 +2,8 @@
  * interop: one side of a ZMTP interoperability scenario, so that two processes, each on its own
  * libzmq.so.5 (ours or the reference libzmq 4.3.4), prove that they talk to each other over tcp
  * or ipc with the NULL mechanism, and with PLAIN and CURVE (scenarios plain, curve and
- * curve-nozap: the server runs a ZAP handler thread).
+ * curve-nozap: the server runs a ZAP handler thread); draft-router checks the draft options a
+ * side with the draft API uses toward a peer without (ZMQ_HELLO_MSG, ZMQ_ROUTER_NOTIFY).
  *
  *   interop server SCENARIO ENDPOINT    binds every socket of the scenario
  *   interop client SCENARIO ENDPOINTS   connects them
@@ -2302,6 +2303,115 @@ static int scenario_curve_nozap (void)
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------------------------ */
+/* draft-router: draft options toward a peer of either library. Each side uses them only when
+   its own library has the draft API (zmq_has ("draft")), and says so in its first message; the
+   other checks that what it received matches. The server ROUTER sets ZMQ_ROUTER_NOTIFY (an
+   empty message when the client comes and when it goes) and ZMQ_HELLO_MSG; the client DEALER
+   sets ZMQ_HELLO_MSG. */
+
+#define DRAFT_HELLO_MSG 110
+#define DRAFT_ROUTER_NOTIFY 97
+
+/* The next frame into buf (NUL-terminated); its size, or -1. */
+static int recv_text (void *s, char *buf, size_t size, const char *what)
+{
+    zmq_msg_t msg;
+    size_t n;
+    zmq_msg_init (&msg);
+    if (recv_msg (s, &msg, what) != 0) {
+        zmq_msg_close (&msg);
+        return -1;
+    }
+    n = zmq_msg_size (&msg) < size - 1 ? zmq_msg_size (&msg) : size - 1;
+    memcpy (buf, zmq_msg_data (&msg), n);
+    buf[n] = '\0';
+    zmq_msg_close (&msg);
+    return (int) n;
+}
+
+static int draft_router_server (void *r, int draft)
+{
+    char id[256], body[64];
+    int idn, notified = 0, hello = 0, client_draft;
+    for (;;) {
+        idn = recv_text (r, id, sizeof id, "routing id");
+        if (idn < 0 || recv_text (r, body, sizeof body, "message") < 0)
+            return -1;
+        if (body[0] == '\0')
+            notified++;
+        else if (strcmp (body, "client-hello") == 0)
+            hello++;
+        else if (strncmp (body, "ping-", 5) == 0)
+            break;
+        else {
+            error ("unexpected message \"%s\"", body);
+            return -1;
+        }
+    }
+    client_draft = strcmp (body, "ping-draft") == 0;
+    if (notified != draft || hello != client_draft) {
+        error ("ROUTER_NOTIFY messages %d (want %d), client hellos %d (want %d)", notified, draft,
+               hello, client_draft);
+        return -1;
+    }
+    if (send_bytes (r, id, (size_t) idn, 1, "routing id") != 0
+        || send_str (r, draft ? "pong-draft" : "pong-plain", 0) != 0)
+        return -1;
+    if (!draft)
+        return 0;
+    /* The client closes: ZMQ_ROUTER_NOTIFY says so with its routing id. */
+    g_phase = "server ROUTER hears the client go (ZMQ_ROUTER_NOTIFY)";
+    if (expect_bytes (r, id, (size_t) idn, 1, "routing id of the notification") != 0)
+        return -1;
+    return expect_bytes (r, "", 0, 0, "disconnect notification");
+}
+
+static int draft_router_client (void *d, int draft)
+{
+    char body[64];
+    int hello = 0;
+    if (send_str (d, draft ? "ping-draft" : "ping-plain", 0) != 0)
+        return -1;
+    for (;;) {
+        if (recv_text (d, body, sizeof body, "reply") < 0)
+            return -1;
+        if (strcmp (body, "server-hello") == 0)
+            hello++;
+        else if (strncmp (body, "pong-", 5) == 0)
+            break;
+        else {
+            error ("unexpected message \"%s\"", body);
+            return -1;
+        }
+    }
+    if (hello != (strcmp (body, "pong-draft") == 0)) {
+        error ("server hellos %d, reply %s", hello, body);
+        return -1;
+    }
+    return close_socket (d);
+}
+
+static int scenario_draft_router (void)
+{
+    int draft = zmq_has ("draft") == 1;
+    void *s = new_socket (g_server ? ZMQ_ROUTER : ZMQ_DEALER, g_server ? "router" : "dealer");
+    if (s == NULL)
+        return -1;
+    if (draft
+        && ((g_server && (set_int (s, DRAFT_ROUTER_NOTIFY, 3, "ZMQ_ROUTER_NOTIFY") != 0
+                          || set_bytes (s, DRAFT_HELLO_MSG, "server-hello", "ZMQ_HELLO_MSG")
+                               != 0))
+            || (!g_server && set_bytes (s, DRAFT_HELLO_MSG, "client-hello", "ZMQ_HELLO_MSG"))))
+        return -1;
+    if (attach (s, 0) != 0)
+        return -1;
+    announce ();
+    g_phase = draft ? "ROUTER and DEALER, this side with draft options"
+                    : "ROUTER and DEALER, this side without draft options";
+    return g_server ? draft_router_server (s, draft) : draft_router_client (s, draft);
+}
+
 struct scenario
 {
     const char *name;
@@ -2316,7 +2426,7 @@ static const struct scenario scenarios[] = {
   {"xpub-xsub", scenario_xpub_xsub},       {"pair", scenario_pair},
   {"heartbeat", scenario_heartbeat},       {"restart", scenario_restart},
   {"plain", scenario_plain},               {"curve", scenario_curve},
-  {"curve-nozap", scenario_curve_nozap},
+  {"curve-nozap", scenario_curve_nozap},   {"draft-router", scenario_draft_router},
 };
 #define N_SCENARIOS ((int) (sizeof scenarios / sizeof scenarios[0]))
 
