@@ -159,6 +159,8 @@ impl Busy<'_> {
 
     /// For a thread-safe socket, reports the commands processed since the turn began (or
     /// since the last report).
+    #[cold]
+    #[inline(never)]
     fn report(&mut self) {
         let Some(sharing) = self.handle.sharing.as_deref() else {
             return;
@@ -184,8 +186,11 @@ impl Busy<'_> {
 }
 
 impl Drop for Busy<'_> {
+    #[inline]
     fn drop(&mut self) {
-        self.report();
+        if self.handle.sharing.is_some() {
+            self.report();
+        }
         self.handle.busy.store(0, Ordering::Release);
     }
 }
@@ -207,6 +212,7 @@ unsafe fn acquire<'a>(s: *mut c_void) -> Result<Busy<'a>> {
 ///
 /// # Safety
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+#[inline]
 unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<Busy<'a>> {
     if s.is_null() {
         return Err(Error::NotSock);
@@ -218,35 +224,56 @@ unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<Busy<'a>> {
     }
     // SAFETY: the tag matched: a socket handle, never freed.
     let handle: &'a SocketHandle = unsafe { &*handle };
+    if let Some(sharing) = handle.sharing.as_deref() {
+        return take_turn(handle, sharing, closing);
+    }
+    take_busy(handle, closing)?;
+    Ok(Busy {
+        handle,
+        commands_before: 0,
+        _turn: None,
+    })
+}
+
+/// Sets the handle's `busy` flag (see `acquire_for`).
+#[inline]
+fn take_busy(handle: &SocketHandle, closing: bool) -> Result<()> {
     let mine = crate::sys::fork_generation() | 1 << 31;
-    let turn = handle.sharing.as_deref().and_then(|sharing| {
-        sharing.turn.try_lock().or_else(|| {
-            let holder = handle.busy.load(Ordering::Relaxed);
-            // A child closing a socket whose turn a thread of its parent held at the fork.
-            let orphaned = closing && holder != 0 && holder != mine;
-            (!orphaned).then(|| sharing.turn.lock())
-        })
-    });
     match handle
         .busy
         .compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed)
     {
-        Ok(_) => {}
-        Err(holder) if closing && holder != mine => {
-            handle
-                .busy
-                .compare_exchange(holder, mine, Ordering::Acquire, Ordering::Relaxed)
-                .map_err(|_| Error::Again)?;
-        }
-        Err(_) => return Err(Error::Again),
+        Ok(_) => Ok(()),
+        Err(holder) if closing && holder != mine => handle
+            .busy
+            .compare_exchange(holder, mine, Ordering::Acquire, Ordering::Relaxed)
+            .map(drop)
+            .map_err(|_| Error::Again),
+        Err(_) => Err(Error::Again),
     }
-    let commands_before = match handle.sharing {
-        // SAFETY: `busy` is held.
-        Some(_) => unsafe { &*handle.socket.get() }
-            .as_deref()
-            .map_or(0, Socket::commands_seen),
-        None => 0,
-    };
+}
+
+/// `acquire_for` of a thread-safe socket: waits for its turn first. Out of line, so that the
+/// other sockets' calls carry none of it.
+#[cold]
+#[inline(never)]
+fn take_turn<'a>(
+    handle: &'a SocketHandle,
+    sharing: &'a Sharing,
+    closing: bool,
+) -> Result<Busy<'a>> {
+    let turn = sharing.turn.try_lock().or_else(|| {
+        let holder = handle.busy.load(Ordering::Relaxed);
+        let mine = crate::sys::fork_generation() | 1 << 31;
+        // A child closing a socket whose turn a thread of its parent held at the fork.
+        let orphaned = closing && holder != 0 && holder != mine;
+        (!orphaned).then(|| sharing.turn.lock())
+    });
+    take_busy(handle, closing)?;
+    // SAFETY: `busy` is held.
+    let commands_before = unsafe { &*handle.socket.get() }
+        .as_deref()
+        .map_or(0, Socket::commands_seen);
     Ok(Busy {
         handle,
         commands_before,
@@ -274,7 +301,29 @@ pub(crate) unsafe fn with_socket<R>(
 ///
 /// # Safety
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+#[inline]
 unsafe fn with_socket_io<R>(
+    s: *mut c_void,
+    flags: Flags,
+    sending: bool,
+    mut f: impl FnMut(&mut Socket, Flags) -> Result<R>,
+) -> Result<R> {
+    // SAFETY: forwarded from the caller.
+    let mut busy = unsafe { acquire(s) }?;
+    if busy.handle.sharing.is_none() {
+        return f(busy.socket()?, flags);
+    }
+    drop(busy);
+    // SAFETY: forwarded from the caller.
+    unsafe { shared_io(s, flags, sending, f) }
+}
+
+/// `with_socket_io` of a thread-safe socket.
+///
+/// # Safety
+/// As `with_socket_io`.
+#[inline(never)]
+unsafe fn shared_io<R>(
     s: *mut c_void,
     flags: Flags,
     sending: bool,

@@ -445,7 +445,7 @@ impl Socket {
         }
         self.process_commands_fast()?;
         msg.set_more(flags.more);
-        if self.socket_type != SocketType::Radio {
+        if msg.metadata().is_some() && self.socket_type != SocketType::Radio {
             // Received properties are not forwarded (a RADIO reads the group kept there).
             msg.set_metadata(None);
         }
