@@ -108,9 +108,11 @@ impl Behaviour for Radio {
         if msg.more() {
             return Err((Error::Inval, msg));
         }
-        let group = msg.group().map_or(&[][..], |g| g.to_bytes()).to_vec();
+        // The group frame, made before the message lets go of its metadata.
+        let mut head = Msg::from_slice(msg.group().map_or(&[][..], |g| g.to_bytes()));
+        head.set_more(true);
         self.dist.unmatch();
-        if let Some(members) = self.groups.get(&group) {
+        if let Some(members) = self.groups.get(head.data()) {
             for &key in members {
                 self.dist.match_pipe(key);
             }
@@ -122,8 +124,6 @@ impl Behaviour for Radio {
             return Err((Error::Again, msg));
         }
         msg.set_metadata(None);
-        let mut head = Msg::from_slice(&group);
-        head.set_more(true);
         self.dist.send_to_matching(pipes, head);
         self.dist.send_to_matching(pipes, msg);
         Ok(())
