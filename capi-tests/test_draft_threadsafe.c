@@ -309,7 +309,7 @@ static void test_waits (void)
     size_t len = sizeof value;
     char buf[16];
 
-    tu_begin ("ZMQ_THREAD_SAFE, ZMQ_FD and zmq_poll");
+    tu_begin ("ZMQ_THREAD_SAFE, ZMQ_FD, zmq_poll and the poller");
     zmq_getsockopt (server, ZMQ_THREAD_SAFE, &value, &len);
     CHECK_EQ (value, 1);
     CHECK_OK (zmq_bind (server, "inproc://ts-waits"));
@@ -332,6 +332,19 @@ static void test_waits (void)
         CHECK_EQ (item.revents & ZMQ_POLLIN, ZMQ_POLLIN);
     }
     CHECK_EQ (zmq_recv (server, buf, sizeof buf, 0), 1);
+    {
+        /* The draft poller takes thread-safe sockets too. */
+        void *poller = zmq_poller_new ();
+        zmq_poller_event_t event;
+        CHECK_OK (zmq_poller_add (poller, server, server, ZMQ_POLLIN));
+        CHECK_FAILS (zmq_poller_wait (poller, &event, 0), EAGAIN);
+        CHECK_EQ (send_str (client, "z", 0), 1);
+        CHECK_OK (zmq_poller_wait (poller, &event, 2000));
+        CHECK (event.socket == server && event.user_data == server);
+        CHECK_EQ (event.events, ZMQ_POLLIN);
+        CHECK_EQ (zmq_recv (server, buf, sizeof buf, 0), 1);
+        CHECK_OK (zmq_poller_destroy (&poller));
+    }
 
     tu_begin ("a receive times out after ZMQ_RCVTIMEO while others use the socket");
     set_int (client, ZMQ_RCVTIMEO, 200);
