@@ -214,6 +214,25 @@ unsafe fn acquire<'a>(s: *mut c_void) -> Result<Busy<'a>> {
 /// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
 #[inline]
 unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<Busy<'a>> {
+    // SAFETY: forwarded from the caller.
+    let handle = unsafe { checked_handle(s) }?;
+    if let Some(sharing) = handle.sharing.as_deref() {
+        return take_turn(handle, sharing, closing);
+    }
+    take_busy(handle, closing)?;
+    Ok(Busy {
+        handle,
+        commands_before: 0,
+        _turn: None,
+    })
+}
+
+/// The live socket handle behind `s`; ENOTSOCK for NULL, closed or foreign pointers.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+#[inline]
+unsafe fn checked_handle<'a>(s: *mut c_void) -> Result<&'a SocketHandle> {
     if s.is_null() {
         return Err(Error::NotSock);
     }
@@ -223,15 +242,46 @@ unsafe fn acquire_for<'a>(s: *mut c_void, closing: bool) -> Result<Busy<'a>> {
         return Err(Error::NotSock);
     }
     // SAFETY: the tag matched: a socket handle, never freed.
-    let handle: &'a SocketHandle = unsafe { &*handle };
-    if let Some(sharing) = handle.sharing.as_deref() {
-        return take_turn(handle, sharing, closing);
+    Ok(unsafe { &*handle })
+}
+
+/// The hold of a call on a socket that is not thread-safe: one word, so that the common path
+/// costs what it did before thread-safe sockets existed.
+struct Held<'a>(&'a AtomicU32);
+
+impl Drop for Held<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.0.store(0, Ordering::Release);
     }
-    take_busy(handle, closing)?;
-    Ok(Busy {
-        handle,
-        commands_before: 0,
-        _turn: None,
+}
+
+/// Runs `f` on a socket that is not thread-safe, or returns `f` for the caller to run on a
+/// thread-safe one through `Busy`.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by zmq_socket (or another zmq handle).
+#[inline]
+unsafe fn with_plain_socket<R, F: FnOnce(&mut Socket) -> Result<R>>(
+    s: *mut c_void,
+    f: F,
+) -> std::result::Result<Result<R>, F> {
+    // SAFETY: forwarded from the caller.
+    let handle = match unsafe { checked_handle(s) } {
+        Ok(handle) => handle,
+        Err(e) => return Ok(Err(e)),
+    };
+    if handle.sharing.is_some() {
+        return Err(f);
+    }
+    if let Err(e) = take_busy(handle, false) {
+        return Ok(Err(e));
+    }
+    let _held = Held(&handle.busy);
+    // SAFETY: `busy` is held: no other reference to the socket exists until it is released.
+    Ok(match unsafe { &mut *handle.socket.get() }.as_deref_mut() {
+        Some(socket) => f(socket),
+        None => Err(Error::NotSock),
     })
 }
 
@@ -290,8 +340,14 @@ pub(crate) unsafe fn with_socket<R>(
     f: impl FnOnce(&mut Socket) -> Result<R>,
 ) -> Result<R> {
     // SAFETY: forwarded from the caller.
-    let mut busy = unsafe { acquire(s) }?;
-    f(busy.socket()?)
+    match unsafe { with_plain_socket(s, f) } {
+        Ok(result) => result,
+        Err(f) => {
+            // SAFETY: forwarded from the caller.
+            let mut busy = unsafe { acquire(s) }?;
+            f(busy.socket()?)
+        }
+    }
 }
 
 /// Runs a send (`sending`) or receive `f` that may block, with `flags`. On a thread-safe
@@ -309,13 +365,11 @@ unsafe fn with_socket_io<R>(
     mut f: impl FnMut(&mut Socket, Flags) -> Result<R>,
 ) -> Result<R> {
     // SAFETY: forwarded from the caller.
-    let mut busy = unsafe { acquire(s) }?;
-    if busy.handle.sharing.is_none() {
-        return f(busy.socket()?, flags);
+    match unsafe { with_plain_socket(s, |socket| f(socket, flags)) } {
+        Ok(result) => result,
+        // SAFETY: forwarded from the caller.
+        Err(_) => unsafe { shared_io(s, flags, sending, f) },
     }
-    drop(busy);
-    // SAFETY: forwarded from the caller.
-    unsafe { shared_io(s, flags, sending, f) }
 }
 
 /// `with_socket_io` of a thread-safe socket.
