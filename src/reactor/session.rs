@@ -24,7 +24,7 @@ use crate::msg::Msg;
 use crate::options::{Mechanism, Options};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, Place, event};
-use crate::socket::{Command, NewPipe, PipeId, Route};
+use crate::socket::{Command, NewPipe, PipeId, Route, SocketType};
 use crate::transport::socks::{SocksClient, SocksStatus};
 use crate::transport::{ConnectTarget, tcp};
 use crate::zmtp::{self, Event};
@@ -830,9 +830,14 @@ impl Session {
         if socket_type == ROUTER && options.router_notify & NOTIFY_DISCONNECT != 0 {
             pipe.end.force_write(Msg::new());
         }
+        let kind = SocketType::from_raw(socket_type).ok();
         let made_up = match self.role {
-            Role::Accepted if DISCONNECT_TYPES.contains(&socket_type) => &options.disconnect_msg,
-            Role::Connect { .. } if HICCUP_TYPES.contains(&socket_type) => &options.hiccup_msg,
+            Role::Accepted if kind.is_some_and(SocketType::reads_disconnect_msg) => {
+                &options.disconnect_msg
+            }
+            Role::Connect { .. } if kind.is_some_and(SocketType::reads_hiccup_msg) => {
+                &options.hiccup_msg
+            }
             _ => return pipe.end.flush(),
         };
         if !made_up.is_empty() {
@@ -997,7 +1002,9 @@ impl Session {
             pipe.deliver();
         }
         // ZMQ_HELLO_MSG: the first message on every connection, ahead of the pipe's.
-        if !self.options.hello_msg.is_empty() && HELLO_TYPES.contains(&self.link.socket_type) {
+        let sends_hello =
+            SocketType::from_raw(self.link.socket_type).is_ok_and(SocketType::sends_hello);
+        if !self.options.hello_msg.is_empty() && sends_hello {
             if let Some(conn) = self.engine.as_mut().and_then(|e| e.conn.as_mut()) {
                 conn.send_in_place(&mut Msg::from_slice(&self.options.hello_msg));
             }
@@ -1236,12 +1243,6 @@ fn wire(link: &SocketLink, options: &Options, stream: &Stream, now: Instant) -> 
 /// libzmq's number for the STREAM socket type.
 const STREAM: i32 = 11;
 const ROUTER: i32 = 6;
-/// The types that send ZMQ_HELLO_MSG (DEALER, ROUTER, SERVER, CLIENT, PEER), receive
-/// ZMQ_DISCONNECT_MSG (ROUTER, SERVER, PEER) and receive ZMQ_HICCUP_MSG (DEALER, CLIENT,
-/// PEER), as libzmq 4.3.5 has them.
-const HELLO_TYPES: [i32; 5] = [5, 6, 12, 13, 19];
-const DISCONNECT_TYPES: [i32; 3] = [6, 12, 19];
-const HICCUP_TYPES: [i32; 3] = [5, 13, 19];
 /// ZMQ_ROUTER_NOTIFY bits.
 const NOTIFY_CONNECT: i32 = 1;
 const NOTIFY_DISCONNECT: i32 = 2;

@@ -18,23 +18,21 @@ fn combined(sndhwm: i32, rcvhwm: i32) -> u64 {
     }
 }
 
-/// The ZMQ_HELLO_MSG a socket sends to each new peer (empty: none): DEALER, ROUTER, SERVER,
-/// CLIENT and PEER send it, as in libzmq 4.3.5.
+/// The ZMQ_HELLO_MSG a socket sends to each new peer (empty: none).
 fn hello(socket: &Socket) -> Vec<u8> {
-    use super::SocketType::*;
-    match socket.socket_type {
-        Dealer | Router | Server | Client | Peer => socket.options.hello_msg.clone(),
-        _ => Vec::new(),
+    if socket.socket_type.sends_hello() {
+        socket.options.hello_msg.clone()
+    } else {
+        Vec::new()
     }
 }
 
-/// The ZMQ_DISCONNECT_MSG a socket reads when a connected peer goes (empty: none): ROUTER,
-/// SERVER and PEER.
+/// The ZMQ_DISCONNECT_MSG a socket reads when a connected peer goes (empty: none).
 fn farewell(socket: &Socket) -> Vec<u8> {
-    use super::SocketType::*;
-    match socket.socket_type {
-        Router | Server | Peer => socket.options.disconnect_msg.clone(),
-        _ => Vec::new(),
+    if socket.socket_type.reads_disconnect_msg() {
+        socket.options.disconnect_msg.clone()
+    } else {
+        Vec::new()
     }
 }
 

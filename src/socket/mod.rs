@@ -91,6 +91,24 @@ impl SocketType {
             .ok_or(Error::Inval)
     }
 
+    /// Whether the type sends ZMQ_HELLO_MSG to each new peer (libzmq 4.3.5's list).
+    pub fn sends_hello(self) -> bool {
+        use SocketType::*;
+        matches!(self, Dealer | Router | Server | Client | Peer)
+    }
+
+    /// Whether the type reads ZMQ_DISCONNECT_MSG when a peer it accepted goes.
+    pub fn reads_disconnect_msg(self) -> bool {
+        use SocketType::*;
+        matches!(self, Router | Server | Peer)
+    }
+
+    /// Whether the type reads ZMQ_HICCUP_MSG when a connection it made drops.
+    pub fn reads_hiccup_msg(self) -> bool {
+        use SocketType::*;
+        matches!(self, Dealer | Client | Peer)
+    }
+
     /// Whether several threads may use a socket of this type at once (ZMQ_THREAD_SAFE).
     pub fn is_thread_safe(self) -> bool {
         self as i32 >= SocketType::Server as i32 && self != SocketType::Dgram

@@ -16,9 +16,7 @@ use crate::error::{Error, Result};
 use crate::msg::{GROUP_MAX_LENGTH, Metadata, Msg};
 use crate::options::ids;
 use crate::routing::{Distributor, FairQueue, PipeKey, PipeSet};
-
-const JOIN: &[u8] = b"\x04JOIN";
-const LEAVE: &[u8] = b"\x05LEAVE";
+use crate::zmtp::{JOIN, LEAVE};
 
 /// The command frame joining (or leaving) `group`.
 fn membership(group: &[u8], join: bool) -> Msg {

@@ -9,8 +9,9 @@ const PING: &[u8] = b"\x04PING";
 const PONG: &[u8] = b"\x04PONG";
 const SUBSCRIBE: &[u8] = b"\x09SUBSCRIBE";
 const CANCEL: &[u8] = b"\x06CANCEL";
-const JOIN: &[u8] = b"\x04JOIN";
-const LEAVE: &[u8] = b"\x05LEAVE";
+/// JOIN and LEAVE (RADIO/DISH), as their bodies begin; a DISH writes them into its pipes.
+pub(crate) const JOIN: &[u8] = b"\x04JOIN";
+pub(crate) const LEAVE: &[u8] = b"\x05LEAVE";
 /// The longest PING context echoed in a PONG (longer ones are cut, as libzmq does).
 const PING_CONTEXT_MAX: usize = 16;
 

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod command;
+pub(crate) use self::command::{JOIN, LEAVE};
 mod connection;
 pub mod curve;
 mod decoder;
