@@ -753,18 +753,25 @@ impl Socket {
     /// The state of the peer named `id` (zmq_socket_get_peer_state(3), ROUTER only): ZMQ_POLLOUT
     /// (2) when it can take a message now, 0 at its HWM; EHOSTUNREACH for no such peer.
     pub fn peer_state(&mut self, id: &[u8]) -> Result<i32> {
+        self.up_to_date(|b, pipes| b.peer_state(pipes, id))
+    }
+
+    /// Runs a type-specific call with the socket brought up to date first (commands taken,
+    /// finished pipes forgotten), and forgets the pipes the call finished.
+    fn up_to_date<R>(
+        &mut self,
+        call: impl FnOnce(&mut dyn Behaviour, &mut Pipes) -> Result<R>,
+    ) -> Result<R> {
         self.process_commands(Some(Duration::ZERO))?;
+        let result = call(self.behaviour.as_mut(), &mut self.pipes);
         self.reap_pipes();
-        self.behaviour.peer_state(&mut self.pipes, id)
+        result
     }
 
     /// zmq_join (`join`) or zmq_leave (DISH): EINVAL for a group too long, joined twice or
     /// not joined; ENOTSUP for other types.
     pub fn join(&mut self, group: &[u8], join: bool) -> Result<()> {
-        self.process_commands(Some(Duration::ZERO))?;
-        let result = self.behaviour.join(&mut self.pipes, group, join);
-        self.reap_pipes();
-        result
+        self.up_to_date(|b, pipes| b.join(pipes, group, join))
     }
 
     /// zmq_connect_peer (PEER): connects, and returns the routing id of the new peer. EFAULT
@@ -782,10 +789,7 @@ impl Socket {
 
     /// zmq_disconnect_peer (SERVER, PEER): EHOSTUNREACH for no such peer.
     pub fn disconnect_peer(&mut self, id: u32) -> Result<()> {
-        self.process_commands(Some(Duration::ZERO))?;
-        let result = self.behaviour.disconnect_peer(&mut self.pipes, id);
-        self.reap_pipes();
-        result
+        self.up_to_date(|b, pipes| b.disconnect_peer(pipes, id))
     }
 
     /// How many commands the socket has processed: a change tells the threads waiting on a
