@@ -34,20 +34,35 @@ pub(crate) use self::errno::set_errno;
 
 /// Runs `body`, turning an error into `fail` plus errno, and a panic into `fail` plus EFAULT
 /// (a bug of ours, reported as an invalid call rather than an abort of the host process).
+#[inline(always)]
 pub(crate) fn boundary<T>(fail: T, body: impl FnOnce() -> Result<T, Error>) -> T {
     let outcome = catch_unwind(AssertUnwindSafe(body));
     match outcome {
         Ok(Ok(value)) => value,
         Ok(Err(error)) => {
-            set_errno(errno::from_error(error));
+            failed(error);
             fail
         }
         Err(panic) => {
-            drop(panic);
-            set_errno(libc::EFAULT);
+            panicked(panic);
             fail
         }
     }
+}
+
+/// The errno of a failed call, out of line: a successful call then tests one discriminant
+/// instead of dispatching on every error's.
+#[cold]
+#[inline(never)]
+fn failed(error: Error) {
+    set_errno(errno::from_error(error));
+}
+
+#[cold]
+#[inline(never)]
+fn panicked(panic: Box<dyn std::any::Any + Send>) {
+    drop(panic);
+    set_errno(libc::EFAULT);
 }
 
 /// The `len` bytes at `ptr` as a slice: EFAULT for NULL with a length, empty for a length of 0

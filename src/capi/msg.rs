@@ -92,6 +92,28 @@ pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
     Ok(())
 }
 
+/// Closes the live message in `ptr` and stores `msg` there in its place.
+///
+/// # Safety
+/// As `live`.
+unsafe fn replace(ptr: *mut zmq_msg_t, msg: Msg) -> Result<()> {
+    // SAFETY: forwarded from the caller.
+    let old: *mut Msg = unsafe { live(ptr) }?;
+    // SAFETY: live (checked); a message whose drop runs no code of the application's is
+    // replaced where it is, its tag left live.
+    unsafe {
+        if (*old).drops_quietly() {
+            *old = msg;
+            return Ok(());
+        }
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe { close(ptr) }?;
+    // SAFETY: `ptr` held a live message, so it is valid for writing.
+    unsafe { init(ptr, msg) };
+    Ok(())
+}
+
 /// A zero-copy buffer handed in by zmq_msg_init_data, released by its free function.
 pub(crate) struct External {
     data: *mut c_void,
@@ -228,9 +250,7 @@ pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         let moved = unsafe { live(src) }?.take();
         if dest != src {
             // SAFETY: forwarded from the caller.
-            unsafe { close(dest) }?;
-            // SAFETY: `dest` was a live message, so it is valid for writing.
-            unsafe { init(dest, moved) };
+            unsafe { replace(dest, moved) }?;
         } else {
             // SAFETY: as above, the message is put back where it was.
             *unsafe { live(src) }? = moved;
@@ -255,9 +275,7 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         let copy = unsafe { live(src) }?.share();
         if dest != src {
             // SAFETY: forwarded from the caller.
-            unsafe { close(dest) }?;
-            // SAFETY: `dest` was a live message, so it is valid for writing.
-            unsafe { init(dest, copy) };
+            unsafe { replace(dest, copy) }?;
         }
         Ok(0)
     })

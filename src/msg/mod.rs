@@ -306,7 +306,25 @@ impl Msg {
 
     /// A second message with the same payload, flags and metadata. Large payloads are shared, not
     /// copied, and both messages are then marked shared.
+    #[inline]
     pub fn share(&mut self) -> Msg {
+        // The common small message: nothing to count or mark, a plain copy.
+        if let (Body::Inline { len, buf }, None) = (&self.body, &self.metadata) {
+            return Msg {
+                body: Body::Inline {
+                    len: *len,
+                    buf: *buf,
+                },
+                flags: self.flags,
+                routing_id: self.routing_id,
+                metadata: None,
+            };
+        }
+        self.share_slow()
+    }
+
+    #[inline(never)]
+    fn share_slow(&mut self) -> Msg {
         let body = match &mut self.body {
             Body::Inline { len, buf } => Body::Inline {
                 len: *len,
