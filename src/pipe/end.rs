@@ -247,6 +247,11 @@ impl PipeEnd {
         }
     }
 
+    /// Whether the next item to read is the delimiter (the peer's last word).
+    pub fn at_delimiter(&mut self) -> bool {
+        matches!(self.inbound.peek(), Some(Item::Delimiter))
+    }
+
     /// Reads one frame (with conflation, the newest complete message waiting).
     pub fn read(&mut self) -> Option<Msg> {
         self.read_reusing(&mut None)

@@ -24,7 +24,7 @@ use mio::{Events, Interest, Poll, Registry, Token};
 use parking_lot::Mutex;
 
 use self::listener::Listener;
-use self::session::Session;
+use self::session::{Session, SharedSession};
 use crate::ctx::SocketId;
 use crate::error::Result;
 use crate::mailbox::{Mailbox, MailboxSender};
@@ -83,7 +83,7 @@ impl Io<'_> {
 /// A listener or a session.
 enum Handler {
     Listener(Box<Listener>),
-    Session(Box<Session>),
+    Session(SharedSession),
     Udp(Box<udp::UdpSession>),
 }
 
@@ -91,7 +91,7 @@ impl Handler {
     fn ready(&mut self, io: &mut Io<'_>, event: &mio::event::Event) {
         match self {
             Handler::Listener(l) => l.accept(io),
-            Handler::Session(s) => s.ready(
+            Handler::Session(s) => s.lock().ready(
                 io,
                 event.is_readable(),
                 event.is_writable(),
@@ -104,7 +104,7 @@ impl Handler {
     fn timeout(&mut self, io: &mut Io<'_>) {
         match self {
             Handler::Listener(l) => l.accept(io),
-            Handler::Session(s) => s.timeout(io),
+            Handler::Session(s) => s.lock().timeout(io),
             Handler::Udp(_) => {}
         }
     }
@@ -112,7 +112,7 @@ impl Handler {
     fn deadline(&self) -> Option<Instant> {
         match self {
             Handler::Listener(l) => l.deadline(),
-            Handler::Session(s) => s.deadline(),
+            Handler::Session(s) => s.lock().deadline(),
             Handler::Udp(_) => None,
         }
     }
@@ -120,7 +120,7 @@ impl Handler {
     fn is_done(&self) -> bool {
         match self {
             Handler::Listener(l) => l.is_done(),
-            Handler::Session(s) => s.is_done(),
+            Handler::Session(s) => s.lock().is_done(),
             Handler::Udp(u) => u.is_done(),
         }
     }
@@ -129,7 +129,7 @@ impl Handler {
     fn socket(&self) -> SocketId {
         match self {
             Handler::Listener(l) => l.socket(),
-            Handler::Session(s) => s.socket(),
+            Handler::Session(s) => s.lock().socket(),
             Handler::Udp(u) => u.socket(),
         }
     }
@@ -138,7 +138,7 @@ impl Handler {
     fn abort(&mut self, io: &mut Io<'_>) {
         match self {
             Handler::Listener(l) => l.close(io, l.socket(), None),
-            Handler::Session(s) => s.abort(io),
+            Handler::Session(s) => s.lock().abort(io),
             Handler::Udp(u) => u.shutdown(io),
         }
     }
@@ -146,7 +146,7 @@ impl Handler {
     fn close(&mut self, io: &mut Io<'_>, socket: SocketId, endpoint: Option<&str>, linger: i32) {
         match self {
             Handler::Listener(l) => l.close(io, socket, endpoint),
-            Handler::Session(s) => s.close(io, socket, endpoint, linger),
+            Handler::Session(s) => s.lock().close(io, socket, endpoint, linger),
             Handler::Udp(u) => u.close(io, socket, endpoint),
         }
     }
@@ -231,7 +231,7 @@ impl Reactor {
                 Command::Pipe(id, peer_command) => {
                     if let Some(token) = self.pipes.get(&id).copied() {
                         self.with_handler(token.0 - 1, |h, io| match h {
-                            Handler::Session(s) => s.pipe_command(io, id, peer_command),
+                            Handler::Session(s) => s.lock().pipe_command(io, id, peer_command),
                             Handler::Udp(u) => u.pipe_command(io, id, peer_command),
                             Handler::Listener(_) => {}
                         });
@@ -287,10 +287,10 @@ impl Reactor {
     }
 
     fn start_session(&mut self, session: Session) {
-        let index = self.insert(Handler::Session(Box::new(session)));
+        let index = self.insert(Handler::Session(session::share(session)));
         self.with_handler(index, |h, io| {
             if let Handler::Session(s) = h {
-                s.start(io);
+                s.lock().start(io);
             }
         });
     }

@@ -24,7 +24,7 @@ use crate::msg::Msg;
 use crate::options::{Mechanism, Options};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, Place, event};
-use crate::socket::{Command, NewPipe, PipeId, Route, SocketType};
+use crate::socket::{Command, NewPipe, PipeId, ReadNow, Route, SocketType};
 use crate::transport::socks::{SocksClient, SocksStatus};
 use crate::transport::{ConnectTarget, tcp};
 use crate::zmtp::{self, Event};
@@ -261,6 +261,34 @@ pub(crate) struct Session {
     done: bool,
     /// Seed of the reconnection jitter.
     jitter: u32,
+    /// How the socket's end wakes this session on the socket's thread (`Session::read_now`),
+    /// given by the I/O thread when it takes the session.
+    read_now: Option<Arc<dyn ReadNow>>,
+}
+
+/// A session as its I/O thread holds it: behind a lock that a socket's thread may take to do
+/// the session's output itself (`Session::read_now`).
+pub(crate) type SharedSession = Arc<Mutex<Session>>;
+
+/// The socket's way to a session on its own thread (`ReadNow`): it never waits for the lock,
+/// and does nothing once the I/O thread has let the session go.
+struct ReadNowHandle(std::sync::Weak<Mutex<Session>>);
+
+impl ReadNow for ReadNowHandle {
+    fn read_now(&self) -> bool {
+        let Some(session) = self.0.upgrade() else {
+            return false;
+        };
+        session.try_lock().is_some_and(|mut s| s.read_now())
+    }
+}
+
+/// Makes `session` shareable with its socket's thread.
+pub(crate) fn share(session: Session) -> SharedSession {
+    let shared = Arc::new(Mutex::new(session));
+    let handle: Arc<dyn ReadNow> = Arc::new(ReadNowHandle(Arc::downgrade(&shared)));
+    shared.lock().read_now = Some(handle);
+    shared
 }
 
 impl Session {
@@ -341,6 +369,7 @@ impl Session {
             out_more: false,
             done: false,
             jitter,
+            read_now: None,
         }
     }
 
@@ -358,7 +387,9 @@ impl Session {
         if let Some(pipe) = self.pipe.as_mut() {
             let id = pipe.id;
             io.own_pipe(id);
-            let queued = pipe.to_self.attach(io.sender.clone(), id);
+            let queued = pipe
+                .to_self
+                .attach_with(io.sender.clone(), id, self.read_now.clone());
             for command in queued {
                 self.pipe_command(io, id, command);
             }
@@ -445,6 +476,9 @@ impl Session {
         match event {
             PipeEvent::ReadActivated | PipeEvent::PeerTerminating => self.pump_output(io),
             PipeEvent::WriteActivated => self.pump(io),
+            // The socket's thread began the work and left the rest (`read_now`): the end
+            // is active already, and output may wait.
+            PipeEvent::None if command == PeerCommand::ActivateRead => self.pump_output(io),
             PipeEvent::None | PipeEvent::Finished | PipeEvent::Hiccuped => {}
         }
         self.check_done(io);
@@ -970,9 +1004,11 @@ impl Session {
                 locally_initiated,
             );
             io.own_pipe(session_side.id);
-            session_side
-                .to_self
-                .attach(io.sender.clone(), session_side.id);
+            session_side.to_self.attach_with(
+                io.sender.clone(),
+                session_side.id,
+                self.read_now.clone(),
+            );
             self.link
                 .mailbox
                 .send(Command::Attach(Box::new(socket_side)));
@@ -1183,29 +1219,12 @@ impl Session {
             };
             if conn.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
-                    // Frames are read into one place and encoded from there.
-                    let mut msg = Msg::new();
-                    let batch = if self.options.batch_sizes_set.1 {
-                        usize::try_from(self.options.out_batch_size).unwrap_or(OUT_BATCH)
-                    } else {
-                        OUT_BATCH
+                    let mut framing = Framing {
+                        skip_rest: &mut self.skip_rest,
+                        out_more: &mut self.out_more,
+                        batch: out_batch(&self.options),
                     };
-                    while conn.output_len() < batch {
-                        if !pipe.end.read_into(&mut msg, &mut None) {
-                            break;
-                        }
-                        let more = msg.more();
-                        if self.skip_rest {
-                            self.skip_rest = more;
-                            continue;
-                        }
-                        self.out_more = more;
-                        if !conn.send_in_place(&mut msg) {
-                            // The connection failed meanwhile; the failure shows on input.
-                            break;
-                        }
-                    }
-                    pipe.deliver();
+                    framing.fill(pipe, conn, false);
                 }
             }
             if conn.output_len() == 0 {
@@ -1226,6 +1245,113 @@ impl Session {
             }
         }
         self.check_done(io);
+    }
+}
+
+impl Session {
+    /// Does on the calling thread (the socket's) what the I/O thread does for an
+    /// `ActivateRead` from the socket's end, when the session is in its steady state: the
+    /// connection up, no output waiting for room, not closing. It writes what the pipe holds
+    /// to the connection until the pipe is empty. Anything else (the delimiter, a write that
+    /// would block, an error) is left to the I/O thread: false, and the command is posted.
+    fn read_now(&mut self) -> bool {
+        if self.done || self.closing.is_some() {
+            return false;
+        }
+        let (Some(engine), Some(pipe)) = (self.engine.as_mut(), self.pipe.as_mut()) else {
+            return false;
+        };
+        if engine.writable || engine.read_closed {
+            return false;
+        }
+        let fd = engine.stream.fd();
+        let Some(conn) = engine.conn.as_mut() else {
+            return false;
+        };
+        if !conn.is_ready() || conn.output_len() > 0 {
+            return false;
+        }
+        pipe.end.process(PeerCommand::ActivateRead);
+        let mut framing = Framing {
+            skip_rest: &mut self.skip_rest,
+            out_more: &mut self.out_more,
+            batch: out_batch(&self.options),
+        };
+        loop {
+            let filled = framing.fill(pipe, conn, true);
+            while conn.output_len() > 0 {
+                match conn.write_output(|s| crate::sys::net::send_vectored(fd, s)) {
+                    Ok(_) => {}
+                    Err(_) => return false,
+                }
+            }
+            match filled {
+                Filled::Drained => return true,
+                Filled::Batch => {}
+                Filled::Stopped => return false,
+            }
+        }
+    }
+}
+
+/// How far `Framing::fill` went.
+enum Filled {
+    /// The pipe is empty (and its reader asleep).
+    Drained,
+    /// A batch of output is ready; the pipe may hold more.
+    Batch,
+    /// At the delimiter (when asked to stop there), or the connection failed.
+    Stopped,
+}
+
+/// The session's state of the messages it sends.
+struct Framing<'a> {
+    /// The frames left of a message cut by a lost connection are dropped.
+    skip_rest: &'a mut bool,
+    /// The last frame handed to the connection had more frames after it.
+    out_more: &'a mut bool,
+    /// Bytes of output gathered before writing.
+    batch: usize,
+}
+
+impl Framing<'_> {
+    /// Encodes frames from the pipe into the connection's output, up to a batch; stops
+    /// before the delimiter when `before_delimiter` (the I/O thread alone handles the end).
+    fn fill(&mut self, pipe: &mut SessionPipe, conn: &mut Wire, before_delimiter: bool) -> Filled {
+        // Frames are read into one place and encoded from there.
+        let mut msg = Msg::new();
+        let filled = loop {
+            if conn.output_len() >= self.batch {
+                break Filled::Batch;
+            }
+            if before_delimiter && pipe.end.at_delimiter() {
+                break Filled::Stopped;
+            }
+            if !pipe.end.read_into(&mut msg, &mut None) {
+                break Filled::Drained;
+            }
+            let more = msg.more();
+            if *self.skip_rest {
+                *self.skip_rest = more;
+                continue;
+            }
+            *self.out_more = more;
+            if !conn.send_in_place(&mut msg) {
+                // The connection failed meanwhile; the failure shows on input.
+                break Filled::Stopped;
+            }
+        };
+        pipe.deliver();
+        filled
+    }
+}
+
+/// Bytes of encoded output gathered from the pipe before writing.
+fn out_batch(options: &Options) -> usize {
+    if options.batch_sizes_set.1 {
+        usize::try_from(options.out_batch_size).unwrap_or(OUT_BATCH)
+    } else {
+        OUT_BATCH
     }
 }
 

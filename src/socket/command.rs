@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
@@ -66,7 +67,32 @@ enum Dest {
     Attached {
         mailbox: MailboxSender<Command>,
         id: PipeId,
+        /// The owner's way of taking a wake-up on the sender's thread (see `Direct`).
+        direct: Option<Direct>,
     },
+}
+
+/// An end whose owner can do the work of an `ActivateRead` on the thread that sends it,
+/// instead of being woken to do it: a session writes a socket's message to its connection
+/// from the application's thread, which saves a thread wake-up per message where messages
+/// come one at a time (request-reply). A burst goes the usual way, through the mailbox, so
+/// that the owner's thread batches it: a wake-up that follows the previous one within
+/// `DIRECT_GAP` is posted.
+struct Direct {
+    owner: Arc<dyn ReadNow>,
+    /// When the last `ActivateRead` went this way.
+    last: Option<Instant>,
+}
+
+/// See `Direct`: wakes within this time of each other are a burst.
+const DIRECT_GAP: Duration = Duration::from_micros(20);
+
+/// What an end's owner does on the sender's thread in place of an `ActivateRead` command.
+pub trait ReadNow: Send + Sync {
+    /// Processes `ActivateRead` for the end now, on the calling thread, when it can do all
+    /// the work that follows without its own thread (false: the command must be posted,
+    /// whatever part of the work was done).
+    fn read_now(&self) -> bool;
 }
 
 impl Route {
@@ -80,27 +106,65 @@ impl Route {
     /// A route to end `id` owned by the socket behind `mailbox`.
     pub fn to(mailbox: MailboxSender<Command>, id: PipeId) -> Arc<Route> {
         Arc::new(Route {
-            dest: Mutex::new(Dest::Attached { mailbox, id }),
+            dest: Mutex::new(Dest::Attached {
+                mailbox,
+                id,
+                direct: None,
+            }),
         })
     }
 
     /// Delivers a command to the end (or queues it until the end is attached).
     pub fn send(&self, command: PeerCommand) {
-        match &mut *self.dest.lock() {
+        let mut dest = self.dest.lock();
+        match &mut *dest {
             Dest::Pending(queue) => queue.push(command),
-            Dest::Attached { mailbox, id } => mailbox.send(Command::Pipe(*id, command)),
+            Dest::Attached {
+                direct: Some(direct),
+                ..
+            } if command == PeerCommand::ActivateRead => {
+                let now = Instant::now();
+                let alone = direct
+                    .last
+                    .is_none_or(|last| now.saturating_duration_since(last) >= DIRECT_GAP);
+                direct.last = Some(now);
+                let owner = alone.then(|| direct.owner.clone());
+                // The owner's work runs without this lock: it sends commands of its own.
+                drop(dest);
+                if owner.is_some_and(|owner| owner.read_now()) {
+                    return;
+                }
+                if let Dest::Attached { mailbox, id, .. } = &*self.dest.lock() {
+                    mailbox.send(Command::Pipe(*id, command));
+                }
+            }
+            Dest::Attached { mailbox, id, .. } => mailbox.send(Command::Pipe(*id, command)),
         }
     }
 
     /// Points the route at end `id` of the socket behind `mailbox`; returns the commands that
     /// were queued for it meanwhile, for the new owner to process.
     pub fn attach(&self, mailbox: MailboxSender<Command>, id: PipeId) -> Vec<PeerCommand> {
+        self.attach_with(mailbox, id, None)
+    }
+
+    /// As `attach`, for an owner that can take wake-ups on the sender's thread (`ReadNow`).
+    pub fn attach_with(
+        &self,
+        mailbox: MailboxSender<Command>,
+        id: PipeId,
+        owner: Option<Arc<dyn ReadNow>>,
+    ) -> Vec<PeerCommand> {
         let mut dest = self.dest.lock();
         let queued = match &mut *dest {
             Dest::Pending(queue) => std::mem::take(queue),
             Dest::Attached { .. } => Vec::new(),
         };
-        *dest = Dest::Attached { mailbox, id };
+        *dest = Dest::Attached {
+            mailbox,
+            id,
+            direct: owner.map(|owner| Direct { owner, last: None }),
+        };
         queued
     }
 }

@@ -20,7 +20,7 @@ mod threadsafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use self::command::{Command, NewPipe, PipeId, Route};
+pub use self::command::{Command, NewPipe, PipeId, ReadNow, Route};
 use self::pipes::{Attached, Pipes};
 use crate::ctx::{Ctx, SocketId};
 use crate::error::{Error, Result};
