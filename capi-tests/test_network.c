@@ -432,6 +432,45 @@ static void patterns (void *ctx, const char *tr)
     CHECK_STR (recv_within (a, 0), "(EAGAIN)");
     close_all (a, b, NULL);
 
+    /* A message sent alone is written by the sending thread, a burst by the I/O thread:
+       both ways mixed keep every frame in order, multipart messages whole. */
+    begin ("PUSH/PULL: lone messages and bursts mixed, 600 in order", tr);
+    PAIR_UP (ctx, tr, ZMQ_PULL, a, ZMQ_PUSH, b, ep);
+    for (n = 0; n < 600; n++) {
+        if (n % 3 == 0)
+            usleep (200);
+        snprintf (text, sizeof text, "p%d", n);
+        if (n % 5 == 0 && (send_str (b, text, ZMQ_SNDMORE) != (int) strlen (text)
+                           || send_str (b, "", ZMQ_SNDMORE) != 0))
+            break;
+        if (send_str (b, text, 0) != (int) strlen (text))
+            break;
+    }
+    CHECK_EQ (n, 600);
+    for (i = 0; i < n; i++) {
+        snprintf (text, sizeof text, "p%d", i);
+        if (i % 5 == 0 && (strcmp (recv_str (a), text) != 0 || strcmp (recv_str (a), "") != 0))
+            break;
+        if (strcmp (recv_str (a), text) != 0)
+            break;
+    }
+    CHECK_EQ (i, 600);
+    CHECK_STR (recv_within (a, 0), "(EAGAIN)");
+    close_all (a, b, NULL);
+
+    begin ("REQ/REP: 300 round trips", tr);
+    PAIR_UP (ctx, tr, ZMQ_REP, a, ZMQ_REQ, b, ep);
+    for (i = 0; i < 300; i++) {
+        snprintf (text, sizeof text, "q%d", i);
+        if (send_str (b, text, 0) != (int) strlen (text) || strcmp (recv_str (a), text) != 0)
+            break;
+        text[0] = 'r';
+        if (send_str (a, text, 0) != (int) strlen (text) || strcmp (recv_str (b), text) != 0)
+            break;
+    }
+    CHECK_EQ (i, 300);
+    close_all (a, b, NULL);
+
     begin ("REQ/REP echo", tr);
     PAIR_UP (ctx, tr, ZMQ_REP, a, ZMQ_REQ, b, ep);
     for (i = 0; i < 3; i++) {
