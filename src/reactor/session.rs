@@ -272,14 +272,38 @@ pub(crate) type SharedSession = Arc<Mutex<Session>>;
 
 /// The socket's way to a session on its own thread (`ReadNow`): it never waits for the lock,
 /// and does nothing once the I/O thread has let the session go.
+///
+/// Only a message sent alone is written this way. A burst goes through the mailbox, so that
+/// the I/O thread batches it while the sending thread goes on: written by the sending thread,
+/// every message of a stream would cost that thread a system call, a fan-out one per
+/// subscriber, and a thread feeding many sockets one per socket, all of them taken off the
+/// I/O thread that would have made them in parallel. So a wake-up that the same thread gave
+/// any session within `DIRECT_GAP` of the previous one, or of the end of its last write made
+/// this way, is posted.
 struct ReadNowHandle(std::sync::Weak<Mutex<Session>>);
+
+/// See `ReadNowHandle`: wake-ups closer than this are a burst.
+const DIRECT_GAP: Duration = Duration::from_micros(20);
+
+thread_local! {
+    /// When this thread last woke a session (see `ReadNowHandle`).
+    static LAST_WAKE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
 
 impl ReadNow for ReadNowHandle {
     fn read_now(&self) -> bool {
+        let now = Instant::now();
+        let last = LAST_WAKE.replace(Some(now));
+        if last.is_some_and(|at| now.saturating_duration_since(at) < DIRECT_GAP) {
+            return false;
+        }
         let Some(session) = self.0.upgrade() else {
             return false;
         };
-        session.try_lock().is_some_and(|mut s| s.read_now())
+        let done = session.try_lock().is_some_and(|mut s| s.read_now());
+        // The time the write took does not count as a gap.
+        LAST_WAKE.set(Some(Instant::now()));
+        done
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
@@ -67,27 +66,14 @@ enum Dest {
     Attached {
         mailbox: MailboxSender<Command>,
         id: PipeId,
-        /// The owner's way of taking a wake-up on the sender's thread (see `Direct`).
-        direct: Option<Direct>,
+        /// The owner's way of taking a wake-up on the sender's thread.
+        direct: Option<Arc<dyn ReadNow>>,
     },
 }
 
 /// An end whose owner can do the work of an `ActivateRead` on the thread that sends it,
-/// instead of being woken to do it: a session writes a socket's message to its connection
-/// from the application's thread, which saves a thread wake-up per message where messages
-/// come one at a time (request-reply). A burst goes the usual way, through the mailbox, so
-/// that the owner's thread batches it: a wake-up that follows the previous one within
-/// `DIRECT_GAP` is posted.
-struct Direct {
-    owner: Arc<dyn ReadNow>,
-    /// When the last `ActivateRead` went this way.
-    last: Option<Instant>,
-}
-
-/// See `Direct`: wakes within this time of each other are a burst.
-const DIRECT_GAP: Duration = Duration::from_micros(20);
-
-/// What an end's owner does on the sender's thread in place of an `ActivateRead` command.
+/// instead of being woken to do it (a session writes a socket's message to its connection
+/// from the application's thread).
 pub trait ReadNow: Send + Sync {
     /// Processes `ActivateRead` for the end now, on the calling thread, when it can do all
     /// the work that follows without its own thread (false: the command must be posted,
@@ -120,18 +106,13 @@ impl Route {
         match &mut *dest {
             Dest::Pending(queue) => queue.push(command),
             Dest::Attached {
-                direct: Some(direct),
+                direct: Some(owner),
                 ..
             } if command == PeerCommand::ActivateRead => {
-                let now = Instant::now();
-                let alone = direct
-                    .last
-                    .is_none_or(|last| now.saturating_duration_since(last) >= DIRECT_GAP);
-                direct.last = Some(now);
-                let owner = alone.then(|| direct.owner.clone());
+                let owner = owner.clone();
                 // The owner's work runs without this lock: it sends commands of its own.
                 drop(dest);
-                if owner.is_some_and(|owner| owner.read_now()) {
+                if owner.read_now() {
                     return;
                 }
                 if let Dest::Attached { mailbox, id, .. } = &*self.dest.lock() {
@@ -163,7 +144,7 @@ impl Route {
         *dest = Dest::Attached {
             mailbox,
             id,
-            direct: owner.map(|owner| Direct { owner, last: None }),
+            direct: owner,
         };
         queued
     }
