@@ -33,7 +33,9 @@ pub struct Mailbox<C> {
     reader: Reader<C>,
     /// Whether the owner is draining commands (awake); when false it must wait on the signaler.
     active: bool,
-    /// Waits to come before the next one that yields first (see `recv`).
+    /// Whether waits yield first (see `yield_first`).
+    yielding: bool,
+    /// Waits to come before the next one that yields first.
     skip_yields: u32,
     /// How many yields in a row found nothing (the skip doubles with each, up to 64).
     vain_yields: u32,
@@ -55,6 +57,7 @@ impl<C: Send> Mailbox<C> {
             shared,
             reader,
             active: false,
+            yielding: true,
             skip_yields: 0,
             vain_yields: 0,
         })
@@ -95,15 +98,25 @@ impl<C: Send> Mailbox<C> {
 }
 
 impl<C: Send> Mailbox<C> {
+    /// Whether waits yield first: a socket's mailbox does while the socket only talks to
+    /// other sockets of the process (inproc).
+    pub fn set_yielding(&mut self, on: bool) {
+        self.yielding = on;
+    }
+
     /// Before a wait that would put the thread to sleep, gives the processor up once: where
     /// more threads than processors take turns (a ROUTER and its DEALER threads, a publisher
     /// and its subscribers, over inproc), the thread that will post the next command often
     /// runs then, and the wait finds it instead of sleeping and being woken (two context
-    /// switches and a system call each way). Where that does not happen (a thread waiting on
-    /// the network), yielding only costs a system call, so after each yield that found
-    /// nothing the next ones are skipped for twice as many waits, up to 64, until one pays
-    /// again.
+    /// switches and a system call each way). Where that does not happen, yielding only costs
+    /// a system call, so after each yield that found nothing the next ones are skipped for
+    /// twice as many waits, up to 64, until one pays again. A socket with tcp or ipc
+    /// endpoints does not yield: what it waits for comes from an I/O thread, and handing the
+    /// processor to it made tcp throughput a quarter slower.
     fn yield_first(&mut self) {
+        if !self.yielding {
+            return;
+        }
         if self.skip_yields > 0 {
             self.skip_yields -= 1;
             return;
