@@ -109,6 +109,13 @@ impl SocketType {
         matches!(self, Dealer | Client | Peer)
     }
 
+    /// Whether the type goes in lockstep, one message in flight per peer (REQ, REP): a
+    /// message it sends never has another behind it to batch with, so its sessions write it
+    /// on the sending thread (`reactor::session::share`).
+    pub fn is_lockstep(self) -> bool {
+        matches!(self, SocketType::Req | SocketType::Rep)
+    }
+
     /// Whether several threads may use a socket of this type at once (ZMQ_THREAD_SAFE).
     pub fn is_thread_safe(self) -> bool {
         self as i32 >= SocketType::Server as i32 && self != SocketType::Dgram
