@@ -432,8 +432,7 @@ static void patterns (void *ctx, const char *tr)
     CHECK_STR (recv_within (a, 0), "(EAGAIN)");
     close_all (a, b, NULL);
 
-    /* A message sent alone is written by the sending thread, a burst by the I/O thread:
-       both ways mixed keep every frame in order, multipart messages whole. */
+    /* Lone messages and bursts mixed keep every frame in order, multipart messages whole. */
     begin ("PUSH/PULL: lone messages and bursts mixed, 600 in order", tr);
     PAIR_UP (ctx, tr, ZMQ_PULL, a, ZMQ_PUSH, b, ep);
     for (n = 0; n < 600; n++) {
@@ -457,6 +456,48 @@ static void patterns (void *ctx, const char *tr)
     CHECK_EQ (i, 600);
     CHECK_STR (recv_within (a, 0), "(EAGAIN)");
     close_all (a, b, NULL);
+
+    /* A REQ or REP message is written by the sending thread when it goes alone, by the I/O
+       thread in a burst: a REP answering four clients, some replies alone and some in a
+       burst, multipart requests and replies. */
+    begin ("REQ/REP: 4 clients, replies alone and in bursts, multipart", tr);
+    {
+        void *rep = sock (ctx, ZMQ_REP), *req[4];
+        int round, c, ok = 1;
+        char want[16];
+        CHECK_OK (bind_tr (rep, tr, ep));
+        for (c = 0; c < 4; c++) {
+            req[c] = sock (ctx, ZMQ_REQ);
+            CHECK_OK (zmq_connect (req[c], ep));
+        }
+        for (round = 0; round < 50 && ok; round++) {
+            for (c = 0; c < 4; c++) {
+                snprintf (text, sizeof text, "c%d r%d", c, round);
+                ok = ok && send_str (req[c], text, ZMQ_SNDMORE) == (int) strlen (text)
+                     && send_str (req[c], "tail", 0) == 4;
+            }
+            for (c = 0; c < 4 && ok; c++) {
+                /* Requests come in any order: answer each with its own text. */
+                snprintf (text, sizeof text, "%s", recv_str (rep));
+                ok = int_opt (rep, ZMQ_RCVMORE) == 1 && strcmp (recv_str (rep), "tail") == 0
+                     && int_opt (rep, ZMQ_RCVMORE) == 0;
+                if (round % 2 == 0)
+                    usleep (100);
+                ok = ok && send_str (rep, "re", ZMQ_SNDMORE) == 2
+                     && send_str (rep, text, 0) == (int) strlen (text);
+            }
+            for (c = 0; c < 4 && ok; c++) {
+                snprintf (want, sizeof want, "c%d r%d", c, round);
+                ok = strcmp (recv_str (req[c]), "re") == 0 && int_opt (req[c], ZMQ_RCVMORE) == 1
+                     && strcmp (recv_str (req[c]), want) == 0 && int_opt (req[c], ZMQ_RCVMORE) == 0;
+            }
+        }
+        CHECK_EQ (round, 50);
+        CHECK (ok);
+        for (c = 0; c < 4; c++)
+            zmq_close (req[c]);
+        zmq_close (rep);
+    }
 
     begin ("REQ/REP: 300 round trips", tr);
     PAIR_UP (ctx, tr, ZMQ_REP, a, ZMQ_REQ, b, ep);
