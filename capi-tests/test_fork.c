@@ -9,7 +9,8 @@
    messages in flight must carry on as if nothing had happened. Then forks while other
    threads stream over their sockets (tcp, ipc, inproc): each child closes those sockets,
    however busy they were at the fork, and terminates their context. Also checked: every
-   descriptor the library opens is close-on-exec. A child reports its own check counts to the
+   descriptor the library opens is close-on-exec, and a child's send on an inherited REQ
+   socket never reaches the parent's connection. A child reports its own check counts to the
    parent through a pipe. Waits share a time budget per section, so that a broken library
    still finishes quickly, and a watchdog ends a run that blocks. */
 #include "procutil.h"
@@ -381,6 +382,52 @@ static int without_cloexec (const unsigned char *open_before)
     return n;
 }
 
+/* ---- a child sends on an inherited REQ socket ---------------------------------------- */
+
+static void *inherited_req;
+
+/* The child's request goes nowhere: the connection is the parent's. */
+static void child_sends_on_inherited (void *arg)
+{
+    (void) arg;
+    zmq_send (inherited_req, "from the child", 14, ZMQ_DONTWAIT);
+    usleep (50 * 1000);
+}
+
+/* A REQ/REP pair over tcp in the parent, one round trip made; a child sends a request on the
+   inherited REQ socket; the parent's REP must then get the parent's request, and nothing from
+   the child (whose bytes on the parent's connection would also break its framing). */
+static void child_request_stays_in_child (void)
+{
+    void *server, *client;
+    char ep[EP_LEN], buf[32];
+    child_t child;
+    begin ("a child's request on an inherited REQ socket never reaches the parent's "
+           "connection");
+    server = sock (ctx, ZMQ_REP);
+    client = sock (ctx, ZMQ_REQ);
+    if (server == NULL || client == NULL)
+        return;
+    CHECK_OK (bind_fresh (server, TCP, "req", ep));
+    CHECK_OK (zmq_connect (client, ep));
+    CHECK_EQ (send_str (client, "first", 0), 5);
+    CHECK_STR (recv_str (server, buf, sizeof buf), "first");
+    CHECK_EQ (send_str (server, "first reply", 0), 11);
+    CHECK_STR (recv_str (client, buf, sizeof buf), "first reply");
+    inherited_req = client;
+    /* Settled: the I/O thread idle, the connection quiet. */
+    usleep (20 * 1000);
+    if (start_child (&child, child_sends_on_inherited, NULL) == 0)
+        finish_child (&child, 1, "the child exits 0 in time");
+    CHECK_STR (recv_text (server, 100, buf, sizeof buf), "(EAGAIN)");
+    CHECK_EQ (send_str (client, "from the parent", 0), 15);
+    CHECK_STR (recv_str (server, buf, sizeof buf), "from the parent");
+    CHECK_EQ (send_str (server, "parent reply", 0), 12);
+    CHECK_STR (recv_str (client, buf, sizeof buf), "parent reply");
+    zmq_close (client);
+    zmq_close (server);
+}
+
 /* ---- forks while other threads are busy ---------------------------------------------- */
 
 /* A context of their own: PUSH/PULL over tcp, PAIRs over ipc and inproc, each pair streamed
@@ -518,6 +565,7 @@ int main (void)
     with_child ("a child exits at once without touching the library", child_exits, NULL, 0, 1,
                 "after-exit");
     with_child ("a child execs another program", child_execs, NULL, 0, 0, "after-exec");
+    child_request_stays_in_child ();
     forks_while_busy ();
 
     begin ("the parent terminates its context");

@@ -280,7 +280,13 @@ pub(crate) type SharedSession = Arc<Mutex<Session>>;
 /// I/O thread that would have made them in parallel. So a wake-up that the same thread gave
 /// any session within `DIRECT_GAP` of the previous one, or of the end of its last write made
 /// this way, is posted.
-struct ReadNowHandle(std::sync::Weak<Mutex<Session>>);
+///
+/// A process forked since never writes this way: the connection is its parent's.
+struct ReadNowHandle {
+    session: std::sync::Weak<Mutex<Session>>,
+    /// `sys::fork_generation()` when the handle was made.
+    generation: u32,
+}
 
 /// See `ReadNowHandle`: wake-ups closer than this are a burst.
 const DIRECT_GAP: Duration = Duration::from_micros(20);
@@ -292,12 +298,15 @@ thread_local! {
 
 impl ReadNow for ReadNowHandle {
     fn read_now(&self) -> bool {
+        if crate::sys::fork_generation() != self.generation {
+            return false;
+        }
         let now = Instant::now();
         let last = LAST_WAKE.replace(Some(now));
         if last.is_some_and(|at| now.saturating_duration_since(at) < DIRECT_GAP) {
             return false;
         }
-        let Some(session) = self.0.upgrade() else {
+        let Some(session) = self.session.upgrade() else {
             return false;
         };
         let done = session.try_lock().is_some_and(|mut s| s.read_now());
@@ -317,7 +326,10 @@ pub(crate) fn share(session: Session) -> SharedSession {
         SocketType::from_raw(session.link.socket_type).is_ok_and(SocketType::is_lockstep);
     let shared = Arc::new(Mutex::new(session));
     if lockstep {
-        let handle: Arc<dyn ReadNow> = Arc::new(ReadNowHandle(Arc::downgrade(&shared)));
+        let handle: Arc<dyn ReadNow> = Arc::new(ReadNowHandle {
+            session: Arc::downgrade(&shared),
+            generation: crate::sys::fork_generation(),
+        });
         shared.lock().read_now = Some(handle);
     }
     shared
