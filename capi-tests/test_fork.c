@@ -387,6 +387,23 @@ static int without_cloexec (const unsigned char *open_before)
 static void *inherited_req;
 
 /* The child's request goes nowhere: the connection is the parent's. */
+/* A REQ/REP pair over tcp, one round trip made; 0 when the sockets could not be made. */
+static int settled_req_rep (const char *name, void **server, void **client)
+{
+    char ep[EP_LEN], buf[32];
+    *server = sock (ctx, ZMQ_REP);
+    *client = sock (ctx, ZMQ_REQ);
+    if (*server == NULL || *client == NULL)
+        return 0;
+    CHECK_OK (bind_fresh (*server, TCP, name, ep));
+    CHECK_OK (zmq_connect (*client, ep));
+    CHECK_EQ (send_str (*client, "first", 0), 5);
+    CHECK_STR (recv_str (*server, buf, sizeof buf), "first");
+    CHECK_EQ (send_str (*server, "first reply", 0), 11);
+    CHECK_STR (recv_str (*client, buf, sizeof buf), "first reply");
+    return 1;
+}
+
 static void child_sends_on_inherited (void *arg)
 {
     (void) arg;
@@ -400,20 +417,12 @@ static void child_sends_on_inherited (void *arg)
 static void child_request_stays_in_child (void)
 {
     void *server, *client;
-    char ep[EP_LEN], buf[32];
+    char buf[32];
     child_t child;
     begin ("a child's request on an inherited REQ socket never reaches the parent's "
            "connection");
-    server = sock (ctx, ZMQ_REP);
-    client = sock (ctx, ZMQ_REQ);
-    if (server == NULL || client == NULL)
+    if (!settled_req_rep ("req", &server, &client))
         return;
-    CHECK_OK (bind_fresh (server, TCP, "req", ep));
-    CHECK_OK (zmq_connect (client, ep));
-    CHECK_EQ (send_str (client, "first", 0), 5);
-    CHECK_STR (recv_str (server, buf, sizeof buf), "first");
-    CHECK_EQ (send_str (server, "first reply", 0), 11);
-    CHECK_STR (recv_str (client, buf, sizeof buf), "first reply");
     inherited_req = client;
     /* Settled: the I/O thread idle, the connection quiet. */
     usleep (20 * 1000);
@@ -424,6 +433,45 @@ static void child_request_stays_in_child (void)
     CHECK_STR (recv_str (server, buf, sizeof buf), "from the parent");
     CHECK_EQ (send_str (server, "parent reply", 0), 12);
     CHECK_STR (recv_str (client, buf, sizeof buf), "parent reply");
+    zmq_close (client);
+    zmq_close (server);
+}
+
+static void *inherited_rep;
+
+/* The child: the bytes arriving on the inherited connection are the parent's, not to be read
+   here. Nothing comes (ours: EAGAIN, its wait timed out; libzmq 4.3.4: EINTR). */
+static void child_waits_on_inherited (void *arg)
+{
+    char buf[32];
+    const char *got;
+    (void) arg;
+    got = recv_text (inherited_rep, 400, buf, sizeof buf);
+    CHECK (strcmp (got, "(EAGAIN)") == 0 || strcmp (got, "(error 4)") == 0);
+}
+
+/* A REQ/REP pair over tcp in the parent, one round trip made; a child waits on the inherited
+   REP socket while the parent sends a request: the parent's REP gets it, the child nothing. */
+static void child_wait_takes_nothing (void)
+{
+    void *server, *client;
+    char buf[32];
+    child_t child;
+    begin ("a child waiting on an inherited REP socket takes nothing from the parent's "
+           "connection");
+    if (!settled_req_rep ("rep", &server, &client))
+        return;
+    inherited_rep = server;
+    usleep (20 * 1000);
+    if (start_child (&child, child_waits_on_inherited, NULL) == 0) {
+        /* The child is waiting by now. */
+        usleep (100 * 1000);
+        CHECK_EQ (send_str (client, "for the parent", 0), 14);
+        CHECK_STR (recv_str (server, buf, sizeof buf), "for the parent");
+        finish_child (&child, 1, "the child exits 0 in time");
+        CHECK_EQ (send_str (server, "reply", 0), 5);
+        CHECK_STR (recv_str (client, buf, sizeof buf), "reply");
+    }
     zmq_close (client);
     zmq_close (server);
 }
@@ -566,6 +614,7 @@ int main (void)
                 "after-exit");
     with_child ("a child execs another program", child_execs, NULL, 0, 0, "after-exec");
     child_request_stays_in_child ();
+    child_wait_takes_nothing ();
     forks_while_busy ();
 
     begin ("the parent terminates its context");

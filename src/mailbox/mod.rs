@@ -98,6 +98,43 @@ impl<C: Send> Mailbox<C> {
 }
 
 impl<C: Send> Mailbox<C> {
+    /// As `recv`, also waking when `input` turns readable (a connection the owner may read
+    /// itself): `Ok(None)` then, with no command read. It never yields first: what it waits
+    /// for comes from the network.
+    pub fn recv_or_readable(
+        &mut self,
+        timeout: Option<Duration>,
+        input: std::os::fd::RawFd,
+    ) -> Result<Option<C>> {
+        if self.active {
+            if let Some(command) = self.reader.read() {
+                return Ok(Some(command));
+            }
+            self.active = false;
+        }
+        if !self.shared.signaler.wait_or(input, timeout)? {
+            return Ok(None);
+        }
+        self.shared.signaler.recv();
+        self.active = true;
+        self.reader.read().map(Some).ok_or(Error::Again)
+    }
+}
+
+impl<C: Send> Mailbox<C> {
+    /// Wakes the owner from within, after a wait: commands posted from now on (by this
+    /// thread's own work) come without a signal, for `next_posted` to take.
+    pub fn wake(&mut self) {
+        if self.active {
+            return;
+        }
+        if !self.reader.wake() {
+            // A post found the owner asleep and signalled: lower the signal.
+            self.shared.signaler.recv();
+        }
+        self.active = true;
+    }
+
     /// Whether waits yield first: a socket's mailbox does while the socket only talks to
     /// other sockets of the process (inproc).
     pub fn set_yielding(&mut self, on: bool) {
@@ -219,6 +256,37 @@ mod tests {
         sender.send(3);
         assert!(crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
         assert_eq!(mailbox.recv(None), Ok(3));
+    }
+
+    #[test]
+    fn waits_on_another_descriptor_and_wakes_from_within() {
+        let mut mailbox = Mailbox::<u32>::new().unwrap();
+        let sender = mailbox.sender();
+        let other = Signaler::new().unwrap();
+        let short = Some(Duration::from_millis(1));
+        assert_eq!(
+            mailbox.recv_or_readable(short, other.fd()),
+            Err(Error::Again)
+        );
+        other.send();
+        assert_eq!(mailbox.recv_or_readable(None, other.fd()), Ok(None));
+        other.recv();
+        // Woken from within: a post makes no signal, and comes without a system call.
+        mailbox.wake();
+        sender.send(1);
+        assert!(!crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
+        assert_eq!(mailbox.next_posted(), Some(1));
+        assert_eq!(mailbox.next_posted(), None);
+        // Asleep again: a post signals, and a command beats the other descriptor.
+        sender.send(2);
+        other.send();
+        assert_eq!(mailbox.recv_or_readable(None, other.fd()), Ok(Some(2)));
+        // A post that found it asleep before the wake: the signal is lowered.
+        assert_eq!(mailbox.next_posted(), None);
+        sender.send(3);
+        mailbox.wake();
+        assert!(!crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
+        assert_eq!(mailbox.next_posted(), Some(3));
     }
 
     #[test]

@@ -73,6 +73,18 @@ impl Signaler {
         }
     }
 
+    /// As `wait`, also ending when `other` turns readable: whether the signal is raised
+    /// (false: only `other` is ready).
+    pub fn wait_or(&self, other: RawFd, timeout: Option<Duration>) -> Result<bool> {
+        match sys::poll_either(self.fd(), other, timeout) {
+            Ok((true, _)) => Ok(true),
+            Ok((false, true)) => Ok(false),
+            Ok((false, false)) => Err(Error::Again),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::Intr),
+            Err(e) => Err(Error::from(e)),
+        }
+    }
+
     /// Lowers the signal; returns whether it was raised.
     pub fn recv(&self) -> bool {
         self.own();

@@ -271,6 +271,17 @@ impl<T: Send> Reader<T> {
         }
     }
 
+    /// Wakes a sleeping reader without reading: the writer's next flush then finds it awake
+    /// and sends no wake-up. False when the reader was not asleep, or a flush found it so
+    /// since (whose writer then sent a wake-up).
+    pub fn wake(&mut self) -> bool {
+        let (shared, r) = self.parts();
+        shared
+            .published
+            .compare_exchange(ASLEEP, r.read, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
     /// Whether values were published beyond what was read, with a single atomic load: unlike
     /// `check_read`, it never puts the reader to sleep.
     pub fn has_new(&mut self) -> bool {

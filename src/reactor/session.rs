@@ -314,6 +314,23 @@ impl ReadNow for ReadNowHandle {
         LAST_WAKE.set(Some(Instant::now()));
         done
     }
+
+    fn input_fd(&self) -> Option<RawFd> {
+        if crate::sys::fork_generation() != self.generation {
+            return None;
+        }
+        self.session.upgrade()?.try_lock()?.input_fd()
+    }
+
+    fn receive_now(&self) -> bool {
+        if crate::sys::fork_generation() != self.generation {
+            return false;
+        }
+        let Some(session) = self.session.upgrade() else {
+            return false;
+        };
+        session.try_lock().is_some_and(|mut s| s.receive_now())
+    }
 }
 
 /// Makes `session` shareable with its socket's thread, which writes its messages itself when
@@ -1335,6 +1352,66 @@ impl Session {
                 Filled::Stopped => return false,
             }
         }
+    }
+}
+
+impl Session {
+    /// The connection's descriptor while its input is plain data frames that the socket's
+    /// thread may read itself (`receive_now`).
+    fn input_fd(&self) -> Option<RawFd> {
+        if self.done || self.closing.is_some() || self.pipe.is_none() {
+            return None;
+        }
+        let engine = self.engine.as_ref()?;
+        if engine.read_closed || engine.stalled || engine.pending_in.is_some() {
+            return None;
+        }
+        engine.conn.as_ref().filter(|c| c.waits_for_bytes())?;
+        Some(engine.stream.fd())
+    }
+
+    /// `pump_input` on the socket's thread, in the steady state only: it reads the stream and
+    /// moves whole data frames into the pipe, and stops at anything else (a command, a large
+    /// body, the end of the stream, an error, a full pipe). What it leaves, the I/O thread
+    /// takes: the bytes' arrival woke it too (the reactor's readiness is edge-triggered, and
+    /// every arrival raises an edge), and it runs `pump_input`, which starts from what is
+    /// buffered, once it has the lock. Whether any message went into the pipe.
+    fn receive_now(&mut self) -> bool {
+        if self.input_fd().is_none() {
+            return false;
+        }
+        let (Some(engine), Some(pipe)) = (self.engine.as_mut(), self.pipe.as_mut()) else {
+            return false;
+        };
+        let Some(conn) = engine.conn.as_mut() else {
+            return false;
+        };
+        let mut delivered = false;
+        let mut drained = false;
+        loop {
+            let (pending_in, stalled) = (&mut engine.pending_in, &mut engine.stalled);
+            let taken = conn.deliver_data_frames(|msg| {
+                delivered = true;
+                offer(Some(&mut *pipe), pending_in, stalled, msg)
+            });
+            if !taken || drained || !conn.waits_for_bytes() {
+                break;
+            }
+            let buffer = conn.read_buffer_ready(|| 0);
+            let room = buffer.len();
+            match engine.stream.read(buffer) {
+                Ok(n) if n > 0 => {
+                    drained = n < room;
+                    conn.read_done(n, Instant::now());
+                }
+                _ => break,
+            }
+        }
+        if delivered {
+            pipe.end.flush();
+            pipe.deliver();
+        }
+        delivered
     }
 }
 

@@ -128,6 +128,15 @@ impl Wire {
         }
     }
 
+    /// Whether the fast path did all there is to do until more bytes arrive (see
+    /// `Connection::waits_for_bytes`); never for raw streams.
+    pub(crate) fn waits_for_bytes(&self) -> bool {
+        match self {
+            Wire::Zmtp(conn) => conn.waits_for_bytes(),
+            Wire::Raw(_) => false,
+        }
+    }
+
     /// Queues a frame for the peer, read from where it is (see `Connection::send_in_place`);
     /// `false`, leaving it there, before the handshake is over.
     pub(crate) fn send_in_place(&mut self, msg: &mut Msg) -> bool {

@@ -2,6 +2,7 @@
 //! owner.
 #![forbid(unsafe_code)]
 
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -73,12 +74,20 @@ enum Dest {
 
 /// An end whose owner can do the work of an `ActivateRead` on the thread that sends it,
 /// instead of being woken to do it (a session writes a socket's message to its connection
-/// from the application's thread).
+/// from the application's thread); and whose input that thread can take itself while it
+/// waits for it (a session reads its connection on the application's thread).
 pub trait ReadNow: Send + Sync {
     /// Processes `ActivateRead` for the end now, on the calling thread, when it can do all
     /// the work that follows without its own thread (false: the command must be posted,
     /// whatever part of the work was done).
     fn read_now(&self) -> bool;
+    /// The descriptor the owner's input arrives on, while `receive_now` could take it; a
+    /// thread waiting for that input may wait on it too.
+    fn input_fd(&self) -> Option<RawFd>;
+    /// Takes the input that arrived, on the calling thread, into the pipe toward the
+    /// caller's socket: whether any message went in (the socket then hears `ActivateRead`
+    /// as usual). Whatever it leaves, the owner's own thread takes.
+    fn receive_now(&self) -> bool;
 }
 
 impl Route {
@@ -120,6 +129,14 @@ impl Route {
                 }
             }
             Dest::Attached { mailbox, id, .. } => mailbox.send(Command::Pipe(*id, command)),
+        }
+    }
+
+    /// The owner's `ReadNow`, if it has one.
+    pub fn direct(&self) -> Option<Arc<dyn ReadNow>> {
+        match &*self.dest.lock() {
+            Dest::Attached { direct, .. } => direct.clone(),
+            Dest::Pending(_) => None,
         }
     }
 

@@ -17,6 +17,7 @@ mod radio_dish;
 mod router;
 mod threadsafe;
 
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -533,6 +534,11 @@ impl Socket {
         }
         let deadline = deadline(self.options.rcvtimeo);
         let mut block = self.ticks != 0;
+        // A lockstep socket with one connection waits on it too, and reads it itself.
+        let mut input = match self.socket_type.is_lockstep() {
+            true => self.pipes.only_direct(),
+            false => None,
+        };
         loop {
             let timeout = match remaining(deadline) {
                 Some(Some(t)) if t.is_zero() && block => return Err(Error::Again),
@@ -540,7 +546,20 @@ impl Socket {
                 None if block => None,
                 _ => Some(Duration::ZERO),
             };
-            self.process_commands(timeout)?;
+            let fd = match &input {
+                Some(owner) if block => owner.input_fd(),
+                _ => None,
+            };
+            if self.process_commands_or_input(timeout, fd)? {
+                // Woken by the connection: a wake that brought nothing (the I/O thread
+                // took the bytes first, or they need it) is not waited on again.
+                self.mailbox.wake();
+                if input.as_ref().is_some_and(|owner| owner.receive_now()) {
+                    self.process_posted();
+                } else {
+                    input = None;
+                }
+            }
             match self.try_recv(msg) {
                 Err(Error::Again) => block = true,
                 other => {
@@ -579,7 +598,25 @@ impl Socket {
     /// waiting. `Error::Intr` when a signal interrupted the wait, `Error::Term` once the
     /// context is terminating.
     fn process_commands(&mut self, timeout: Option<Duration>) -> Result<()> {
-        let mut next = self.mailbox.recv(timeout);
+        self.process_commands_or_input(timeout, None).map(drop)
+    }
+
+    /// `process_commands`, also woken by `input` turning readable: true then, with no
+    /// command processed.
+    fn process_commands_or_input(
+        &mut self,
+        timeout: Option<Duration>,
+        input: Option<RawFd>,
+    ) -> Result<bool> {
+        let first = match input {
+            Some(fd) => self.mailbox.recv_or_readable(timeout, fd),
+            None => self.mailbox.recv(timeout).map(Some),
+        };
+        let mut next = match first {
+            Ok(Some(command)) => Ok(command),
+            Ok(None) => return self.check_alive().map(|()| true),
+            Err(e) => Err(e),
+        };
         loop {
             match next {
                 Ok(command) => self.process_command(command),
@@ -589,7 +626,16 @@ impl Socket {
             next = self.mailbox.next_posted().ok_or(Error::Again);
         }
         self.reap_pipes();
-        self.check_alive()
+        self.check_alive().map(|()| false)
+    }
+
+    /// Processes the commands posted while awake (by this thread's own work, as in
+    /// `ReadNow::receive_now`), without a system call.
+    fn process_posted(&mut self) {
+        while let Some(command) = self.mailbox.next_posted() {
+            self.process_command(command);
+        }
+        self.reap_pipes();
     }
 
     fn process_command(&mut self, command: Command) {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::command::{PipeId, Route};
+use super::command::{PipeId, ReadNow, Route};
 use crate::msg::{Metadata, Msg};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent};
 use crate::routing::{PipeKey, PipeSet};
@@ -54,6 +54,16 @@ impl Pipes {
         // Commands the end produced before it was attached (a wake-up for its peer).
         self.deliver(key);
         key
+    }
+
+    /// The `ReadNow` of the peer of the only pipe, if there is one pipe and its peer has one
+    /// (a session over tcp or ipc).
+    pub(crate) fn only_direct(&self) -> Option<Arc<dyn ReadNow>> {
+        if self.by_id.len() != 1 {
+            return None;
+        }
+        let key = *self.by_id.values().next()?;
+        self.slots.get(key)?.as_ref()?.to_peer.direct()
     }
 
     /// Removes a pipe.

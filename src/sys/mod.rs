@@ -125,6 +125,15 @@ pub fn eventfd_clear(fd: &OwnedFd) -> io::Result<bool> {
     }
 }
 
+/// A poll(2) time-out in milliseconds (-1: forever), rounded up so that a short wait does not
+/// become a busy poll.
+fn timeout_ms(timeout: Option<Duration>) -> i32 {
+    match timeout {
+        None => -1,
+        Some(t) => i32::try_from(t.as_micros().div_ceil(1000)).unwrap_or(i32::MAX),
+    }
+}
+
 /// Waits until `fd` is readable or `timeout` passes (None: forever). Ok(true) when readable,
 /// Ok(false) on time-out; a signal interrupts the wait with `ErrorKind::Interrupted`.
 pub fn poll_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
@@ -133,17 +142,29 @@ pub fn poll_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
         events: libc::POLLIN,
         revents: 0,
     };
-    let ms = match timeout {
-        None => -1,
-        // Round up, so that a short wait does not become a busy poll.
-        Some(t) => i32::try_from(t.as_micros().div_ceil(1000)).unwrap_or(i32::MAX),
-    };
     // SAFETY: one live pollfd, count 1.
-    let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+    let n = unsafe { libc::poll(&mut pfd, 1, timeout_ms(timeout)) };
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
     Ok(n > 0)
+}
+
+/// Waits until `first` or `second` is readable (or has an error or hang-up), or `timeout`
+/// passes: which of them are, both false on time-out; a signal interrupts the wait with
+/// `ErrorKind::Interrupted`.
+pub fn poll_either(
+    first: RawFd,
+    second: RawFd,
+    timeout: Option<Duration>,
+) -> io::Result<(bool, bool)> {
+    let mut fds = [first, second].map(|fd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    });
+    poll(&mut fds, timeout_ms(timeout), None)?;
+    Ok((fds[0].revents != 0, fds[1].revents != 0))
 }
 
 /// Waits on several descriptors (poll(2), or ppoll(2) with `mask` as the signal mask while

@@ -176,12 +176,9 @@ impl Connection {
     /// `poll_event`. `false` when `deliver` refused a frame (it keeps that frame).
     #[inline]
     pub fn deliver_data_frames(&mut self, mut deliver: impl FnMut(Msg) -> bool) -> bool {
-        let Stage::Ready { version } = self.stage else {
+        let Some(version) = self.plain_data() else {
             return true;
         };
-        if self.failure.is_some() || self.phantom_subscription || self.mechanism.transforms() {
-            return true;
-        }
         let framing = framing(version);
         while let Some(msg) = self.input.next_data_frame(framing, self.maxmsgsize) {
             if is_v3(version) {
@@ -193,6 +190,27 @@ impl Connection {
             }
         }
         true
+    }
+
+    /// The protocol revision while the input is plain data frames (`deliver_data_frames`
+    /// decodes them): ready, not failed, no encryption and no pending subscription to insert.
+    fn plain_data(&self) -> Option<Version> {
+        let Stage::Ready { version } = self.stage else {
+            return None;
+        };
+        if self.failure.is_some() || self.phantom_subscription || self.mechanism.transforms() {
+            return None;
+        }
+        Some(version)
+    }
+
+    /// Whether `deliver_data_frames` did all there is to do until more bytes arrive (see
+    /// `Input::waits_for_bytes`); false when the input is not plain data frames.
+    pub fn waits_for_bytes(&self) -> bool {
+        self.plain_data().is_some_and(|version| {
+            self.input
+                .waits_for_bytes(framing(version), self.maxmsgsize)
+        })
     }
 
     /// Queues one frame of a message for the peer. Only once ready: before that (or after a

@@ -171,6 +171,32 @@ impl Input {
         Some(msg)
     }
 
+    /// Whether all that `next_frame` could do now `next_data_frame` did: what is left is the
+    /// start of a small data frame whose other bytes have not arrived (or nothing). A
+    /// command, an oversized frame or a large body waits for `next_frame`.
+    pub(super) fn waits_for_bytes(&self, framing: Framing, maxmsgsize: Option<u64>) -> bool {
+        if self.large.is_some() {
+            return false;
+        }
+        let avail = &self.buf[self.start..self.end];
+        if avail.is_empty() {
+            return true;
+        }
+        let header = match framing {
+            Framing::V1 => match v1_header(avail) {
+                Ok(header) => header,
+                Err(_) => return false,
+            },
+            Framing::V2 => v2_header(avail),
+        };
+        header.is_none_or(|h| {
+            !h.command
+                && maxmsgsize.is_none_or(|max| h.body <= max)
+                && h.body <= DIRECT_MIN as u64
+                && ((avail.len() - h.len) as u64) < h.body
+        })
+    }
+
     /// The next complete frame, as a message with its MORE and COMMAND flags; `None` until
     /// more bytes come. The size is checked against `maxmsgsize` before anything is allocated.
     pub(super) fn next_frame(
