@@ -249,6 +249,86 @@ static void send_recv_sized (void *from, void *to, size_t size)
     zmq_msg_close (&in);
 }
 
+/* The REP side of `waiting_receiver`: echoes n messages, each received while blocked. */
+typedef struct {
+    void *rep;
+    int n;
+    int echoed;
+} echoer_t;
+
+static void *echo_blocking (void *arg)
+{
+    echoer_t *e = (echoer_t *) arg;
+    zmq_msg_t msg;
+    set_int (e->rep, ZMQ_RCVTIMEO, budget (TIMEOUT_MS));
+    for (; e->echoed < e->n; e->echoed++) {
+        zmq_msg_init (&msg);
+        if (zmq_msg_recv (&msg, e->rep, 0) < 0 || zmq_msg_send (&msg, e->rep, 0) < 0) {
+            zmq_msg_close (&msg);
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Events of `kind` a monitor socket holds now. */
+static int count_events (void *monitor, int kind)
+{
+    zmq_msg_t frame;
+    int count = 0;
+    zmq_msg_init (&frame);
+    while (zmq_msg_recv (&frame, monitor, ZMQ_DONTWAIT) >= 0) {
+        const unsigned char *p = (const unsigned char *) zmq_msg_data (&frame);
+        if (zmq_msg_more (&frame) && zmq_msg_size (&frame) == 6 && (p[0] | p[1] << 8) == kind)
+            count++;
+    }
+    zmq_msg_close (&frame);
+    return count;
+}
+
+/* A REP thread blocked in zmq_recv when each request comes: ours reads the connection on that
+   thread then (whole small frames), and hands back to the I/O thread what it cannot take there,
+   even when no more bytes follow: the rest of a large frame, a heartbeat's PING (the REQ drops
+   the connection when no PONG comes within 60 ms of a PING, and sends them 150 ms apart). */
+static void waiting_receiver (void *ctx, const char *tr)
+{
+    static const size_t sizes[] = {5, 9000, 65536, 300, 70000, 16, 200000};
+    const int n = 14;
+    char ep[EP_LEN], monitor_ep[64];
+    void *rep, *req, *monitor;
+    echoer_t echoer;
+    pthread_t thread;
+    int i;
+    begin ("REQ/REP: requests reach a REP blocked in zmq_recv, with heartbeats between", tr);
+    rep = sock (ctx, ZMQ_REP);
+    req = sock (ctx, ZMQ_REQ);
+    CHECK_OK (bind_tr (rep, tr, ep));
+    set_int (req, ZMQ_HEARTBEAT_IVL, 150);
+    set_int (req, ZMQ_HEARTBEAT_TIMEOUT, 60);
+    snprintf (monitor_ep, sizeof monitor_ep, "inproc://waiting-%s", tr);
+    CHECK_OK (zmq_socket_monitor (req, monitor_ep, ZMQ_EVENT_DISCONNECTED));
+    monitor = sock (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_connect (monitor, monitor_ep));
+    CHECK_OK (zmq_connect (req, ep));
+    echoer.rep = rep;
+    echoer.n = n;
+    echoer.echoed = 0;
+    if (pthread_create (&thread, NULL, echo_blocking, &echoer) != 0) {
+        CHECK (0);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        /* Long enough for the REP to block, and every fourth time for PINGs to come alone. */
+        usleep (i % 4 == 3 ? 400 * 1000 : 20 * 1000);
+        send_recv_sized (req, req, sizes[i % 7]);
+    }
+    pthread_join (thread, NULL);
+    CHECK_EQ (echoer.echoed, n);
+    CHECK_EQ (count_events (monitor, ZMQ_EVENT_DISCONNECTED), 0);
+    CHECK_OK (zmq_socket_monitor (req, NULL, 0));
+    close_all (rep, req, monitor);
+}
+
 static void endpoints (void *ctx)
 {
     void *s = sock (ctx, ZMQ_PULL), *c = sock (ctx, ZMQ_PUSH);
@@ -901,6 +981,8 @@ int main (void)
     unbinding (ctx);
     for (t = 0; t < 2; t++)
         peers (ctx, transports[t]);
+    for (t = 0; t < 2; t++)
+        waiting_receiver (ctx, transports[t]);
     polling (ctx);
 
     begin ("context termination leaves no wildcard ipc directory", NULL);

@@ -49,6 +49,9 @@ pub enum PeerCommand {
     /// The connection behind the peer was lost and is being remade (libzmq's hiccup): a
     /// subscriber sends its subscriptions again.
     Hiccup,
+    /// The end's owner should take up its input again: another thread read its connection
+    /// for it and left some (`ReadNow::end_wait`).
+    Resume,
 }
 
 /// What processing a peer command means for the end's owner.
@@ -459,7 +462,7 @@ impl PipeEnd {
                 PipeEvent::None
             }
             PeerCommand::Hiccup if self.state == State::Active => PipeEvent::Hiccuped,
-            PeerCommand::Hiccup => PipeEvent::None,
+            PeerCommand::Hiccup | PeerCommand::Resume => PipeEvent::None,
             PeerCommand::Term => match self.state {
                 State::Active if self.delay => {
                     self.state = State::WaitingForDelimiter;

@@ -24,7 +24,7 @@ use crate::msg::Msg;
 use crate::options::{Mechanism, Options};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, Place, event};
-use crate::socket::{Command, NewPipe, PipeId, ReadNow, Route, SocketType};
+use crate::socket::{Command, NewPipe, PipeId, ReadNow, Route, SocketType, WaitEnd};
 use crate::transport::socks::{SocksClient, SocksStatus};
 use crate::transport::{ConnectTarget, tcp};
 use crate::zmtp::{self, Event};
@@ -264,6 +264,11 @@ pub(crate) struct Session {
     /// How the socket's end wakes this session on the socket's thread (`Session::read_now`),
     /// given by the I/O thread when it takes the session.
     read_now: Option<Arc<dyn ReadNow>>,
+    /// The socket's thread waits on the connection and reads it itself (`ReadNow::input_fd`):
+    /// the I/O thread leaves the input to it.
+    reader_waiting: bool,
+    /// The I/O thread left input to the waiting thread (see `ReadNow::end_wait`).
+    input_deferred: bool,
 }
 
 /// A session as its I/O thread holds it: behind a lock that a socket's thread may take to do
@@ -319,17 +324,33 @@ impl ReadNow for ReadNowHandle {
         if crate::sys::fork_generation() != self.generation {
             return None;
         }
-        self.session.upgrade()?.try_lock()?.input_fd()
+        let session = self.session.upgrade()?;
+        let mut session = session.try_lock()?;
+        let fd = session.plain_input()?;
+        session.reader_waiting = true;
+        Some(fd)
     }
 
-    fn receive_now(&self) -> bool {
-        if crate::sys::fork_generation() != self.generation {
-            return false;
-        }
+    fn end_wait(&self, readable: bool) -> WaitEnd {
+        // The I/O thread holds the lock only for its turn on this session, and may have left
+        // input to this thread meanwhile: wait for it.
         let Some(session) = self.session.upgrade() else {
-            return false;
+            return WaitEnd::default();
         };
-        session.try_lock().is_some_and(|mut s| s.receive_now())
+        let mut session = session.lock();
+        session.reader_waiting = false;
+        let deferred = std::mem::take(&mut session.input_deferred);
+        let (delivered, finished) = match readable {
+            true => session.receive_now(),
+            false => (false, !deferred),
+        };
+        // Input left unread, or read and left undecoded, goes back to the I/O thread, which
+        // may never hear of it otherwise: a readiness edge is dropped when the bytes are gone
+        // by the time the poller collects it.
+        WaitEnd {
+            delivered,
+            resume: !finished,
+        }
     }
 }
 
@@ -431,6 +452,8 @@ impl Session {
             done: false,
             jitter,
             read_now: None,
+            reader_waiting: false,
+            input_deferred: false,
         }
     }
 
@@ -503,7 +526,13 @@ impl Session {
             }
             return;
         }
-        if readable {
+        if readable && self.reader_waiting && !read_closed {
+            // The socket's thread is waiting on the connection and will read it.
+            self.input_deferred = true;
+            if writable {
+                self.pump_output(io);
+            }
+        } else if readable {
             self.pump(io);
         } else if writable && self.engine.is_some() {
             self.pump_output(io);
@@ -540,6 +569,8 @@ impl Session {
             // The socket's thread began the work and left the rest (`read_now`): the end
             // is active already, and output may wait.
             PipeEvent::None if command == PeerCommand::ActivateRead => self.pump_output(io),
+            // The socket's thread read the connection and left the rest.
+            PipeEvent::None if command == PeerCommand::Resume => self.pump(io),
             PipeEvent::None | PipeEvent::Finished | PipeEvent::Hiccuped => {}
         }
         self.check_done(io);
@@ -1358,7 +1389,7 @@ impl Session {
 impl Session {
     /// The connection's descriptor while its input is plain data frames that the socket's
     /// thread may read itself (`receive_now`).
-    fn input_fd(&self) -> Option<RawFd> {
+    fn plain_input(&self) -> Option<RawFd> {
         if self.done || self.closing.is_some() || self.pipe.is_none() {
             return None;
         }
@@ -1372,30 +1403,36 @@ impl Session {
 
     /// `pump_input` on the socket's thread, in the steady state only: it reads the stream and
     /// moves whole data frames into the pipe, and stops at anything else (a command, a large
-    /// body, the end of the stream, an error, a full pipe). What it leaves, the I/O thread
-    /// takes: the bytes' arrival woke it too (the reactor's readiness is edge-triggered, and
-    /// every arrival raises an edge), and it runs `pump_input`, which starts from what is
-    /// buffered, once it has the lock. Whether any message went into the pipe.
-    fn receive_now(&mut self) -> bool {
-        if self.input_fd().is_none() {
-            return false;
+    /// body, the end of the stream, an error). Returns whether any message went into the
+    /// pipe, and whether it finished: read all there was, or stopped at a full pipe (whose
+    /// reader gives credit back to the I/O thread, which then reads on). What it did not
+    /// finish, the I/O thread takes, sent back to it by a `PeerCommand::Resume`.
+    fn receive_now(&mut self) -> (bool, bool) {
+        if self.plain_input().is_none() {
+            return (false, false);
         }
         let (Some(engine), Some(pipe)) = (self.engine.as_mut(), self.pipe.as_mut()) else {
-            return false;
+            return (false, false);
         };
         let Some(conn) = engine.conn.as_mut() else {
-            return false;
+            return (false, false);
         };
         let mut delivered = false;
         let mut drained = false;
-        loop {
+        let finished = loop {
             let (pending_in, stalled) = (&mut engine.pending_in, &mut engine.stalled);
             let taken = conn.deliver_data_frames(|msg| {
                 delivered = true;
                 offer(Some(&mut *pipe), pending_in, stalled, msg)
             });
-            if !taken || drained || !conn.waits_for_bytes() {
-                break;
+            if !taken {
+                break true;
+            }
+            if !conn.waits_for_bytes() {
+                break false;
+            }
+            if drained {
+                break true;
             }
             let buffer = conn.read_buffer_ready(|| 0);
             let room = buffer.len();
@@ -1404,14 +1441,15 @@ impl Session {
                     drained = n < room;
                     conn.read_done(n, Instant::now());
                 }
-                _ => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break true,
+                _ => break false,
             }
-        }
+        };
         if delivered {
             pipe.end.flush();
             pipe.deliver();
         }
-        delivered
+        (delivered, finished)
     }
 }
 

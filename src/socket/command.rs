@@ -81,13 +81,24 @@ pub trait ReadNow: Send + Sync {
     /// the work that follows without its own thread (false: the command must be posted,
     /// whatever part of the work was done).
     fn read_now(&self) -> bool;
-    /// The descriptor the owner's input arrives on, while `receive_now` could take it; a
-    /// thread waiting for that input may wait on it too.
+    /// Begins a wait of the calling thread for the owner's input: the descriptor it arrives
+    /// on, while the caller can read it (`end_wait`). Until the wait ends, the owner's own
+    /// thread leaves that input to the caller.
     fn input_fd(&self) -> Option<RawFd>;
-    /// Takes the input that arrived, on the calling thread, into the pipe toward the
-    /// caller's socket: whether any message went in (the socket then hears `ActivateRead`
-    /// as usual). Whatever it leaves, the owner's own thread takes.
-    fn receive_now(&self) -> bool;
+    /// Ends a wait begun by `input_fd`, reading the input that arrived into the pipe toward
+    /// the caller's socket when `readable`.
+    fn end_wait(&self, readable: bool) -> WaitEnd;
+}
+
+/// How a wait on a `ReadNow` owner's input ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WaitEnd {
+    /// Messages went into the pipe (the socket hears `ActivateRead` as usual).
+    pub delivered: bool,
+    /// Input is left that only the owner's thread can take (it left it to the waiting
+    /// thread, or that thread read bytes it cannot decode): the caller sends the owner
+    /// `PeerCommand::Resume`.
+    pub resume: bool,
 }
 
 impl Route {

@@ -21,14 +21,14 @@ use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use self::command::{Command, NewPipe, PipeId, ReadNow, Route};
+pub use self::command::{Command, NewPipe, PipeId, ReadNow, Route, WaitEnd};
 use self::pipes::{Attached, Pipes};
 use crate::ctx::{Ctx, SocketId};
 use crate::error::{Error, Result};
 use crate::mailbox::{Mailbox, MailboxSender};
 use crate::msg::Msg;
 use crate::options::{Options, codec, ids};
-use crate::pipe::PipeEvent;
+use crate::pipe::{PeerCommand, PipeEvent};
 use crate::routing::PipeKey;
 
 /// The socket types of libzmq 4.3, numbered as in zmq.h.
@@ -536,9 +536,10 @@ impl Socket {
         let mut block = self.ticks != 0;
         // A lockstep socket with one connection waits on it too, and reads it itself.
         let mut input = match self.socket_type.is_lockstep() {
-            true => self.pipes.only_direct(),
+            true => self.pipes.only_route(),
             false => None,
-        };
+        }
+        .and_then(|route| Some((route.direct()?, route)));
         loop {
             let timeout = match remaining(deadline) {
                 Some(Some(t)) if t.is_zero() && block => return Err(Error::Again),
@@ -547,19 +548,30 @@ impl Socket {
                 _ => Some(Duration::ZERO),
             };
             let fd = match &input {
-                Some(owner) if block => owner.input_fd(),
+                Some((owner, _)) if block => owner.input_fd(),
                 _ => None,
             };
-            if self.process_commands_or_input(timeout, fd)? {
-                // Woken by the connection: a wake that brought nothing (the I/O thread
-                // took the bytes first, or they need it) is not waited on again.
-                self.mailbox.wake();
-                if input.as_ref().is_some_and(|owner| owner.receive_now()) {
+            let woke = self.process_commands_or_input(timeout, fd);
+            if let (Some((owner, route)), Some(_)) = (&input, fd) {
+                // Whatever ended the wait ends it for the session too.
+                let readable = matches!(woke, Ok(true));
+                if readable {
+                    self.mailbox.wake();
+                }
+                let end = owner.end_wait(readable);
+                if end.resume {
+                    route.send(PeerCommand::Resume);
+                }
+                if readable {
                     self.process_posted();
-                } else {
-                    input = None;
+                    if !end.delivered {
+                        // The I/O thread took the bytes first, or they need it: this call
+                        // waits on the mailbox alone from now on.
+                        input = None;
+                    }
                 }
             }
+            woke?;
             match self.try_recv(msg) {
                 Err(Error::Again) => block = true,
                 other => {

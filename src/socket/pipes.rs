@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::command::{PipeId, ReadNow, Route};
+use super::command::{PipeId, Route};
 use crate::msg::{Metadata, Msg};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent};
 use crate::routing::{PipeKey, PipeSet};
@@ -56,14 +56,13 @@ impl Pipes {
         key
     }
 
-    /// The `ReadNow` of the peer of the only pipe, if there is one pipe and its peer has one
-    /// (a session over tcp or ipc).
-    pub(crate) fn only_direct(&self) -> Option<Arc<dyn ReadNow>> {
+    /// The route to the peer of the only pipe, if there is just one.
+    pub(crate) fn only_route(&self) -> Option<Arc<Route>> {
         if self.by_id.len() != 1 {
             return None;
         }
         let key = *self.by_id.values().next()?;
-        self.slots.get(key)?.as_ref()?.to_peer.direct()
+        Some(self.slots.get(key)?.as_ref()?.to_peer.clone())
     }
 
     /// Removes a pipe.
