@@ -340,16 +340,20 @@ impl ReadNow for ReadNowHandle {
         let mut session = session.lock();
         session.reader_waiting = false;
         let deferred = std::mem::take(&mut session.input_deferred);
-        let (delivered, finished) = match readable {
+        let received = match readable {
             true => session.receive_now(),
-            false => (false, !deferred),
+            false => Received {
+                finished: !deferred,
+                ..Received::default()
+            },
         };
         // Input left unread, or read and left undecoded, goes back to the I/O thread, which
         // may never hear of it otherwise: a readiness edge is dropped when the bytes are gone
         // by the time the poller collects it.
         WaitEnd {
-            delivered,
-            resume: !finished,
+            delivered: received.delivered,
+            read: received.read,
+            resume: !received.finished,
         }
     }
 }
@@ -1402,24 +1406,26 @@ impl Session {
     }
 
     /// `pump_input` on the socket's thread, in the steady state only: it reads the stream and
-    /// moves whole data frames into the pipe, and stops at anything else (a command, a large
-    /// body, the end of the stream, an error). Returns whether any message went into the
-    /// pipe, and whether it finished: read all there was, or stopped at a full pipe (whose
-    /// reader gives credit back to the I/O thread, which then reads on). What it did not
-    /// finish, the I/O thread takes, sent back to it by a `PeerCommand::Resume`.
-    fn receive_now(&mut self) -> (bool, bool) {
-        if self.plain_input().is_none() {
-            return (false, false);
-        }
+    /// moves data frames into the pipe, and stops at anything else (a command, an oversized
+    /// frame, the end of the stream, an error). Returns whether any message went into the
+    /// pipe, whether it read anything, and whether it finished: read all there was, or
+    /// stopped at a full pipe (whose reader gives credit back to the I/O thread, which then
+    /// reads on). What it did not finish, the I/O thread takes, sent back to it by a
+    /// `PeerCommand::Resume`.
+    fn receive_now(&mut self) -> Received {
+        let mut received = Received::default();
+        let Some(fd) = self.plain_input() else {
+            return received;
+        };
         let (Some(engine), Some(pipe)) = (self.engine.as_mut(), self.pipe.as_mut()) else {
-            return (false, false);
+            return received;
         };
         let Some(conn) = engine.conn.as_mut() else {
-            return (false, false);
+            return received;
         };
         let mut delivered = false;
         let mut drained = false;
-        let finished = loop {
+        received.finished = loop {
             let (pending_in, stalled) = (&mut engine.pending_in, &mut engine.stalled);
             let taken = conn.deliver_data_frames(|msg| {
                 delivered = true;
@@ -1434,11 +1440,12 @@ impl Session {
             if drained {
                 break true;
             }
-            let buffer = conn.read_buffer_ready(|| 0);
+            let buffer = conn.read_buffer_ready(|| crate::sys::net::bytes_readable(fd));
             let room = buffer.len();
             match engine.stream.read(buffer) {
                 Ok(n) if n > 0 => {
                     drained = n < room;
+                    received.read = true;
                     conn.read_done(n, Instant::now());
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break true,
@@ -1449,8 +1456,20 @@ impl Session {
             pipe.end.flush();
             pipe.deliver();
         }
-        (delivered, finished)
+        received.delivered = delivered;
+        received
     }
+}
+
+/// What `Session::receive_now` did.
+#[derive(Default)]
+struct Received {
+    /// Messages went into the pipe.
+    delivered: bool,
+    /// Bytes were read.
+    read: bool,
+    /// Nothing is left for the I/O thread: all there was is read, or the pipe is full.
+    finished: bool,
 }
 
 /// How far `Framing::fill` went.

@@ -211,6 +211,12 @@ pub(crate) fn flag_option(value: &[u8]) -> Result<bool> {
     }
 }
 
+/// A lockstep socket waits on its connection and reads it itself (`Socket::recv`) unless the
+/// last frame it received was larger than this. A large body comes in many pieces; read on
+/// the waiting thread, each piece woke both that thread and the I/O thread (which leaves the
+/// input to it), and 1 MiB round trips took 15-40% longer than with the I/O thread reading.
+const DIRECT_READ_MAX: usize = 128 * 1024;
+
 /// How often (in messages received) a busy receiver looks at its mailbox.
 const INBOUND_POLL_RATE: u32 = 100;
 
@@ -234,6 +240,8 @@ pub struct Socket {
     pipes: Pipes,
     options: Options,
     rcvmore: bool,
+    /// The size of the last frame received (see `DIRECT_READ_MAX`).
+    last_in_size: usize,
     ctx_terminated: bool,
     last_endpoint: String,
     /// inproc names this socket bound.
@@ -297,6 +305,7 @@ impl Socket {
             pipes: Pipes::default(),
             options,
             rcvmore: false,
+            last_in_size: 0,
             ctx_terminated: false,
             last_endpoint: String::new(),
             bound: Vec::new(),
@@ -535,11 +544,12 @@ impl Socket {
         let deadline = deadline(self.options.rcvtimeo);
         let mut block = self.ticks != 0;
         // A lockstep socket with one connection waits on it too, and reads it itself.
-        let mut input = match self.socket_type.is_lockstep() {
-            true => self.pipes.only_route(),
-            false => None,
-        }
-        .and_then(|route| Some((route.direct()?, route)));
+        let mut input =
+            match self.socket_type.is_lockstep() && self.last_in_size <= DIRECT_READ_MAX {
+                true => self.pipes.only_route(),
+                false => None,
+            }
+            .and_then(|route| Some((route.direct()?, route)));
         loop {
             let timeout = match remaining(deadline) {
                 Some(Some(t)) if t.is_zero() && block => return Err(Error::Again),
@@ -588,6 +598,7 @@ impl Socket {
         self.reap_pipes();
         result?;
         self.rcvmore = msg.more();
+        self.last_in_size = msg.size();
         Ok(())
     }
 

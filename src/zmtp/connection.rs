@@ -171,16 +171,17 @@ impl Connection {
 
     /// Hands the data frames at hand to `deliver`, in order, while it takes them: the fast
     /// path of [`poll_event`](Self::poll_event) for an established connection whose mechanism
-    /// leaves messages as they are (NULL, PLAIN), each frame built once and moved once.
-    /// Whatever else comes (commands, large or partial frames, errors) is left for
-    /// `poll_event`. `false` when `deliver` refused a frame (it keeps that frame).
+    /// leaves messages as they are (NULL, PLAIN), each frame built once and moved once, a
+    /// large body read straight into its own buffer. Whatever else comes (commands, oversized
+    /// frames, errors) is left for `poll_event`. `false` when `deliver` refused a frame (it
+    /// keeps that frame).
     #[inline]
     pub fn deliver_data_frames(&mut self, mut deliver: impl FnMut(Msg) -> bool) -> bool {
         let Some(version) = self.plain_data() else {
             return true;
         };
         let framing = framing(version);
-        while let Some(msg) = self.input.next_data_frame(framing, self.maxmsgsize) {
+        while let Some(msg) = self.input.next_plain_frame(framing, self.maxmsgsize) {
             if is_v3(version) {
                 self.ping_deadline = None;
                 self.ttl_deadline = None;

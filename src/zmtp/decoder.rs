@@ -171,12 +171,30 @@ impl Input {
         Some(msg)
     }
 
-    /// Whether all that `next_frame` could do now `next_data_frame` did: what is left is the
-    /// start of a small data frame whose other bytes have not arrived (or nothing). A
-    /// command, an oversized frame or a large body waits for `next_frame`.
+    /// A data frame (not a command) within `maxmsgsize`, as `next_frame` decodes it: complete
+    /// in the internal buffer or not, small or large (whose body then goes to a buffer of its
+    /// own). `None`, consuming nothing, when the next frame is anything else; `None` too when
+    /// its bytes have not all arrived (see `waits_for_bytes`).
+    pub(super) fn next_plain_frame(
+        &mut self,
+        framing: Framing,
+        maxmsgsize: Option<u64>,
+    ) -> Option<Msg> {
+        if let Some(msg) = self.next_data_frame(framing, maxmsgsize) {
+            return Some(msg);
+        }
+        if !self.waits_for_bytes(framing, maxmsgsize) {
+            return None;
+        }
+        self.next_frame(framing, maxmsgsize).ok().flatten()
+    }
+
+    /// Whether the next frame is a data frame within `maxmsgsize` whose bytes have not all
+    /// arrived (or nothing is left): `next_plain_frame` takes it once they have. False for a
+    /// command, an oversized frame, a malformed header.
     pub(super) fn waits_for_bytes(&self, framing: Framing, maxmsgsize: Option<u64>) -> bool {
-        if self.large.is_some() {
-            return false;
+        if let Some(large) = &self.large {
+            return !large.command;
         }
         let avail = &self.buf[self.start..self.end];
         if avail.is_empty() {
@@ -192,7 +210,6 @@ impl Input {
         header.is_none_or(|h| {
             !h.command
                 && maxmsgsize.is_none_or(|max| h.body <= max)
-                && h.body <= DIRECT_MIN as u64
                 && ((avail.len() - h.len) as u64) < h.body
         })
     }
