@@ -352,7 +352,6 @@ impl ReadNow for ReadNowHandle {
         // by the time the poller collects it.
         WaitEnd {
             delivered: received.delivered,
-            read: received.read,
             resume: !received.finished,
         }
     }
@@ -1408,10 +1407,9 @@ impl Session {
     /// `pump_input` on the socket's thread, in the steady state only: it reads the stream and
     /// moves data frames into the pipe, and stops at anything else (a command, an oversized
     /// frame, the end of the stream, an error). Returns whether any message went into the
-    /// pipe, whether it read anything, and whether it finished: read all there was, or
-    /// stopped at a full pipe (whose reader gives credit back to the I/O thread, which then
-    /// reads on). What it did not finish, the I/O thread takes, sent back to it by a
-    /// `PeerCommand::Resume`.
+    /// pipe, and whether it finished: read all there was, or stopped at a full pipe (whose
+    /// reader gives credit back to the I/O thread, which then reads on). What it did not
+    /// finish, the I/O thread takes, sent back to it by a `PeerCommand::Resume`.
     fn receive_now(&mut self) -> Received {
         let mut received = Received::default();
         let Some(fd) = self.plain_input() else {
@@ -1445,7 +1443,6 @@ impl Session {
             match engine.stream.read(buffer) {
                 Ok(n) if n > 0 => {
                     drained = n < room;
-                    received.read = true;
                     conn.read_done(n, Instant::now());
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break true,
@@ -1466,8 +1463,6 @@ impl Session {
 struct Received {
     /// Messages went into the pipe.
     delivered: bool,
-    /// Bytes were read.
-    read: bool,
     /// Nothing is left for the I/O thread: all there was is read, or the pipe is full.
     finished: bool,
 }

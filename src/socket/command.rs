@@ -95,8 +95,6 @@ pub trait ReadNow: Send + Sync {
 pub struct WaitEnd {
     /// Messages went into the pipe (the socket hears `ActivateRead` as usual).
     pub delivered: bool,
-    /// Bytes were read (a large body's maybe, not complete yet).
-    pub read: bool,
     /// Input is left that only the owner's thread can take (it left it to the waiting
     /// thread, or that thread read bytes it cannot decode): the caller sends the owner
     /// `PeerCommand::Resume`.

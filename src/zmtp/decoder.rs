@@ -28,6 +28,8 @@ pub(super) struct Input {
     large: Option<Large>,
     /// Whether the last `read_buffer` handed out the large body's buffer.
     reading_large: bool,
+    /// `next_plain_frame` met a frame `next_frame` refuses (see `waits_for_bytes`).
+    refused: bool,
 }
 
 #[derive(Debug)]
@@ -60,6 +62,7 @@ impl Input {
             end: 0,
             large: None,
             reading_large: false,
+            refused: false,
         }
     }
 
@@ -186,13 +189,24 @@ impl Input {
         if !self.waits_for_bytes(framing, maxmsgsize) {
             return None;
         }
-        self.next_frame(framing, maxmsgsize).ok().flatten()
+        match self.next_frame(framing, maxmsgsize) {
+            Ok(frame) => frame,
+            Err(_) => {
+                // Out of memory for the body: `next_frame` fails the same way for the caller
+                // of `poll_event`, and no more bytes are to be waited for.
+                self.refused = true;
+                None
+            }
+        }
     }
 
     /// Whether the next frame is a data frame within `maxmsgsize` whose bytes have not all
     /// arrived (or nothing is left): `next_plain_frame` takes it once they have. False for a
     /// command, an oversized frame, a malformed header.
     pub(super) fn waits_for_bytes(&self, framing: Framing, maxmsgsize: Option<u64>) -> bool {
+        if self.refused {
+            return false;
+        }
         if let Some(large) = &self.large {
             return !large.command;
         }
@@ -210,6 +224,7 @@ impl Input {
         header.is_none_or(|h| {
             !h.command
                 && maxmsgsize.is_none_or(|max| h.body <= max)
+                && h.body <= isize::MAX as u64
                 && ((avail.len() - h.len) as u64) < h.body
         })
     }
@@ -381,6 +396,51 @@ mod tests {
             b"xy"
         );
         assert!(input.is_empty());
+    }
+
+    #[test]
+    fn plain_frames_include_large_bodies_and_wait_only_for_bytes() {
+        let mut input = Input::new();
+        assert!(input.waits_for_bytes(Framing::V2, None));
+        // A large data frame, its first bytes only: it waits for the rest, read in place.
+        let size = 100_000usize;
+        let mut wire = vec![FLAG_LONG];
+        wire.extend_from_slice(&(size as u64).to_be_bytes());
+        wire.extend_from_slice(&[7u8; 1000]);
+        feed(&mut input, &wire[..5]);
+        assert!(input.waits_for_bytes(Framing::V2, None));
+        assert!(input.next_plain_frame(Framing::V2, None).is_none());
+        feed(&mut input, &wire[5..]);
+        assert!(input.waits_for_bytes(Framing::V2, None));
+        // Over ZMQ_MAXMSGSIZE: not a plain frame, left for next_frame's error.
+        assert!(!input.waits_for_bytes(Framing::V2, Some(size as u64 - 1)));
+        assert!(
+            input
+                .next_plain_frame(Framing::V2, Some(size as u64 - 1))
+                .is_none()
+        );
+        assert!(input.next_plain_frame(Framing::V2, None).is_none());
+        assert!(input.large.is_some());
+        feed(&mut input, &vec![7u8; size - 1000]);
+        let body = input.next_plain_frame(Framing::V2, None).unwrap();
+        assert!(body.size() == size && body.data().iter().all(|&b| b == 7));
+        // A size no buffer can hold: not a plain frame (next_frame refuses it).
+        let mut huge = Input::new();
+        let mut wire = vec![FLAG_LONG];
+        wire.extend_from_slice(&u64::MAX.to_be_bytes());
+        feed(&mut huge, &wire);
+        assert!(!huge.waits_for_bytes(Framing::V2, None));
+        assert!(huge.next_plain_frame(Framing::V2, None).is_none());
+        assert!(huge.next_frame(Framing::V2, None).is_err());
+        // A command, whole or not: not a plain frame; nothing is consumed.
+        feed(&mut input, &[FLAG_COMMAND, 4, b'P', b'I']);
+        assert!(!input.waits_for_bytes(Framing::V2, None));
+        assert!(input.next_plain_frame(Framing::V2, None).is_none());
+        feed(&mut input, b"NG");
+        assert!(input.next_plain_frame(Framing::V2, None).is_none());
+        let ping = input.next_frame(Framing::V2, None).unwrap().unwrap();
+        assert!(ping.is_command() && ping.data() == b"PING");
+        assert!(input.waits_for_bytes(Framing::V2, None) && input.is_empty());
     }
 
     #[test]
