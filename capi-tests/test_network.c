@@ -254,13 +254,14 @@ typedef struct {
     void *rep;
     int n;
     int echoed;
+    int timeout_ms;
 } echoer_t;
 
 static void *echo_blocking (void *arg)
 {
     echoer_t *e = (echoer_t *) arg;
     zmq_msg_t msg;
-    set_int (e->rep, ZMQ_RCVTIMEO, budget (TIMEOUT_MS));
+    set_int (e->rep, ZMQ_RCVTIMEO, e->timeout_ms);
     for (; e->echoed < e->n; e->echoed++) {
         zmq_msg_init (&msg);
         if (zmq_msg_recv (&msg, e->rep, 0) < 0 || zmq_msg_send (&msg, e->rep, 0) < 0) {
@@ -286,37 +287,74 @@ static int count_events (void *monitor, int kind)
     return count;
 }
 
+/* Whether a monitor shows an event of `kind` within ms. */
+static int event_within (void *monitor, int kind, int ms)
+{
+    zmq_pollitem_t item = {monitor, 0, ZMQ_POLLIN, 0};
+    int waited;
+    for (waited = 0; waited < ms; waited += 20) {
+        if (count_events (monitor, kind) > 0)
+            return 1;
+        zmq_poll (&item, 1, 20);
+    }
+    return count_events (monitor, kind) > 0;
+}
+
+/* Binds rep and connects req over tr, `watched` (one of them) monitored for DISCONNECTED on
+   the PAIR returned. */
+static void *link_monitored (void *ctx, const char *tr, void *rep, void *req, void *watched)
+{
+    char ep[EP_LEN], monitor_ep[64];
+    void *monitor;
+    static int serial;
+    CHECK_OK (bind_tr (rep, tr, ep));
+    snprintf (monitor_ep, sizeof monitor_ep, "inproc://link-monitored-%d", ++serial);
+    CHECK_OK (zmq_socket_monitor (watched, monitor_ep, ZMQ_EVENT_DISCONNECTED));
+    monitor = sock (ctx, ZMQ_PAIR);
+    CHECK_OK (zmq_connect (monitor, monitor_ep));
+    CHECK_OK (zmq_connect (req, ep));
+    return monitor;
+}
+
+/* Starts a thread echoing n messages on rep, each awaited at most timeout_ms. */
+static int start_echo (echoer_t *e, pthread_t *thread, void *rep, int n, int timeout_ms)
+{
+    e->rep = rep;
+    e->n = n;
+    e->echoed = 0;
+    e->timeout_ms = timeout_ms;
+    if (pthread_create (thread, NULL, echo_blocking, e) != 0) {
+        CHECK (0);
+        return 0;
+    }
+    return 1;
+}
+
 /* A REP thread blocked in zmq_recv when each request comes: ours reads the connection on that
-   thread then (whole small frames), and hands back to the I/O thread what it cannot take there,
-   even when no more bytes follow: the rest of a large frame, a heartbeat's PING (the REQ drops
-   the connection when no PONG comes within 60 ms of a PING, and sends them 150 ms apart). */
+   thread then, and hands back to the I/O thread what it cannot take there, even when no more
+   bytes follow.
+   - Requests of up to 200 kB, with heartbeats on: the REQ drops the connection when no PONG
+     comes within 60 ms of a PING, and sends them 150 ms apart, so a PING left unread would
+     show.
+   - A request over the REP's ZMQ_MAXMSGSIZE: the REP must drop the connection. */
 static void waiting_receiver (void *ctx, const char *tr)
 {
     static const size_t sizes[] = {5, 9000, 65536, 300, 70000, 16, 200000};
     const int n = 14;
-    char ep[EP_LEN], monitor_ep[64];
     void *rep, *req, *monitor;
     echoer_t echoer;
     pthread_t thread;
+    int64_t limit = 100000;
+    zmq_msg_t big;
     int i;
     begin ("REQ/REP: requests reach a REP blocked in zmq_recv, with heartbeats between", tr);
     rep = sock (ctx, ZMQ_REP);
     req = sock (ctx, ZMQ_REQ);
-    CHECK_OK (bind_tr (rep, tr, ep));
     set_int (req, ZMQ_HEARTBEAT_IVL, 150);
     set_int (req, ZMQ_HEARTBEAT_TIMEOUT, 60);
-    snprintf (monitor_ep, sizeof monitor_ep, "inproc://waiting-%s", tr);
-    CHECK_OK (zmq_socket_monitor (req, monitor_ep, ZMQ_EVENT_DISCONNECTED));
-    monitor = sock (ctx, ZMQ_PAIR);
-    CHECK_OK (zmq_connect (monitor, monitor_ep));
-    CHECK_OK (zmq_connect (req, ep));
-    echoer.rep = rep;
-    echoer.n = n;
-    echoer.echoed = 0;
-    if (pthread_create (&thread, NULL, echo_blocking, &echoer) != 0) {
-        CHECK (0);
+    monitor = link_monitored (ctx, tr, rep, req, req);
+    if (!start_echo (&echoer, &thread, rep, n, budget (TIMEOUT_MS)))
         return;
-    }
     for (i = 0; i < n; i++) {
         /* Long enough for the REP to block, and every fourth time for PINGs to come alone. */
         usleep (i % 4 == 3 ? 400 * 1000 : 20 * 1000);
@@ -326,6 +364,33 @@ static void waiting_receiver (void *ctx, const char *tr)
     CHECK_EQ (echoer.echoed, n);
     CHECK_EQ (count_events (monitor, ZMQ_EVENT_DISCONNECTED), 0);
     CHECK_OK (zmq_socket_monitor (req, NULL, 0));
+    close_all (rep, req, monitor);
+
+    begin ("REQ/REP: a request over ZMQ_MAXMSGSIZE to a REP blocked in zmq_recv drops the "
+           "connection",
+           tr);
+    rep = sock (ctx, ZMQ_REP);
+    req = sock (ctx, ZMQ_REQ);
+    CHECK_OK (zmq_setsockopt (rep, ZMQ_MAXMSGSIZE, &limit, sizeof limit));
+    monitor = link_monitored (ctx, tr, rep, req, rep);
+    /* A small round trip first, then the REP blocks again before the large request. */
+    if (!start_echo (&echoer, &thread, rep, 1, budget (TIMEOUT_MS)))
+        return;
+    CHECK_EQ (send_str (req, "small", 0), 5);
+    CHECK_STR (recv_str (req), "small");
+    pthread_join (thread, NULL);
+    if (!start_echo (&echoer, &thread, rep, 1, 600))
+        return;
+    usleep (20 * 1000);
+    zmq_msg_init_size (&big, 200000);
+    memset (zmq_msg_data (&big), 'b', 200000);
+    CHECK_EQ (zmq_msg_send (&big, req, 0), 200000);
+    zmq_msg_close (&big);
+    CHECK (event_within (monitor, ZMQ_EVENT_DISCONNECTED, budget (TIMEOUT_MS)));
+    pthread_join (thread, NULL);
+    /* The REP never got the request: its wait ran out. */
+    CHECK_EQ (echoer.echoed, 0);
+    CHECK_OK (zmq_socket_monitor (rep, NULL, 0));
     close_all (rep, req, monitor);
 }
 
