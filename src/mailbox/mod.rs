@@ -78,17 +78,19 @@ impl<C: Send> Mailbox<C> {
     /// The next command, waiting at most `timeout` for one (None: forever; zero: not at all).
     /// `Error::Again` when none came in time, `Error::Intr` when a signal handler ran.
     pub fn recv(&mut self, timeout: Option<Duration>) -> Result<C> {
-        if self.active {
-            if let Some(command) = self.reader.read() {
-                return Ok(command);
-            }
-            // Empty: the reader is now asleep, and the next post will signal.
-            self.active = false;
+        // Found empty, the reader is left asleep: the next post will signal.
+        if let Some(command) = self.next_posted() {
+            return Ok(command);
         }
         if timeout != Some(Duration::ZERO) {
             self.yield_first();
         }
         self.shared.signaler.wait(timeout)?;
+        self.take_signalled()
+    }
+
+    /// After a wait that found the signal raised: lowers it and takes the command behind it.
+    fn take_signalled(&mut self) -> Result<C> {
         self.shared.signaler.recv();
         self.active = true;
         // A signal means a post flushed while we slept, so a command is there; should it not
@@ -106,18 +108,13 @@ impl<C: Send> Mailbox<C> {
         timeout: Option<Duration>,
         input: std::os::fd::RawFd,
     ) -> Result<Option<C>> {
-        if self.active {
-            if let Some(command) = self.reader.read() {
-                return Ok(Some(command));
-            }
-            self.active = false;
+        if let Some(command) = self.next_posted() {
+            return Ok(Some(command));
         }
         if !self.shared.signaler.wait_or(input, timeout)? {
             return Ok(None);
         }
-        self.shared.signaler.recv();
-        self.active = true;
-        self.reader.read().map(Some).ok_or(Error::Again)
+        self.take_signalled().map(Some)
     }
 }
 

@@ -635,25 +635,18 @@ impl Socket {
             Some(fd) => self.mailbox.recv_or_readable(timeout, fd),
             None => self.mailbox.recv(timeout).map(Some),
         };
-        let mut next = match first {
-            Ok(Some(command)) => Ok(command),
+        match first {
+            Ok(Some(command)) => self.process_command(command),
             Ok(None) => return self.check_alive().map(|()| true),
-            Err(e) => Err(e),
-        };
-        loop {
-            match next {
-                Ok(command) => self.process_command(command),
-                Err(Error::Again) => break,
-                Err(e) => return Err(e),
-            }
-            next = self.mailbox.next_posted().ok_or(Error::Again);
+            Err(Error::Again) => {}
+            Err(e) => return Err(e),
         }
-        self.reap_pipes();
+        self.process_posted();
         self.check_alive().map(|()| false)
     }
 
-    /// Processes the commands posted while awake (by this thread's own work, as in
-    /// `ReadNow::receive_now`), without a system call.
+    /// Processes the commands posted while awake (after a wait's first, or this thread's own
+    /// work, as in `ReadNow::end_wait`), without a system call.
     fn process_posted(&mut self) {
         while let Some(command) = self.mailbox.next_posted() {
             self.process_command(command);
