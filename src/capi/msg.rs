@@ -80,15 +80,15 @@ pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
             return Ok(());
         }
     }
-    // SAFETY: the slot is live (checked by `live`): its Msg is read out once and the tag then
-    // marks it closed, so it is never read or dropped again.
-    let msg = unsafe {
-        let msg = ptr::read(msg);
+    // SAFETY: the slot is live (checked by `live`): what its Msg would release is taken out,
+    // leaving an empty message, and the tag then marks it closed.
+    let parts = unsafe {
+        let parts = (*msg).take_parts();
         ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED);
-        msg
+        parts
     };
     // Dropped last: a free function may run here and may itself call into the library.
-    drop(msg);
+    drop(parts);
     Ok(())
 }
 
@@ -272,11 +272,22 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         // SAFETY: as above.
         unsafe { live(dest) }?;
         // SAFETY: as above.
-        let copy = unsafe { live(src) }?.share();
-        if dest != src {
-            // SAFETY: forwarded from the caller.
-            unsafe { replace(dest, copy) }?;
+        let source = unsafe { live(src) }?;
+        if dest == src {
+            // A copy onto itself only marks a large payload shared.
+            drop(source.share());
+            return Ok(0);
         }
+        // SAFETY: forwarded from the caller; `dest` is not `src`, so the two do not alias.
+        let target = unsafe { live(dest) }?;
+        if target.drops_quietly() {
+            // The old message runs no application code when dropped: the copy goes in place.
+            source.share_into(target);
+            return Ok(0);
+        }
+        let copy = source.share();
+        // SAFETY: forwarded from the caller.
+        unsafe { replace(dest, copy) }?;
         Ok(0)
     })
 }

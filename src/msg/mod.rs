@@ -7,6 +7,7 @@
 
 mod buffer;
 mod metadata;
+pub(crate) mod words;
 
 use std::sync::Arc;
 
@@ -362,6 +363,78 @@ impl Msg {
             routing_id: self.routing_id,
             metadata: self.metadata.clone(),
         }
+    }
+
+    /// Makes `dest` a copy of this message, as `share` does, written in place when the payload
+    /// is shared: the copy made by `share` and then moved into a `zmq_msg_t` was read back, in
+    /// wide loads, right after the narrow stores that built it (and the cloned `Bytes` right
+    /// after the call that returned it), two store-forwarding stalls that took most of
+    /// zmq_msg_copy's time. `dest`'s old content is dropped first, so it must drop quietly
+    /// (see `drops_quietly`).
+    pub fn share_into(&mut self, dest: &mut Msg) {
+        debug_assert!(dest.drops_quietly());
+        if let Body::Unique(_) = self.body {
+            self.make_shared();
+        }
+        let Body::Shared(b) = &self.body else {
+            // A small payload: a plain copy, built in registers.
+            *dest = self.share();
+            return;
+        };
+        self.flags |= SHARED;
+        dest.metadata.clone_from(&self.metadata);
+        dest.flags = self.flags;
+        dest.routing_id = self.routing_id;
+        // The clone is written where it stays, not moved there from a temporary.
+        dest.body = Body::Shared(Bytes::new());
+        if let Body::Shared(slot) = &mut dest.body {
+            // SAFETY: `slot` holds an empty static Bytes, whose drop does nothing: overwriting
+            // it without dropping it leaks nothing.
+            unsafe { words::write(slot, b.clone()) };
+        }
+    }
+
+    /// Turns a unique payload into a shared one (without copying it).
+    #[inline(never)]
+    fn make_shared(&mut self) {
+        if let Body::Unique(b) = std::mem::replace(&mut self.body, Body::Shared(Bytes::new())) {
+            self.body = Body::Shared(Bytes::from_owner(b));
+        }
+    }
+
+    /// Takes out what dropping this message would release, its shared payload (if any) and
+    /// its metadata, leaving it empty. The payload is read a word at a time (see `words`):
+    /// a message closed right after it was copied or received is read while its stores are
+    /// still on their way to the cache.
+    pub fn take_parts(&mut self) -> (Option<Bytes>, Option<Arc<Metadata>>) {
+        let metadata = self.metadata.take();
+        let payload = match &mut self.body {
+            Body::Shared(b) => {
+                // SAFETY: `b` is a valid Bytes; the body is overwritten right after, without
+                // dropping this one, so the Bytes moved out is the only one.
+                let payload = unsafe { words::read(b) };
+                // SAFETY: the old body's only resource (the Bytes) was moved out above.
+                unsafe {
+                    std::ptr::write(
+                        &mut self.body,
+                        Body::Inline {
+                            len: 0,
+                            buf: [0; INLINE_MAX],
+                        },
+                    )
+                };
+                Some(payload)
+            }
+            _ => {
+                self.body = Body::Inline {
+                    len: 0,
+                    buf: [0; INLINE_MAX],
+                };
+                None
+            }
+        };
+        self.flags = 0;
+        (payload, metadata)
     }
 
     /// Whether dropping the message runs no code of the application's: its payload is not

@@ -92,3 +92,55 @@ fn constant_is_shared() {
     assert!(m.is_shared());
     assert_eq!(m.data(), &DATA);
 }
+
+#[test]
+fn share_into_writes_the_copy_in_place() {
+    // A unique buffer becomes shared by both; the old content of the target is dropped.
+    let mut big = Msg::with_size(100).unwrap();
+    // SAFETY: the buffer is 100 bytes long and owned by `big`.
+    unsafe { big.data_ptr().write(9) };
+    big.set_more(true);
+    let mut target = Msg::from_slice(b"old");
+    big.share_into(&mut target);
+    assert!(big.is_shared() && target.is_shared() && target.more());
+    assert_eq!(target.data().as_ptr(), big.data().as_ptr());
+    assert_eq!((target.size(), target.data()[0]), (100, 9));
+
+    // A buffer with a free function is released once, after the last copy.
+    let drops = Arc::new(AtomicUsize::new(0));
+    let mut owned = Msg::from_owner(Counted(vec![5; 64], drops.clone()));
+    let mut copies = [Msg::new(), Msg::new()];
+    for copy in &mut copies {
+        owned.share_into(copy);
+        assert_eq!(copy.data(), &[5; 64][..]);
+    }
+    drop(owned);
+    drop(copies);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+
+    // A small payload is copied, not shared.
+    let mut small = Msg::from_slice(b"hi");
+    let mut target = Msg::with_size(70).unwrap();
+    small.share_into(&mut target);
+    assert_eq!(target.data(), b"hi");
+    assert!(!small.is_shared() && !target.is_shared());
+}
+
+#[test]
+fn take_parts_leaves_an_empty_message() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let mut m = Msg::from_owner(Counted(vec![1; 40], drops.clone()));
+    m.set_more(true);
+    let (payload, metadata) = m.take_parts();
+    assert_eq!((m.size(), m.more()), (0, false));
+    assert!(m.drops_quietly() && metadata.is_none());
+    assert_eq!(payload.as_deref(), Some(&[1; 40][..]));
+    drop(m);
+    assert_eq!(drops.load(Ordering::SeqCst), 0);
+    drop(payload);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+
+    let mut small = Msg::from_slice(b"x");
+    assert!(small.take_parts().0.is_none());
+    assert_eq!(small.size(), 0);
+}
