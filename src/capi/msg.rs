@@ -11,7 +11,7 @@ use std::ptr;
 use super::boundary;
 use super::constants::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::error::{Error, Result};
-use crate::msg::Msg;
+use crate::msg::{INLINE_MAX, Msg};
 
 /// The C message type: 64 opaque bytes, pointer-aligned (declared in the prologue of zmq.h).
 #[repr(C, align(8))]
@@ -180,11 +180,33 @@ pub unsafe extern "C" fn zmq_msg_init(msg: *mut zmq_msg_t) -> c_int {
 pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> c_int {
     boundary(-1, || {
         super::non_null(msg)?;
-        let body = Msg::with_size(size)?;
+        if size <= INLINE_MAX {
+            // Stored as zmq_msg_init stores it, then given its length. Written as one
+            // message, the compiler's stores (shared with the large case) overlapped the word
+            // zmq_msg_close reads first, which then waited for them to reach the cache (a
+            // store-forwarding stall, most of a 1-byte init_size + close).
+            // SAFETY: non-NULL, and the caller guarantees it is writable.
+            unsafe { init(msg, Msg::new()) };
+            // SAFETY: just made live.
+            unsafe { live(msg) }?.set_small_size(size);
+            return Ok(0);
+        }
         // SAFETY: non-NULL, and the caller guarantees it is writable.
-        unsafe { init(msg, body) };
-        Ok(0)
+        unsafe { init_large(msg, size) }.map(|()| 0)
     })
+}
+
+/// zmq_msg_init_size's large messages, out of line: the small ones then take no register
+/// saves.
+///
+/// # Safety
+/// `msg` must be valid for writing a `zmq_msg_t`.
+#[inline(never)]
+unsafe fn init_large(msg: *mut zmq_msg_t, size: usize) -> Result<()> {
+    let body = Msg::with_size(size)?;
+    // SAFETY: forwarded from the caller.
+    unsafe { init(msg, body) };
+    Ok(())
 }
 
 /// Initialises a message over the caller's buffer, without copying it (zmq_msg_init_data(3)).

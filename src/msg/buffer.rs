@@ -31,7 +31,7 @@ const CLASSES: usize = 41;
 /// Bytes of buffers the depot keeps per class (at least two batches).
 const DEPOT_BYTES: usize = 512 * 1024;
 /// Marks a buffer that was not taken from a class.
-const UNPOOLED: u8 = u8::MAX;
+const UNPOOLED: usize = usize::MAX;
 
 /// The class of a buffer of `size` bytes, or `None` when it is too large to pool.
 fn class_of(size: usize) -> Option<usize> {
@@ -234,7 +234,11 @@ fn keep(class: usize, block: Block) -> bool {
 pub(super) struct Buffer {
     ptr: NonNull<u8>,
     len: usize,
-    class: u8,
+    /// A whole word, though a byte would hold it: the buffer then takes the same 24 bytes, and
+    /// a `Buffer` returned from `new` is read back in the word-sized loads that it was written
+    /// with. A byte written and then read with its padding as one word (as moves do) waited
+    /// for the store to reach the cache: most of zmq_msg_init_size's time at 64 bytes.
+    class: usize,
 }
 
 // SAFETY: a Buffer owns its memory exclusively, like a Vec<u8>.
@@ -243,20 +247,29 @@ unsafe impl Send for Buffer {}
 unsafe impl Sync for Buffer {}
 
 impl Buffer {
-    /// A buffer of `len` bytes (more than zero), or `Error::NoMem`.
+    /// A buffer of `len` bytes (more than zero), or `Error::NoMem`. Inlined, so that the
+    /// buffer is built where it goes: returned through memory, it was read back in wider
+    /// loads than the stores that wrote it (a store-forwarding stall in zmq_msg_init_size).
+    #[inline]
     pub(super) fn new(len: usize) -> Result<Buffer> {
         debug_assert!(len > 0);
-        let (class, size) = match class_of(len) {
-            Some(class) => {
-                if let Some(block) = take(class) {
-                    return Ok(Buffer {
-                        ptr: block.0,
-                        len,
-                        class: class as u8,
-                    });
-                }
-                (class as u8, class_size(class))
+        if let Some(class) = class_of(len) {
+            if let Some(block) = take(class) {
+                return Ok(Buffer {
+                    ptr: block.0,
+                    len,
+                    class,
+                });
             }
+        }
+        Self::allocate(len)
+    }
+
+    /// A buffer from the allocator.
+    #[inline(never)]
+    fn allocate(len: usize) -> Result<Buffer> {
+        let (class, size) = match class_of(len) {
+            Some(class) => (class, class_size(class)),
             None => (UNPOOLED, len),
         };
         let layout = layout(size)?;
@@ -284,7 +297,7 @@ impl Buffer {
         let old_size = if self.class == UNPOOLED {
             self.len
         } else {
-            class_size(usize::from(self.class))
+            class_size(self.class)
         };
         // SAFETY: the block was allocated with `layout(old_size)` (see `new`: a class's size, or
         // the length of an unpooled one), which has the same alignment as `new_layout`; the new
@@ -332,7 +345,7 @@ impl AsRef<[u8]> for Buffer {
 
 impl Drop for Buffer {
     fn drop(&mut self) {
-        let class = usize::from(self.class);
+        let class = self.class;
         let size = if self.class == UNPOOLED {
             self.len
         } else if keep(class, Block(self.ptr)) {

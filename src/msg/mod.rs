@@ -86,6 +86,17 @@ impl Msg {
         Ok(Self::with_body(Body::Unique(buffer::Buffer::new(size)?)))
     }
 
+    /// Gives an empty message made by `new` (and not changed since) a length of `size` bytes,
+    /// at most `INLINE_MAX`: zeros, stored inline.
+    #[inline]
+    pub fn set_small_size(&mut self, size: usize) {
+        debug_assert!(size <= INLINE_MAX && self.size() == 0);
+        if let Body::Inline { len, .. } = &mut self.body {
+            // Cannot truncate: size <= INLINE_MAX (checked by the caller).
+            *len = size.min(INLINE_MAX) as u8;
+        }
+    }
+
     /// A message holding a copy of `data`.
     #[inline]
     pub fn from_slice(data: &[u8]) -> Self {
