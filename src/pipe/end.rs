@@ -291,12 +291,17 @@ impl PipeEnd {
             return false;
         }
         loop {
-            match self.inbound.read() {
+            // A message goes straight into `out` (see `Reader::read_swapping`).
+            let taken = self.inbound.read_swapping(out, |item| match item {
+                Item::Msg(msg) => Some(msg),
+                _ => None,
+            });
+            match taken {
                 None => {
                     self.in_active = false;
                     return false;
                 }
-                Some(Item::Delimiter) => {
+                Some(Some(Item::Delimiter)) => {
                     self.process_delimiter();
                     return match self.farewell.take() {
                         Some(farewell) => {
@@ -306,31 +311,37 @@ impl PipeEnd {
                         None => false,
                     };
                 }
-                Some(Item::Metadata(metadata)) => self.metadata = metadata,
-                Some(Item::Msg(msg)) => {
-                    *out = msg;
-                    if !out.more() && !out.is_routing_id() {
-                        self.msgs_read += 1;
-                        self.until_credit = self.until_credit.wrapping_sub(1);
-                        if self.until_credit == 0 {
-                            self.until_credit = self.lwm;
-                            self.outbox
-                                .push_back(PeerCommand::ActivateWrite(self.msgs_read));
-                        }
-                    }
-                    if let Some(current) = &self.metadata {
-                        let metadata = match spare.take() {
-                            Some(same) if Arc::ptr_eq(&same, current) => same,
-                            other => {
-                                *spare = other;
-                                current.clone()
-                            }
-                        };
-                        out.set_metadata(Some(metadata));
-                    }
-                    return true;
+                Some(Some(Item::Metadata(metadata))) => {
+                    self.metadata = metadata;
+                    continue;
+                }
+                // (Never: messages are swapped in place.)
+                Some(Some(Item::Msg(msg))) => *out = msg,
+                // Only the discriminant is read here: a message bound by value would be
+                // copied off the stack in wide loads, just after the narrow stores of the
+                // closure's result.
+                Some(None) => {}
+            }
+            if !out.more() && !out.is_routing_id() {
+                self.msgs_read += 1;
+                self.until_credit = self.until_credit.wrapping_sub(1);
+                if self.until_credit == 0 {
+                    self.until_credit = self.lwm;
+                    self.outbox
+                        .push_back(PeerCommand::ActivateWrite(self.msgs_read));
                 }
             }
+            if let Some(current) = &self.metadata {
+                let metadata = match spare.take() {
+                    Some(same) if Arc::ptr_eq(&same, current) => same,
+                    other => {
+                        *spare = other;
+                        current.clone()
+                    }
+                };
+                out.set_metadata(Some(metadata));
+            }
+            return true;
         }
     }
 

@@ -295,13 +295,49 @@ impl<T: Send> Reader<T> {
 
     /// Takes the next value, if one is ready (going to sleep when none is).
     pub fn read(&mut self) -> Option<T> {
+        // SAFETY: the value is moved out once, by a closure that does not panic.
+        unsafe { self.take_with(|slot| slot.assume_init_read()) }
+    }
+
+    /// Takes the next value, if one is ready, as `read`; but when `part` finds in it a `U`,
+    /// that part is swapped with `place` where it lies, and the value (now holding `place`'s
+    /// old content) is dropped in its slot: `Some(None)`. Anything else is moved out:
+    /// `Some(Some(value))`. A value returned by `read` and then moved on was copied in the
+    /// pieces the compiler cut around its discriminant and read back in other pieces: a
+    /// store-forwarding stall in every message read.
+    pub fn read_swapping<U>(
+        &mut self,
+        place: &mut U,
+        part: impl FnOnce(&mut T) -> Option<&mut U>,
+    ) -> Option<Option<T>> {
+        // SAFETY: the slot's value is taken once: dropped in place after the swap, or moved
+        // out. Neither `part` (a projection) nor the swap panics.
+        unsafe {
+            self.take_with(|slot| {
+                if let Some(found) = part(slot.assume_init_mut()) {
+                    std::mem::swap(found, place);
+                    slot.assume_init_drop();
+                    return None;
+                }
+                Some(slot.assume_init_read())
+            })
+        }
+    }
+
+    /// Takes the next value, if one is ready, by handing `take` the slot it is in.
+    ///
+    /// # Safety
+    /// The slot holds a value; `take` must move it out or drop it (the slot counts as empty
+    /// afterwards), and must not panic (the slot would be taken again).
+    unsafe fn take_with<R>(&mut self, take: impl FnOnce(&mut MaybeUninit<T>) -> R) -> Option<R> {
         if !self.check_read() {
             return None;
         }
         let (shared, r) = self.parts();
         // SAFETY: `read < readable <= published`: the writer wrote this slot and published it
-        // with release ordering, which our acquire in check_read observed.
-        let value = unsafe { (*(*r.chunk).slots[r.slot].get()).assume_init_read() };
+        // with release ordering, which our acquire in check_read observed. The slot is ours
+        // until `read` moves past it.
+        let value = take(unsafe { &mut *(*r.chunk).slots[r.slot].get() });
         r.read += 1;
         r.slot += 1;
         if r.slot == CHUNK {

@@ -85,6 +85,43 @@ fn dropping_the_pipe_drops_unread_values() {
 }
 
 #[test]
+fn read_swapping_exchanges_parts_in_place_and_moves_the_rest_out() {
+    // Values with a droppable part: Ok parts are swapped into the caller's place, Err values
+    // are moved out; across chunk boundaries, each value dropped exactly once.
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (mut w, mut r) = ypipe::<Result<(u32, Counted), u32>>();
+    let count = 2 * CHUNK as u32 + 3;
+    for i in 0..count {
+        let value = if i % 3 == 0 {
+            Err(i)
+        } else {
+            Ok((i, Counted(drops.clone())))
+        };
+        w.write(value, false);
+    }
+    w.flush();
+    let mut place = (u32::MAX, Counted(drops.clone()));
+    for i in 0..count {
+        let taken = r.read_swapping(&mut place, |value| value.as_mut().ok());
+        if i % 3 == 0 {
+            assert!(matches!(taken, Some(Some(Err(n))) if n == i));
+        } else {
+            assert!(matches!(taken, Some(None)));
+            assert_eq!(place.0, i);
+        }
+    }
+    assert!(
+        r.read_swapping(&mut place, |value| value.as_mut().ok())
+            .is_none()
+    );
+    // Every swapped-in value but the last left its predecessor in a slot, dropped there.
+    let swapped = (0..count).filter(|i| i % 3 != 0).count();
+    assert_eq!(drops.load(Ordering::SeqCst), swapped);
+    drop(place);
+    assert_eq!(drops.load(Ordering::SeqCst), swapped + 1);
+}
+
+#[test]
 fn two_threads_lose_nothing_and_wake_when_asked() {
     // Fewer under Miri, which interprets every step.
     const COUNT: u64 = if cfg!(miri) { 3_000 } else { 2_000_000 };
