@@ -413,10 +413,11 @@ impl Msg {
         }
     }
 
-    /// Takes out what dropping this message would release, its shared payload (if any) and
-    /// its metadata, leaving it empty. The payload is read a word at a time (see `words`):
-    /// a message closed right after it was copied or received is read while its stores are
-    /// still on their way to the cache.
+    /// Takes out what dropping this message could run application code for, its shared
+    /// payload (if any), and its metadata, leaving it empty (a unique payload is dropped here,
+    /// quietly). The payload is read a word at a time (see `words`): a message closed right
+    /// after it was copied or received is read while its stores are still on their way to
+    /// the cache.
     pub fn take_parts(&mut self) -> (Option<Bytes>, Option<Arc<Metadata>>) {
         let metadata = self.metadata.take();
         let payload = match &mut self.body {

@@ -295,7 +295,7 @@ impl<T: Send> Reader<T> {
 
     /// Takes the next value, if one is ready (going to sleep when none is).
     pub fn read(&mut self) -> Option<T> {
-        // SAFETY: the value is moved out once, by a closure that does not panic.
+        // SAFETY: the value is moved out once.
         unsafe { self.take_with(|slot| slot.assume_init_read()) }
     }
 
@@ -311,7 +311,7 @@ impl<T: Send> Reader<T> {
         part: impl FnOnce(&mut T) -> Option<&mut U>,
     ) -> Option<Option<T>> {
         // SAFETY: the slot's value is taken once: dropped in place after the swap, or moved
-        // out. Neither `part` (a projection) nor the swap panics.
+        // out. Should `part` or the drop unwind, the value is leaked (see `take_with`).
         unsafe {
             self.take_with(|slot| {
                 if let Some(found) = part(slot.assume_init_mut()) {
@@ -324,37 +324,52 @@ impl<T: Send> Reader<T> {
         }
     }
 
-    /// Takes the next value, if one is ready, by handing `take` the slot it is in.
+    /// Takes the next value, if one is ready, by handing `take` the slot it is in. The
+    /// reader moves past the slot once `take` returns, or unwinds: a value it left behind is
+    /// then leaked, never taken twice.
     ///
     /// # Safety
-    /// The slot holds a value; `take` must move it out or drop it (the slot counts as empty
-    /// afterwards), and must not panic (the slot would be taken again).
+    /// The slot holds a value; `take` must move it out or drop it, once (the slot counts as
+    /// empty afterwards).
     unsafe fn take_with<R>(&mut self, take: impl FnOnce(&mut MaybeUninit<T>) -> R) -> Option<R> {
+        /// Moves the reader past its slot when dropped, also on unwinding; the emptied chunk
+        /// is recycled only then, after `take` is done with the slot.
+        struct Advance<'a, T: Send>(&'a mut Reader<T>);
+        impl<T: Send> Drop for Advance<'_, T> {
+            fn drop(&mut self) {
+                let (shared, r) = self.0.parts();
+                r.read += 1;
+                r.slot += 1;
+                if r.slot == CHUNK {
+                    // SAFETY: a published value beyond this chunk exists or will (the writer
+                    // linked the next chunk when it filled this one, before publishing anything
+                    // in it); and this chunk is now empty and no longer referenced by the
+                    // writer.
+                    unsafe {
+                        let next = (*r.chunk).next.load(Ordering::Relaxed);
+                        let emptied = r.chunk;
+                        r.chunk = next;
+                        let old = shared.spare.swap(emptied, Ordering::Release);
+                        if !old.is_null() {
+                            Chunk::free(old);
+                        }
+                    }
+                    r.slot = 0;
+                }
+            }
+        }
+
         if !self.check_read() {
             return None;
         }
-        let (shared, r) = self.parts();
+        let (_, r) = self.parts();
         // SAFETY: `read < readable <= published`: the writer wrote this slot and published it
         // with release ordering, which our acquire in check_read observed. The slot is ours
-        // until `read` moves past it.
-        let value = take(unsafe { &mut *(*r.chunk).slots[r.slot].get() });
-        r.read += 1;
-        r.slot += 1;
-        if r.slot == CHUNK {
-            // SAFETY: a published value beyond this chunk exists or will (the writer linked the
-            // next chunk when it filled this one, before publishing anything in it); and this
-            // chunk is now empty and no longer referenced by the writer.
-            unsafe {
-                let next = (*r.chunk).next.load(Ordering::Relaxed);
-                let emptied = r.chunk;
-                r.chunk = next;
-                let old = shared.spare.swap(emptied, Ordering::Release);
-                if !old.is_null() {
-                    Chunk::free(old);
-                }
-            }
-            r.slot = 0;
-        }
+        // until the reader moves past it (when `advance` drops, after `take`).
+        let slot = unsafe { &mut *(*r.chunk).slots[r.slot].get() };
+        let advance = Advance(self);
+        let value = take(slot);
+        drop(advance);
         Some(value)
     }
 

@@ -161,3 +161,30 @@ fn two_threads_lose_nothing_and_wake_when_asked() {
     assert_eq!(r.read(), None);
     assert!(asked >= seen_wakeups);
 }
+
+#[test]
+fn a_take_that_unwinds_moves_the_reader_past_its_value() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (mut w, mut r) = ypipe::<Counted>();
+    for _ in 0..CHUNK + 2 {
+        w.write(Counted(drops.clone()), false);
+    }
+    w.flush();
+    // Unwinding out of the projection, at the end of a chunk and elsewhere: the value is
+    // leaked, and the next read takes the next one.
+    for _ in 0..CHUNK {
+        let mut place = Counted(drops.clone());
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            r.read_swapping(&mut place, |_| -> Option<&mut Counted> {
+                panic!("projection")
+            })
+        }));
+        assert!(unwound.is_err());
+        std::mem::forget(place);
+    }
+    assert_eq!(drops.load(Ordering::SeqCst), 0);
+    assert!(r.read().is_some());
+    assert!(r.read().is_some());
+    assert!(r.read().is_none());
+    assert_eq!(drops.load(Ordering::SeqCst), 2);
+}
