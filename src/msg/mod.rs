@@ -347,7 +347,10 @@ impl Msg {
 
     #[inline(never)]
     fn share_slow(&mut self) -> Msg {
-        let body = match &mut self.body {
+        if let Body::Unique(_) = self.body {
+            self.make_shared();
+        }
+        let body = match &self.body {
             Body::Inline { len, buf } => Body::Inline {
                 len: *len,
                 buf: *buf,
@@ -356,17 +359,7 @@ impl Msg {
                 self.flags |= SHARED;
                 Body::Shared(b.clone())
             }
-            Body::Unique(_) => {
-                // Zero-copy: the buffer becomes the shared buffer of both messages.
-                let Body::Unique(b) = std::mem::replace(&mut self.body, Body::Shared(Bytes::new()))
-                else {
-                    unreachable!("matched above")
-                };
-                let shared = Bytes::from_owner(b);
-                self.body = Body::Shared(shared.clone());
-                self.flags |= SHARED;
-                Body::Shared(shared)
-            }
+            Body::Unique(_) => unreachable!("made shared above"),
         };
         Msg {
             body,
@@ -405,7 +398,8 @@ impl Msg {
         }
     }
 
-    /// Turns a unique payload into a shared one (without copying it).
+    /// Turns a unique payload into a shared one, without copying it: the buffer becomes the
+    /// shared buffer of the message and of its copies.
     #[inline(never)]
     fn make_shared(&mut self) {
         if let Body::Unique(b) = std::mem::replace(&mut self.body, Body::Shared(Bytes::new())) {
