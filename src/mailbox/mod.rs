@@ -9,13 +9,23 @@
 mod signaler;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
 pub use self::signaler::Signaler;
 use crate::error::{Error, Result};
 use crate::pipe::ypipe::{Reader, Writer, ypipe};
+
+/// How long a wait watches the mailbox before it sleeps (see `Mailbox::before_sleep`).
+const SPIN: Duration = Duration::from_micros(10);
+/// A yield that took longer ran another thread: this processor is wanted. A yield with no
+/// other thread to run is a system call (~0.6 µs here); handing over takes several µs.
+const ALONE: Duration = Duration::from_micros(2);
+/// Spins after a yield that came back at once, before the next that yields first.
+const ALONE_FOR: u32 = 15;
+/// How many checks of the mailbox between two looks at the clock while spinning.
+const SPIN_CHECKS: u32 = 32;
 
 /// The posting side of a mailbox; cheap to clone, usable from any thread.
 pub struct MailboxSender<C> {
@@ -33,12 +43,15 @@ pub struct Mailbox<C> {
     reader: Reader<C>,
     /// Whether the owner is draining commands (awake); when false it must wait on the signaler.
     active: bool,
-    /// Whether waits yield first (see `yield_first`).
+    /// Whether waits yield and spin first (see `before_sleep`).
     yielding: bool,
-    /// Waits to come before the next one that yields first.
-    skip_yields: u32,
-    /// How many yields in a row found nothing (the skip doubles with each, up to 64).
-    vain_yields: u32,
+    /// When waits yield first.
+    yields: Backoff,
+    /// When waits spin first.
+    spins: Backoff,
+    /// Spins to come before the next that yields first, to learn whether other threads want
+    /// this processor.
+    alone_for: u32,
 }
 
 impl<C: Send> Mailbox<C> {
@@ -58,8 +71,9 @@ impl<C: Send> Mailbox<C> {
             reader,
             active: false,
             yielding: true,
-            skip_yields: 0,
-            vain_yields: 0,
+            yields: Backoff::default(),
+            spins: Backoff::default(),
+            alone_for: 0,
         })
     }
 
@@ -83,7 +97,9 @@ impl<C: Send> Mailbox<C> {
             return Ok(command);
         }
         if timeout != Some(Duration::ZERO) {
-            self.yield_first();
+            if let Some(command) = self.before_sleep() {
+                return Ok(command);
+            }
         }
         self.shared.signaler.wait(timeout)?;
         self.take_signalled()
@@ -132,35 +148,119 @@ impl<C: Send> Mailbox<C> {
         self.active = true;
     }
 
-    /// Whether waits yield first: a socket's mailbox does while the socket only talks to
+    /// Whether waits yield and spin first: a socket's mailbox does while the socket only talks to
     /// other sockets of the process (inproc).
     pub fn set_yielding(&mut self, on: bool) {
         self.yielding = on;
     }
 
-    /// Before a wait that would put the thread to sleep, gives the processor up once: where
-    /// more threads than processors take turns (a ROUTER and its DEALER threads, a publisher
-    /// and its subscribers, over inproc), the thread that will post the next command often
-    /// runs then, and the wait finds it instead of sleeping and being woken (two context
-    /// switches and a system call each way). Where that does not happen, yielding only costs
-    /// a system call, so after each yield that found nothing the next ones are skipped for
-    /// twice as many waits, up to 64, until one pays again. A socket with tcp or ipc
-    /// endpoints does not yield: what it waits for comes from an I/O thread, and handing the
-    /// processor to it made tcp throughput a quarter slower.
-    fn yield_first(&mut self) {
+    /// Before a wait that would put the thread to sleep, an inproc-only socket's thread tries
+    /// two cheaper ways to get the command it waits for.
+    ///
+    /// It gives the processor up once (`sched_yield`): where more threads than processors take
+    /// turns (a ROUTER and its DEALER threads, a publisher and its subscribers), the thread
+    /// that will post the next command often runs then, and the wait finds it instead of
+    /// sleeping and being woken (two context switches and a system call each way).
+    ///
+    /// When the yield came back at once (no other thread wanted this processor), it then
+    /// watches the mailbox for a while (`SPIN`) with the reader awake: a peer on another
+    /// processor that answers within it posts without signalling, and neither side makes a
+    /// system call or waits for the scheduler (an inproc round trip through sleeps and
+    /// wake-ups takes ~20 µs on this machine; spinning, ~1 µs). Where another thread did run
+    /// during the yield, spinning would take its processor, so the thread sleeps. Once a yield
+    /// found the processor free, the next `ALONE_FOR` spins go without one (a yield is a
+    /// system call, ~0.6 µs here).
+    ///
+    /// Each costs for nothing when it finds nothing, so after each vain yield, or vain (or
+    /// forgone) spin, the next ones are skipped for twice as many waits, up to 64, until one
+    /// pays again. A socket with tcp or ipc endpoints does neither (`set_yielding`): what it
+    /// waits for comes from an I/O thread, and handing the processor to it made tcp throughput
+    /// a quarter slower. Returns the command the spin found, or None with the reader asleep
+    /// (the wait then finds at once what came during the yield).
+    fn before_sleep(&mut self) -> Option<C> {
         if !self.yielding {
-            return;
+            return None;
         }
-        if self.skip_yields > 0 {
-            self.skip_yields -= 1;
-            return;
-        }
-        std::thread::yield_now();
-        if self.reader.has_new() {
-            self.vain_yields = 0;
+        let spin = self.spins.due();
+        if spin && self.alone_for > 0 {
+            // A recent yield found this processor free: spin without asking again.
+            self.alone_for -= 1;
         } else {
-            self.vain_yields = (self.vain_yields + 1).min(6);
-            self.skip_yields = 1 << self.vain_yields;
+            let yields = self.yields.due();
+            if !spin && !yields {
+                return None;
+            }
+            let start = Instant::now();
+            std::thread::yield_now();
+            let alone = start.elapsed() <= ALONE;
+            let found = self.reader.has_new();
+            if yields {
+                self.yields.record(found);
+            }
+            if alone {
+                self.alone_for = ALONE_FOR;
+            }
+            if found || !spin {
+                return None;
+            }
+            if !alone {
+                self.spins.record(false);
+                return None;
+            }
+        }
+        let command = self.spin();
+        self.spins.record(command.is_some());
+        command
+    }
+
+    /// Watches the mailbox for `SPIN` with the reader awake (posts do not signal); the reader
+    /// is asleep again when nothing came.
+    fn spin(&mut self) -> Option<C> {
+        // A post that signalled since the reader fell asleep is taken now.
+        self.wake();
+        let start = Instant::now();
+        loop {
+            for _ in 0..SPIN_CHECKS {
+                if self.reader.has_new() {
+                    return self.next_posted();
+                }
+                std::hint::spin_loop();
+            }
+            if start.elapsed() >= SPIN {
+                // Asleep again, unless a command came at the last moment.
+                return self.next_posted();
+            }
+        }
+    }
+}
+
+/// Waits that skip a way of getting a command early (a yield, a spin) after it found nothing:
+/// each vain try doubles them, up to 64; one that pays resets them.
+#[derive(Default)]
+struct Backoff {
+    /// Waits to come before the next try.
+    skip: u32,
+    /// Vain tries in a row.
+    vain: u32,
+}
+
+impl Backoff {
+    /// Whether this wait tries (or skips, counting it).
+    fn due(&mut self) -> bool {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return false;
+        }
+        true
+    }
+
+    /// What a try found.
+    fn record(&mut self, paid: bool) {
+        if paid {
+            self.vain = 0;
+        } else {
+            self.vain = (self.vain + 1).min(6);
+            self.skip = 1 << self.vain;
         }
     }
 }
@@ -287,24 +387,47 @@ mod tests {
     }
 
     #[test]
-    fn yields_back_off_while_they_find_nothing() {
+    fn tries_back_off_while_they_find_nothing() {
+        // Each vain try doubles the waits that skip it after, up to 64: of 200 waits, those
+        // numbered 1, 4, 9, 18, 35, 68, 133 and 198 try.
+        let mut backoff = Backoff::default();
+        let mut tried = Vec::new();
+        for wait in 1..=200 {
+            if backoff.due() {
+                tried.push(wait);
+                backoff.record(false);
+            }
+        }
+        assert_eq!(tried, [1, 4, 9, 18, 35, 68, 133, 198]);
+        // One that pays makes the next wait try again.
+        backoff.skip = 0;
+        assert!(backoff.due());
+        backoff.record(true);
+        assert!(backoff.due());
+        assert_eq!((backoff.skip, backoff.vain), (0, 0));
+    }
+
+    #[test]
+    fn a_spin_takes_posts_that_did_not_signal() {
         let mut mailbox = Mailbox::<u32>::new().unwrap();
         let sender = mailbox.sender();
-        // Each yield that finds nothing doubles the waits that skip it after, up to 64: of
-        // 200 waits, those numbered 1, 4, 9, 18, 35, 68, 133 and 198 yield.
-        let mut yielded = Vec::new();
-        for wait in 1..=200 {
-            if mailbox.skip_yields == 0 {
-                yielded.push(wait);
-            }
-            mailbox.yield_first();
-        }
-        assert_eq!(yielded, [1, 4, 9, 18, 35, 68, 133, 198]);
-        // One that finds a command makes the next wait yield again.
-        mailbox.skip_yields = 0;
+        let readable = |mailbox: &Mailbox<u32>| {
+            crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap()
+        };
+        // Nothing comes: the spin ends with the reader asleep, so the next post signals.
+        assert_eq!(mailbox.spin(), None);
         sender.send(1);
-        mailbox.yield_first();
-        assert_eq!((mailbox.skip_yields, mailbox.vain_yields), (0, 0));
+        assert!(readable(&mailbox));
+        // A spin starting after that post takes it and lowers the signal.
+        assert_eq!(mailbox.spin(), Some(1));
+        assert!(!readable(&mailbox));
+        // While the reader is awake (as during a spin), posts from another thread do not
+        // signal, and the spin finds them.
+        assert_eq!(mailbox.next_posted(), None);
+        mailbox.wake();
+        std::thread::spawn(move || sender.send(2)).join().unwrap();
+        assert!(!readable(&mailbox));
+        assert_eq!(mailbox.spin(), Some(2));
     }
 
     #[test]

@@ -59,7 +59,8 @@ pub(super) fn link(socket: &mut Socket) -> Arc<SocketLink> {
         monitor: MonitorSlot::default(),
     });
     socket.link = Some(link.clone());
-    // Its waits are now for I/O threads too, which a yield does not help (see `yield_first`).
+    // Its waits are now for I/O threads too, which a yield or a spin does not help (see
+    // `Mailbox::before_sleep`).
     socket.mailbox.set_yielding(false);
     link
 }
