@@ -4,7 +4,11 @@
 //! headers and small bodies are decoded. When a frame's body is large and not all there yet, the
 //! bytes already received move into a buffer of the body's own, and the next reads go straight
 //! into it, so the body is never copied again. That buffer grows with what arrives (doubling from
-//! [`LARGE_START`]), never to the size the peer declared before the bytes are there.
+//! [`LARGE_START`]), never to the size the peer declared before the bytes are there. It starts
+//! larger only where the peer has sent as much before: at the size of the last large body it
+//! sent in full, so that a peer repeating large messages has each read into one buffer of the
+//! right size instead of one grown (and copied) four or five times, while a peer that declares
+//! a size and sends nothing still holds no more memory than it sent.
 
 use crate::msg::Msg;
 use crate::zmtp::Failure;
@@ -30,6 +34,9 @@ pub(super) struct Input {
     reading_large: bool,
     /// `next_plain_frame` met a frame `next_frame` refuses (see `waits_for_bytes`).
     refused: bool,
+    /// The size of the last large body received in full: the next starts with a buffer that
+    /// large (or the size it declares, if smaller).
+    last_large: usize,
 }
 
 #[derive(Debug)]
@@ -63,6 +70,7 @@ impl Input {
             large: None,
             reading_large: false,
             refused: false,
+            last_large: 0,
         }
     }
 
@@ -243,6 +251,7 @@ impl Input {
             let Some(large) = self.large.take() else {
                 return Ok(None);
             };
+            self.last_large = large.size;
             let mut msg = large.data;
             msg.set_more(large.more);
             msg.set_command(large.command);
@@ -275,7 +284,7 @@ impl Input {
         }
         if body > DIRECT_MIN {
             // Everything after the header belongs to this body: move it into the body's buffer.
-            let first = body.min(LARGE_START.max(have));
+            let first = body.min(LARGE_START.max(have).max(self.last_large));
             let mut data = Msg::with_size(first).map_err(|_| Failure::MessageTooLarge)?;
             if let Some(start) = data.data_mut() {
                 start[..have].copy_from_slice(&avail[header.len..]);
@@ -512,6 +521,43 @@ mod tests {
         input.read_done(LARGE_START);
         // Few bytes ready: it doubles, as without the count.
         assert_eq!(input.read_buffer_ready(|| 10).len(), LARGE_START);
+    }
+
+    #[test]
+    fn a_large_body_starts_at_the_size_of_the_last_one_received() {
+        let header = |size: u64| {
+            let mut wire = vec![FLAG_LONG];
+            wire.extend_from_slice(&size.to_be_bytes());
+            wire
+        };
+        let mut input = Input::new();
+        let first = 300_000;
+        feed(&mut input, &header(first as u64));
+        assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+        assert_eq!(input.large.as_ref().unwrap().data.size(), LARGE_START);
+        let mut sent = 0;
+        while sent < first {
+            let buf = input.read_buffer();
+            let n = buf.len().min(first - sent);
+            buf[..n].fill(7);
+            input.read_done(n);
+            sent += n;
+        }
+        assert_eq!(
+            input.next_frame(Framing::V2, None).unwrap().unwrap().size(),
+            first
+        );
+        // The next large body is read into one buffer of the last one's size...
+        feed(&mut input, &header(1 << 20));
+        assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+        assert_eq!(input.large.as_ref().unwrap().data.size(), first);
+        assert_eq!(input.read_buffer().len(), first);
+        // ...or of its own declared size, when smaller.
+        let mut input = Input::new();
+        input.last_large = first;
+        feed(&mut input, &header(100_000));
+        assert!(input.next_frame(Framing::V2, None).unwrap().is_none());
+        assert_eq!(input.large.as_ref().unwrap().data.size(), 100_000);
     }
 
     #[test]
