@@ -15,6 +15,7 @@ pub(crate) mod zap;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -59,6 +60,9 @@ const MAILBOX: Token = Token(0);
 /// What a handler sees of its I/O thread while it runs.
 pub(crate) struct Io<'a> {
     pub(crate) registry: &'a Registry,
+    /// The same epoll instance, for a socket's thread to pause and resume a session's read
+    /// interest while it reads the connection itself (`Session::set_read_interest`).
+    pub(crate) epoll: &'a Arc<OwnedFd>,
     pub(crate) token: Token,
     pub(crate) sender: &'a MailboxSender<Command>,
     pub(crate) now: Instant,
@@ -161,6 +165,8 @@ struct Slot {
 /// The state of one I/O thread's loop.
 struct Reactor {
     poll: Poll,
+    /// `poll`'s epoll instance, kept open by whichever session still needs it (see `Io`).
+    epoll: Arc<OwnedFd>,
     mailbox: Mailbox<Command>,
     sender: MailboxSender<Command>,
     slots: Vec<Option<Slot>>,
@@ -191,6 +197,9 @@ impl Reactor {
                     self.drain_mailbox();
                 } else {
                     let index = event.token().0 - 1;
+                    if self.leaves_input(index, event) {
+                        continue;
+                    }
                     self.with_handler(index, |h, io| h.ready(io, event));
                 }
             }
@@ -312,6 +321,20 @@ impl Reactor {
         }
     }
 
+    /// Whether the event only says a session's connection has bytes to read, which the
+    /// socket's thread waiting on it takes (`SharedSession::leave_input`): nothing to do.
+    fn leaves_input(&self, index: usize, event: &mio::event::Event) -> bool {
+        let only_readable = event.is_readable()
+            && !event.is_writable()
+            && !event.is_read_closed()
+            && !event.is_error();
+        only_readable
+            && matches!(
+                self.slots.get(index),
+                Some(Some(Slot { handler: Handler::Session(s), .. })) if s.leave_input()
+            )
+    }
+
     /// Runs `f` on a handler, then starts what it spawned, reschedules it, and removes it
     /// when it is done.
     fn with_handler(&mut self, index: usize, f: impl FnOnce(&mut Handler, &mut Io<'_>)) {
@@ -320,6 +343,7 @@ impl Reactor {
         };
         let mut io = Io {
             registry: self.poll.registry(),
+            epoll: &self.epoll,
             token: Token(index + 1),
             sender: &self.sender,
             now: Instant::now(),
@@ -371,8 +395,10 @@ impl IoThread {
         let sender = mailbox.sender();
         poll.registry()
             .register(&mut SourceFd(&mailbox.fd()), MAILBOX, Interest::READABLE)?;
+        let epoll = Arc::new(crate::sys::net::duplicate(poll.registry().as_raw_fd())?);
         let reactor = Reactor {
             poll,
+            epoll,
             mailbox,
             sender: sender.clone(),
             slots: Vec::new(),

@@ -9,6 +9,7 @@
 use std::io::{self, Read};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use mio::Interest;
@@ -269,16 +270,69 @@ pub(crate) struct Session {
     /// How the socket's end wakes this session on the socket's thread (`Session::read_now`),
     /// given by the I/O thread when it takes the session.
     read_now: Option<Arc<dyn ReadNow>>,
-    /// The socket's thread waits on the connection and reads it itself (`ReadNow::input_fd`):
-    /// the I/O thread leaves the input to it.
-    reader_waiting: bool,
-    /// The I/O thread left input to the waiting thread (see `ReadNow::end_wait`).
-    input_deferred: bool,
+    /// Whether the socket's thread waits on the connection and reads it itself
+    /// (`ReadNow::input_fd`), the I/O thread leaving the input to it.
+    input: Arc<InputOwner>,
+    /// Where the stream is registered (the I/O thread's epoll instance and this session's
+    /// token), for `set_read_interest`.
+    poller: Option<(Arc<OwnedFd>, u64)>,
 }
 
 /// A session as its I/O thread holds it: behind a lock that a socket's thread may take to do
-/// the session's output itself (`Session::read_now`).
-pub(crate) type SharedSession = Arc<Mutex<Session>>;
+/// the session's output itself (`Session::read_now`), and beside it who owns the input, which
+/// the I/O thread reads without the lock.
+pub(crate) struct SharedSession {
+    session: Arc<Mutex<Session>>,
+    input: Arc<InputOwner>,
+}
+
+impl SharedSession {
+    pub(crate) fn lock(&self) -> parking_lot::MutexGuard<'_, Session> {
+        self.session.lock()
+    }
+
+    /// For a readiness event with nothing but bytes to read: leaves them to the socket's
+    /// thread if it waits on the connection (true), without taking the session's lock, which
+    /// that thread is about to take to read them. Taken by both, the lock had the socket's
+    /// thread spin and yield in two round trips of three (1-byte REQ/REP over tcp).
+    pub(crate) fn leave_input(&self) -> bool {
+        self.input.defer()
+    }
+}
+
+/// Who reads a session's connection: its I/O thread (`FREE`), or the socket's thread waiting
+/// on it (`WAITING`), to which the I/O thread left input it was told of (`DEFERRED`).
+#[derive(Default)]
+struct InputOwner(AtomicU8);
+
+impl InputOwner {
+    const FREE: u8 = 0;
+    const WAITING: u8 = 1;
+    const DEFERRED: u8 = 2;
+
+    /// The socket's thread starts waiting on the connection.
+    fn wait(&self) {
+        self.0.store(Self::WAITING, Ordering::Release);
+    }
+
+    /// The I/O thread would read: true if a waiting thread takes the input instead.
+    fn defer(&self) -> bool {
+        match self.0.compare_exchange(
+            Self::WAITING,
+            Self::DEFERRED,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => true,
+            Err(state) => state == Self::DEFERRED,
+        }
+    }
+
+    /// The wait ends; whether the I/O thread left input to it meanwhile.
+    fn end(&self) -> bool {
+        self.0.swap(Self::FREE, Ordering::AcqRel) == Self::DEFERRED
+    }
+}
 
 /// The socket's way to a session on its own thread (`ReadNow`): it never waits for the lock,
 /// and does nothing once the I/O thread has let the session go.
@@ -294,6 +348,7 @@ pub(crate) type SharedSession = Arc<Mutex<Session>>;
 /// A process forked since never writes this way: the connection is its parent's.
 struct ReadNowHandle {
     session: std::sync::Weak<Mutex<Session>>,
+    input: Arc<InputOwner>,
     /// `sys::fork_generation()` when the handle was made.
     generation: u32,
 }
@@ -330,21 +385,21 @@ impl ReadNow for ReadNowHandle {
             return None;
         }
         let session = self.session.upgrade()?;
-        let mut session = session.try_lock()?;
+        let session = session.try_lock()?;
         let fd = session.plain_input()?;
-        session.reader_waiting = true;
+        session.input.wait();
+        session.set_read_interest(false);
         Some(fd)
     }
 
     fn end_wait(&self, readable: bool) -> WaitEnd {
-        // The I/O thread holds the lock only for its turn on this session, and may have left
-        // input to this thread meanwhile: wait for it.
+        // The I/O thread holds the lock only for its turn on this session: reading waits for
+        // it.
         let Some(session) = self.session.upgrade() else {
             return WaitEnd::default();
         };
         let mut session = session.lock();
-        session.reader_waiting = false;
-        let deferred = std::mem::take(&mut session.input_deferred);
+        let deferred = self.input.end();
         let received = match readable {
             true => session.receive_now(),
             false => Received {
@@ -352,6 +407,8 @@ impl ReadNow for ReadNowHandle {
                 ..Received::default()
             },
         };
+        // After the reads: bytes that came since are reported to the I/O thread at once.
+        session.set_read_interest(true);
         // Input left unread, or read and left undecoded, goes back to the I/O thread, which
         // may never hear of it otherwise: a readiness edge is dropped when the bytes are gone
         // by the time the poller collects it.
@@ -370,15 +427,20 @@ impl ReadNow for ReadNowHandle {
 pub(crate) fn share(session: Session) -> SharedSession {
     let lockstep =
         SocketType::from_raw(session.link.socket_type).is_ok_and(SocketType::is_lockstep);
+    let input = session.input.clone();
     let shared = Arc::new(Mutex::new(session));
     if lockstep {
         let handle: Arc<dyn ReadNow> = Arc::new(ReadNowHandle {
             session: Arc::downgrade(&shared),
+            input: input.clone(),
             generation: crate::sys::fork_generation(),
         });
         shared.lock().read_now = Some(handle);
     }
-    shared
+    SharedSession {
+        session: shared,
+        input,
+    }
 }
 
 impl Session {
@@ -460,8 +522,8 @@ impl Session {
             done: false,
             jitter,
             read_now: None,
-            reader_waiting: false,
-            input_deferred: false,
+            input: Arc::default(),
+            poller: None,
         }
     }
 
@@ -501,6 +563,7 @@ impl Session {
                 self.shutdown(io);
                 return;
             }
+            self.poller = Some((io.epoll.clone(), io.token.0 as u64));
             self.pump_output(io);
             // A raw connection is ready at once, with nothing to read first.
             self.pump(io);
@@ -534,9 +597,8 @@ impl Session {
             }
             return;
         }
-        if readable && self.reader_waiting && !read_closed {
+        if readable && !read_closed && self.input.defer() {
             // The socket's thread is waiting on the connection and will read it.
-            self.input_deferred = true;
             if writable {
                 self.pump_output(io);
             }
@@ -711,6 +773,7 @@ impl Session {
             self.schedule_reconnect(io);
             return;
         }
+        self.poller = Some((io.epoll.clone(), io.token.0 as u64));
         self.engine = Some(engine);
     }
 
@@ -1409,6 +1472,28 @@ impl Session {
         Some(engine.stream.fd())
     }
 
+    /// Pauses (false) or resumes the I/O thread's interest in reading the stream, keeping its
+    /// interest in writing: while the socket's thread waits on the connection and reads it
+    /// itself, the I/O thread is not woken by each arrival only to leave it (a wake-up, the
+    /// session's lock and an empty read per message, and the two threads contending for the
+    /// lock). Resumed, a stream with bytes waiting is reported at once (an epoll_ctl
+    /// modification polls it). Called with the session locked, so the descriptor is the
+    /// stream's, not a reused number.
+    fn set_read_interest(&self, on: bool) {
+        let (Some((epoll, token)), Some(engine)) = (&self.poller, &self.engine) else {
+            return;
+        };
+        // As mio registers it: edge-triggered, readable is EPOLLIN | EPOLLRDHUP.
+        let mut events = libc::EPOLLET as u32;
+        if on {
+            events |= (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
+        }
+        if engine.writable {
+            events |= libc::EPOLLOUT as u32;
+        }
+        let _ = crate::sys::epoll_modify(epoll, engine.stream.fd(), events, *token);
+    }
+
     /// `pump_input` on the socket's thread, in the steady state only: it reads the stream and
     /// moves data frames into the pipe, and stops at anything else (a command, an oversized
     /// frame, the end of the stream, an error). Returns whether any message went into the
@@ -1671,4 +1756,28 @@ enum Cause {
     Io(u32),
     /// The protocol failed (or timed out).
     Protocol(zmtp::Failure),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InputOwner;
+
+    #[test]
+    fn input_left_to_a_waiting_thread_is_reported_when_its_wait_ends() {
+        let input = InputOwner::default();
+        // No thread waits: the I/O thread reads.
+        assert!(!input.defer());
+        // A thread waits: the I/O thread leaves the input to it, as often as it is told of it.
+        input.wait();
+        assert!(input.defer());
+        assert!(input.defer());
+        // The wait ends: it learns the input was left (to resume the I/O thread if it does
+        // not read it), and the I/O thread reads again.
+        assert!(input.end());
+        assert!(!input.defer());
+        // A wait the I/O thread left nothing to.
+        input.wait();
+        assert!(!input.end());
+        assert!(!input.defer());
+    }
 }

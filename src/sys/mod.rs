@@ -61,6 +61,17 @@ pub fn epoll_control(epoll: &OwnedFd, op: i32, fd: RawFd, events: u32) -> io::Re
     Ok(())
 }
 
+/// Changes the events of `fd` in the epoll instance (`EPOLL_CTL_MOD`), reported with `data`.
+pub fn epoll_modify(epoll: &OwnedFd, fd: RawFd, events: u32, data: u64) -> io::Result<()> {
+    let mut event = libc::epoll_event { events, u64: data };
+    // SAFETY: a live epoll descriptor we own and a live event structure.
+    let rc = unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_MOD, fd, &mut event) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Registers handlers that run around every fork of this process: `prepare` in the forking
 /// thread before the fork, `parent` and `child` after it on each side. Not under Miri, which
 /// has no fork.
