@@ -181,7 +181,7 @@ impl<C: Send> Mailbox<C> {
         if !self.yielding {
             return None;
         }
-        let spin = self.spins.due();
+        let spin = self.spins.due() && several_processors();
         if spin && self.alone_for > 0 {
             // A recent yield found this processor free: spin without asking again.
             self.alone_for -= 1;
@@ -232,6 +232,13 @@ impl<C: Send> Mailbox<C> {
             }
         }
     }
+}
+
+/// Whether this process may run on more than one processor: on one, whatever a spin waits for
+/// cannot happen while it spins.
+fn several_processors() -> bool {
+    static SEVERAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SEVERAL.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
 }
 
 /// Waits that skip a way of getting a command early (a yield, a spin) after it found nothing:
