@@ -17,6 +17,8 @@
 # Sections of the table ("# ..." lines head each), labels in the first column:
 #   msg                      the message API alone (msg_bench)
 #   inproc_thr, inproc_lat   one process, two threads, 1 B to 1 MiB
+#   inproc_poll              inproc_poll_lat: inproc_lat with zmq_poll before every receive (as
+#                            event loops wait)
 #   tcp_*, ipc_*             local_thr/remote_thr and local_lat/remote_lat, 1 B to 1 MiB
 #   curve_thr, curve_hs      the same throughput pair through CURVE; whole handshakes per second
 #   fan<N>_<transport>       pubsub_thr: one XPUB (no drop) to N SUB threads each subscribed to the
@@ -52,7 +54,7 @@ ipc_path="/tmp/zmq-bench-$$"
 trap 'rm -rf "$build"; rm -f "$ipc_path" "$ipc_path"-*' EXIT
 
 [ -e "$system_libdir/libzmq.so.5" ] || { echo "no system libzmq at $system_libdir: install libzmq5"; exit 1; }
-for program in msg_bench inproc_thr inproc_lat local_thr remote_thr local_lat remote_lat curve_handshake \
+for program in msg_bench inproc_thr inproc_lat inproc_poll_lat local_thr remote_thr local_lat remote_lat curve_handshake \
                conn_local conn_remote; do
   cc -O2 -std=c99 -Wall -Wextra -I "$incdir" "$here/$program.c" -o "$build/$program" -L "$libdir" -lzmq
 done
@@ -304,6 +306,7 @@ for size in 1 64 1024 65536 1048576; do
   count=2000000; [ "$size" -ge 65536 ] && count=300000
   FIGURES="msg/s peak_rss_kb" compare inproc_thr "$size" inproc_thr "$size" "$count"
   FIGURES=latency_us compare inproc_lat "$size" inproc_lat "$size" 10000
+  FIGURES=latency_us compare inproc_poll "$size" inproc_poll_lat "$size" 10000
 done
 section "tcp and ipc: two processes (local_* binds and receives; its peak RSS)"
 for transport in tcp ipc; do

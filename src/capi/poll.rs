@@ -3,6 +3,7 @@
 //! A socket is watched through its ZMQ_FD (readable when its state may have changed) and its
 //! readiness read from ZMQ_EVENTS, as libzmq does; plain descriptors are passed to poll(2).
 
+use std::cell::Cell;
 use std::ffi::{c_int, c_long, c_short};
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,7 @@ use super::boundary;
 use super::constants::{ZMQ_POLLERR, ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
 use super::socket::with_socket;
 use crate::error::{Error, Result};
+use crate::mailbox::{Spinner, Watched, spin_until};
 use crate::sys;
 
 /// One item of zmq_poll, as zmq.h declares it.
@@ -79,6 +81,50 @@ fn check(items: &mut [zmq_pollitem_t], fds: &[libc::pollfd]) -> Result<usize> {
     Ok(ready)
 }
 
+thread_local! {
+    /// What this thread's zmq_poll calls learnt of spinning (see `spin_first`).
+    static SPINNER: Cell<Spinner> = Cell::new(Spinner::default());
+}
+
+/// The sockets of a zmq_poll, watched for a command (see `spin_first`).
+struct Items<'a>(&'a [zmq_pollitem_t]);
+
+impl Watched for Items<'_> {
+    type Found = ();
+
+    fn pending(&mut self) -> bool {
+        self.0.iter().any(|item| {
+            // SAFETY: the caller of zmq_poll passes sockets (`spin_first` checked them).
+            unsafe { with_socket(item.socket, |s| Ok(s.has_posted())) }.unwrap_or(true)
+        })
+    }
+
+    fn spin(&mut self) -> Option<()> {
+        spin_until(|| self.pending()).then_some(())
+    }
+}
+
+/// Before a zmq_poll of sockets that only talk to other sockets of the process sleeps, it
+/// yields and spins as their blocking calls do (`Mailbox::before_sleep`): a peer on another
+/// processor that answers within the spin is seen without sleeping and being woken. Whether
+/// the sockets should be looked at again now; never with a plain descriptor among the items
+/// (only poll(2) can watch it).
+fn spin_first(items: &[zmq_pollitem_t]) -> Result<bool> {
+    for item in items {
+        if item.socket.is_null() {
+            return Ok(false);
+        }
+        // SAFETY: the caller of zmq_poll passes sockets or NULL.
+        if !unsafe { with_socket(item.socket, |s| Ok(s.may_spin())) }? {
+            return Ok(false);
+        }
+    }
+    let mut spinner = SPINNER.take();
+    let found = spinner.before_sleep(&mut Items(items)).is_some();
+    SPINNER.set(spinner);
+    Ok(found)
+}
+
 /// Waits until an item is ready or `timeout_ms` pass (< 0: forever); how many items have
 /// events.
 pub(crate) fn poll(items: &mut [zmq_pollitem_t], timeout_ms: c_long) -> Result<usize> {
@@ -142,6 +188,12 @@ fn poll_masked(
         }
         if deadline.is_some_and(|d| Instant::now() >= d) && !first {
             return Ok(0);
+        }
+        if first && spin_first(items)? {
+            let ready = check(items, &fds)?;
+            if ready > 0 {
+                return Ok(ready);
+            }
         }
         first = false;
     }

@@ -45,13 +45,8 @@ pub struct Mailbox<C> {
     active: bool,
     /// Whether waits yield and spin first (see `before_sleep`).
     yielding: bool,
-    /// When waits yield first.
-    yields: Backoff,
-    /// When waits spin first.
-    spins: Backoff,
-    /// Spins to come before the next that yields first, to learn whether other threads want
-    /// this processor.
-    alone_for: u32,
+    /// Whether and how waits yield and spin first.
+    spinner: Spinner,
 }
 
 impl<C: Send> Mailbox<C> {
@@ -71,9 +66,7 @@ impl<C: Send> Mailbox<C> {
             reader,
             active: false,
             yielding: true,
-            yields: Backoff::default(),
-            spins: Backoff::default(),
-            alone_for: 0,
+            spinner: Spinner::default(),
         })
     }
 
@@ -154,6 +147,17 @@ impl<C: Send> Mailbox<C> {
         self.yielding = on;
     }
 
+    /// Whether waits yield and spin first (`set_yielding`).
+    pub fn is_yielding(&self) -> bool {
+        self.yielding
+    }
+
+    /// Whether a command was posted since the last read, with a single atomic load (the
+    /// reader stays as it is).
+    pub fn has_posted(&mut self) -> bool {
+        self.reader.has_new()
+    }
+
     /// Before a wait that would put the thread to sleep, an inproc-only socket's thread tries
     /// two cheaper ways to get the command it waits for.
     ///
@@ -181,6 +185,77 @@ impl<C: Send> Mailbox<C> {
         if !self.yielding {
             return None;
         }
+        let mut spinner = std::mem::take(&mut self.spinner);
+        let command = spinner.before_sleep(self);
+        self.spinner = spinner;
+        command
+    }
+}
+
+impl<C: Send> Watched for Mailbox<C> {
+    type Found = C;
+
+    fn pending(&mut self) -> bool {
+        self.reader.has_new()
+    }
+
+    /// Watches the mailbox with the reader awake (posts do not signal); the reader is asleep
+    /// again when nothing came.
+    fn spin(&mut self) -> Option<C> {
+        // A post that signalled since the reader fell asleep is taken now.
+        self.wake();
+        if spin_until(|| self.reader.has_new()) {
+            return self.next_posted();
+        }
+        // Asleep again, unless a command came at the last moment.
+        self.next_posted()
+    }
+}
+
+/// What a thread about to sleep watches (see `Spinner`).
+pub trait Watched {
+    /// What a spin finds.
+    type Found;
+    /// Whether what the thread waits for has come, without a system call.
+    fn pending(&mut self) -> bool;
+    /// Watches for it for `SPIN` at most (with `spin_until`).
+    fn spin(&mut self) -> Option<Self::Found>;
+}
+
+/// Checks `ready` for `SPIN` at most, without a system call; whether it turned true.
+pub fn spin_until(mut ready: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        for _ in 0..SPIN_CHECKS {
+            if ready() {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        if start.elapsed() >= SPIN {
+            return false;
+        }
+    }
+}
+
+/// The yield, then spin, that an inproc-only wait tries before it sleeps (see
+/// `Mailbox::before_sleep`), with what it learnt from the last tries.
+#[derive(Default)]
+pub struct Spinner {
+    /// When waits yield first.
+    yields: Backoff,
+    /// When waits spin first.
+    spins: Backoff,
+    /// Spins to come before the next that yields first, to learn whether other threads want
+    /// this processor.
+    alone_for: u32,
+}
+
+impl Spinner {
+    /// Yields, then spins on `watched` where that may pay (see `Mailbox::before_sleep`):
+    /// what the spin found, or None (the caller then sleeps, and finds at once what came
+    /// during the yield).
+    pub fn before_sleep<W: Watched>(&mut self, watched: &mut W) -> Option<W::Found> {
         let spin = self.spins.due() && several_processors();
         if spin && self.alone_for > 0 {
             // A recent yield found this processor free: spin without asking again.
@@ -193,7 +268,7 @@ impl<C: Send> Mailbox<C> {
             let start = Instant::now();
             std::thread::yield_now();
             let alone = start.elapsed() <= ALONE;
-            let found = self.reader.has_new();
+            let found = watched.pending();
             if yields {
                 self.yields.record(found);
             }
@@ -208,29 +283,9 @@ impl<C: Send> Mailbox<C> {
                 return None;
             }
         }
-        let command = self.spin();
-        self.spins.record(command.is_some());
-        command
-    }
-
-    /// Watches the mailbox for `SPIN` with the reader awake (posts do not signal); the reader
-    /// is asleep again when nothing came.
-    fn spin(&mut self) -> Option<C> {
-        // A post that signalled since the reader fell asleep is taken now.
-        self.wake();
-        let start = Instant::now();
-        loop {
-            for _ in 0..SPIN_CHECKS {
-                if self.reader.has_new() {
-                    return self.next_posted();
-                }
-                std::hint::spin_loop();
-            }
-            if start.elapsed() >= SPIN {
-                // Asleep again, unless a command came at the last moment.
-                return self.next_posted();
-            }
-        }
+        let found = watched.spin();
+        self.spins.record(found.is_some());
+        found
     }
 }
 

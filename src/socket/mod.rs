@@ -804,6 +804,18 @@ impl Socket {
         }
     }
 
+    /// Whether a wait of this socket may spin before it sleeps: while it only talks to other
+    /// sockets of the process (see `Mailbox::before_sleep`).
+    pub fn may_spin(&self) -> bool {
+        self.mailbox.is_yielding()
+    }
+
+    /// Whether a command came since the socket last looked, without a system call: its state
+    /// (ZMQ_EVENTS) may have changed.
+    pub fn has_posted(&mut self) -> bool {
+        self.mailbox.has_posted()
+    }
+
     /// ZMQ_EVENTS: processes pending commands (which clears ZMQ_FD), then reports POLLIN (1)
     /// and POLLOUT (2).
     pub fn events(&mut self) -> Result<i32> {
