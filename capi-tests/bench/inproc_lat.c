@@ -1,13 +1,32 @@
 /* inproc round-trip latency, written against zmq.h only: a thread echoes COUNT messages of SIZE
    bytes back over a PAIR. Usage: inproc_lat SIZE COUNT. Prints "latency_us <one-way µs>" and
-   "peak_rss_kb <n>" (the process's peak resident set). */
+   "peak_rss_kb <n>" (the process's peak resident set). Built with -DPOLL_FIRST it is
+   inproc_poll_lat: both sides call zmq_poll before every receive, as event loops wait (czmq's
+   zpoller and zloop, pyzmq's Poller). */
+#ifdef POLL_FIRST
+#define PROGRAM "inproc_poll_lat"
+#else
 #define PROGRAM "inproc_lat"
+#endif
 #include "perf.h"
 
 #include <stdio.h>
 
 static size_t size;
 static long count;
+
+/* Waits until s has a message to receive (with POLL_FIRST; else the receive waits): 0, or -1 on
+   error. */
+static int wait_readable (void *s)
+{
+#ifdef POLL_FIRST
+    zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
+    return zmq_poll (&item, 1, -1) == 1 ? 0 : -1;
+#else
+    (void) s;
+    return 0;
+#endif
+}
 
 static void echo (void *ctx)
 {
@@ -17,8 +36,9 @@ static void echo (void *ctx)
     zmq_connect (s, "inproc://lat");
     zmq_msg_init (&msg);
     for (i = 0; i < count; i++) {
-        zmq_msg_recv (&msg, s, 0);
-        zmq_msg_send (&msg, s, 0);
+        if (wait_readable (s) != 0 || zmq_msg_recv (&msg, s, 0) < 0
+            || zmq_msg_send (&msg, s, 0) < 0)
+            break;
     }
     zmq_msg_close (&msg);
     zmq_close (s);
@@ -32,7 +52,7 @@ int main (int argc, char **argv)
     long i, arg;
 
     if (argc != 3 || !parse (argv[1], 0, &arg) || !parse (argv[2], 1, &count)) {
-        fprintf (stderr, "usage: inproc_lat SIZE COUNT\n");
+        fprintf (stderr, "usage: %s SIZE COUNT\n", PROGRAM);
         return 1;
     }
     size = (size_t) arg;
@@ -51,6 +71,8 @@ int main (int argc, char **argv)
         zmq_msg_init_size (&msg, size);
         if (zmq_msg_send (&msg, s, 0) < 0)
             return fail ("zmq_msg_send");
+        if (wait_readable (s) != 0)
+            return fail ("zmq_poll");
         if (zmq_msg_recv (&msg, s, 0) < 0)
             return fail ("zmq_msg_recv");
         zmq_msg_close (&msg);

@@ -17,8 +17,8 @@
 # Sections of the table ("# ..." lines head each), labels in the first column:
 #   msg                      the message API alone (msg_bench)
 #   inproc_thr, inproc_lat   one process, two threads, 1 B to 1 MiB
-#   inproc_poll              inproc_poll_lat: inproc_lat with zmq_poll before every receive (as
-#                            event loops wait)
+#   inproc_poll              inproc_poll_lat (inproc_lat.c built with -DPOLL_FIRST): zmq_poll
+#                            before every receive, as event loops wait
 #   tcp_*, ipc_*             local_thr/remote_thr and local_lat/remote_lat, 1 B to 1 MiB
 #   curve_thr, curve_hs      the same throughput pair through CURVE; whole handshakes per second
 #   fan<N>_<transport>       pubsub_thr: one XPUB (no drop) to N SUB threads each subscribed to the
@@ -54,10 +54,12 @@ ipc_path="/tmp/zmq-bench-$$"
 trap 'rm -rf "$build"; rm -f "$ipc_path" "$ipc_path"-*' EXIT
 
 [ -e "$system_libdir/libzmq.so.5" ] || { echo "no system libzmq at $system_libdir: install libzmq5"; exit 1; }
-for program in msg_bench inproc_thr inproc_lat inproc_poll_lat local_thr remote_thr local_lat remote_lat curve_handshake \
+for program in msg_bench inproc_thr inproc_lat local_thr remote_thr local_lat remote_lat curve_handshake \
                conn_local conn_remote; do
   cc -O2 -std=c99 -Wall -Wextra -I "$incdir" "$here/$program.c" -o "$build/$program" -L "$libdir" -lzmq
 done
+cc -O2 -std=c99 -Wall -Wextra -DPOLL_FIRST -I "$incdir" "$here/inproc_lat.c" -o "$build/inproc_poll_lat" \
+  -L "$libdir" -lzmq
 for program in pubsub_thr router_thr proxy_thr; do
   cc -O2 -std=c99 -Wall -Wextra -I "$incdir" "$here/$program.c" -o "$build/$program" -L "$libdir" -lzmq -lpthread
 done
