@@ -34,6 +34,13 @@ use crate::zmtp::{self, Event};
 /// a larger batch means fewer system calls per message).
 const OUT_BATCH: usize = 64 * 1024;
 
+/// The socket's thread writes a message itself (`Session::read_now`) only if its encoded
+/// output is at most this long. A larger one may not fit the stream's send buffer (a Unix
+/// socket's holds ~200 KiB): begun on the socket's thread and finished by the I/O thread
+/// once the peer made room, 1 MiB round trips took 30-40% longer (ipc) than with the I/O
+/// thread writing all of it, while at 128 KiB the direct write still gains 15-20%.
+const DIRECT_WRITE_MAX: usize = 128 * 1024;
+
 /// What sessions and listeners know of their socket.
 pub(crate) struct SocketLink {
     pub(crate) socket: SocketId,
@@ -1442,6 +1449,10 @@ impl Session {
         };
         loop {
             let filled = framing.fill(pipe, conn, true);
+            if conn.output_len() > DIRECT_WRITE_MAX {
+                // Left to the I/O thread, told by the command this posts.
+                return false;
+            }
             while conn.output_len() > 0 {
                 match conn.write_output(|s| crate::sys::net::send_vectored(fd, s)) {
                     Ok(_) => {}
