@@ -5,8 +5,9 @@
 # the median of BENCH_ROUNDS (5) runs, taken alternately; the rows of the programs from "pub/sub
 # fan-out" on and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep the whole run under ten
 # minutes on two cores (latency rows make 10000 round trips in one process, 3000 across two: a
-# round trip costs 50-100 us on a virtual machine whose thread wake-ups are slow). The network
-# benchmarks
+# round trip costs 50-100 us on a virtual machine whose thread wake-ups are slow). The tcp and ipc
+# rows of 1 MiB take BENCH_BIG_ROUNDS (9): their runs are short (a second or less), and the load
+# swings of a shared machine move one run by up to 2x for either library. The network benchmarks
 # (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf tools; conn_local/conn_remote) run
 # as two processes over tcp and ipc, both on the same library; the peak RSS is the binding,
 # receiving side's (local_*). The others are one process each, with threads, and take the
@@ -69,6 +70,7 @@ done
 
 rounds="${BENCH_ROUNDS:-5}"
 slow_rounds="${BENCH_SLOW_ROUNDS:-3}"
+big_rounds="${BENCH_BIG_ROUNDS:-9}"
 timeout_s="${BENCH_TIMEOUT:-60}"
 
 # describe STATUS: a process's exit status in words.
@@ -315,9 +317,11 @@ for transport in tcp ipc; do
   case "$transport" in tcp) endpoint=tcp://127.0.0.1 ;; ipc) endpoint="ipc://$ipc_path" ;; esac
   for size in 1 64 1024 65536 1048576; do
     lat_count=3000
-    case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; 65536) count=20000 ;; *) count=1000 lat_count=500 ;; esac
-    FIGURES="msg/s Mb/s peak_rss_kb" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
-    FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" "$lat_count"
+    net_rounds=$rounds
+    case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; 65536) count=20000 ;;
+      *) count=1000 lat_count=500 net_rounds=$big_rounds ;; esac
+    ROUNDS=$net_rounds FIGURES="msg/s Mb/s peak_rss_kb" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
+    ROUNDS=$net_rounds FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" "$lat_count"
   done
 done
 # CURVE: the same throughput programs through the mechanism (BENCH_CURVE=1 gives both sides the
