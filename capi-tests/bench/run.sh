@@ -2,12 +2,13 @@
 # Runs each benchmark program on the system libzmq and on ours in the same run, and prints the
 # ratio ours/libzmq for each figure: above 1.0 is better for throughput and rates, below 1.0 is
 # better for latency and for peak_rss_kb (peak resident set, KiB, from getrusage). Each figure is
-# the median of BENCH_ROUNDS (5) runs, taken alternately; the rows of the programs from "pub/sub
-# fan-out" on and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep the whole run under ten
-# minutes on two cores (latency rows make 10000 round trips in one process, 3000 across two: a
-# round trip costs 50-100 us on a virtual machine whose thread wake-ups are slow). The tcp and ipc
-# rows of 1 MiB take BENCH_BIG_ROUNDS (9): their runs are short (a second or less), and the load
-# swings of a shared machine move one run by up to 2x for either library. The network benchmarks
+# the median of BENCH_ROUNDS (5) runs, taken alternately. Runs of a fraction of a second, which
+# the load swings of a shared machine move by up to 2x for either library, take
+# BENCH_SHORT_ROUNDS (7): the tcp and ipc rows of 1 MiB, and the rows of the fan-out, ROUTER and
+# proxy programs. The 1000 connections and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep
+# the whole run under ten minutes on two cores (latency rows make 10000 round trips in one
+# process, 3000 across two: a round trip costs 50-100 us on a virtual machine whose thread
+# wake-ups are slow). The network benchmarks
 # (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf tools; conn_local/conn_remote) run
 # as two processes over tcp and ipc, both on the same library; the peak RSS is the binding,
 # receiving side's (local_*). The others are one process each, with threads, and take the
@@ -70,7 +71,7 @@ done
 
 rounds="${BENCH_ROUNDS:-5}"
 slow_rounds="${BENCH_SLOW_ROUNDS:-3}"
-big_rounds="${BENCH_BIG_ROUNDS:-9}"
+short_rounds="${BENCH_SHORT_ROUNDS:-7}"
 timeout_s="${BENCH_TIMEOUT:-60}"
 
 # describe STATUS: a process's exit status in words.
@@ -319,7 +320,7 @@ for transport in tcp ipc; do
     lat_count=3000
     net_rounds=$rounds
     case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; 65536) count=20000 ;;
-      *) count=1000 lat_count=500 net_rounds=$big_rounds ;; esac
+      *) count=1000 lat_count=500 net_rounds=$short_rounds ;; esac
     ROUNDS=$net_rounds FIGURES="msg/s Mb/s peak_rss_kb" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
     ROUNDS=$net_rounds FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" "$lat_count"
   done
@@ -333,18 +334,19 @@ for size in 1 64 1024 65536; do
 done
 FIGURES=handshakes/s compare curve_hs 0 curve_handshake 1000
 
-# The programs below run BENCH_SLOW_ROUNDS rounds each.
+# The fan-out, ROUTER and proxy rows run BENCH_SHORT_ROUNDS rounds each (their runs take a
+# fraction of a second), the 1000 connections BENCH_SLOW_ROUNDS.
 section "pub/sub fan-out, 64 B: fan<subscribers>[t<topics>]_<transport> (see the header of run.sh)"
 for transport in tcp ipc inproc; do
   case "$transport" in tcp) endpoint='tcp://127.0.0.1:*' ;; ipc) endpoint="ipc://$ipc_path-pubsub" ;; inproc) endpoint=inproc://pubsub ;; esac
-  ROUNDS=$slow_rounds FIGURES="msg/s peak_rss_kb" compare "fan1_$transport" 64 pubsub_thr "$endpoint" 64 500000 1 1
-  ROUNDS=$slow_rounds FIGURES="msg/s sub_msg/s peak_rss_kb" compare "fan8_$transport" 64 pubsub_thr "$endpoint" 64 100000 8 1
-  ROUNDS=$slow_rounds FIGURES="msg/s sub_msg/s peak_rss_kb" compare "fan8t1k_$transport" 64 pubsub_thr "$endpoint" 64 100000 8 1000
+  ROUNDS=$short_rounds FIGURES="msg/s peak_rss_kb" compare "fan1_$transport" 64 pubsub_thr "$endpoint" 64 500000 1 1
+  ROUNDS=$short_rounds FIGURES="msg/s sub_msg/s peak_rss_kb" compare "fan8_$transport" 64 pubsub_thr "$endpoint" 64 100000 8 1
+  ROUNDS=$short_rounds FIGURES="msg/s sub_msg/s peak_rss_kb" compare "fan8t1k_$transport" 64 pubsub_thr "$endpoint" 64 100000 8 1000
 done
 section "DEALER/ROUTER requests, 64 B: 4 clients, 100 outstanding each"
 for transport in tcp ipc inproc; do
   case "$transport" in tcp) endpoint='tcp://127.0.0.1:*' ;; ipc) endpoint="ipc://$ipc_path-router" ;; inproc) endpoint=inproc://router ;; esac
-  ROUNDS=$slow_rounds FIGURES="requests/s peak_rss_kb" compare "router_$transport" 64 router_thr "$endpoint" 64 50000 4 100
+  ROUNDS=$short_rounds FIGURES="requests/s peak_rss_kb" compare "router_$transport" 64 router_thr "$endpoint" 64 50000 4 100
 done
 section "through zmq_proxy, 64 B: PUSH -> [PULL, zmq_proxy, PUSH] -> PULL"
 for transport in tcp ipc inproc; do
@@ -353,7 +355,7 @@ for transport in tcp ipc inproc; do
     ipc) front="ipc://$ipc_path-front" back="ipc://$ipc_path-back" ;;
     inproc) front=inproc://front back=inproc://back ;;
   esac
-  ROUNDS=$slow_rounds FIGURES="msg/s peak_rss_kb" compare "proxy_$transport" 64 proxy_thr "$front" "$back" 64 500000
+  ROUNDS=$short_rounds FIGURES="msg/s peak_rss_kb" compare "proxy_$transport" 64 proxy_thr "$front" "$back" 64 500000
 done
 section "1000 connections to one ROUTER, 64 B (the ROUTER process's RSS)"
 for transport in tcp ipc; do

@@ -11,7 +11,7 @@ use std::ptr;
 use super::boundary;
 use super::constants::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::error::{Error, Result};
-use crate::msg::{INLINE_MAX, Msg};
+use crate::msg::{Foreign, INLINE_MAX, Msg};
 
 /// The C message type: 64 opaque bytes, pointer-aligned (declared in the prologue of zmq.h).
 #[repr(C, align(8))]
@@ -67,12 +67,32 @@ pub(crate) unsafe fn live<'a>(ptr: *const zmq_msg_t) -> Result<&'a mut Msg> {
 ///
 /// # Safety
 /// As `live`.
+#[inline]
 pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
     // SAFETY: forwarded from the caller.
     let msg: *mut Msg = unsafe { live(ptr) }?;
-    // SAFETY: live (checked); a message whose drop runs no code of the application's is dropped
-    // where it is, after the tag marks it closed. Reading it out whole first (below) would copy
-    // 56 bytes that zmq_msg_init* has usually just written piecewise, a store-forwarding stall.
+    // SAFETY: live (checked).
+    if unsafe { (*msg).is_plain() } {
+        // Nothing to drop: the tag alone marks it closed.
+        // SAFETY: live, so valid for writing.
+        unsafe { ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED) };
+        return Ok(());
+    }
+    // SAFETY: forwarded from the caller; live (checked).
+    unsafe { close_holding(ptr, msg) }
+}
+
+/// `close` of a message that holds something to release, out of line: the plain ones then
+/// take no register saves.
+///
+/// # Safety
+/// `msg` is the live message in `ptr`.
+#[inline(never)]
+unsafe fn close_holding(ptr: *mut zmq_msg_t, msg: *mut Msg) -> Result<()> {
+    // SAFETY: live (the caller's); a message whose drop runs no code of the application's is
+    // dropped where it is, after the tag marks it closed. Reading it out whole first (below)
+    // would copy 56 bytes that zmq_msg_init* has usually just written piecewise, a
+    // store-forwarding stall.
     unsafe {
         if (*msg).drops_quietly() {
             ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED);
@@ -90,6 +110,24 @@ pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
     // Dropped last: a free function may run here and may itself call into the library.
     drop(parts);
     Ok(())
+}
+
+/// Copies the 64 bytes of `src` over those of `dest`, a word at a time (see `msg::words`: the
+/// source was usually written piecewise just before). A message holds no pointer into itself,
+/// so the bytes are the same message in their new place.
+///
+/// # Safety
+/// Both valid `zmq_msg_t`s. What `dest` held is overwritten, not dropped (it must need no
+/// drop: plain, see `Msg::is_plain`), and what `src` holds is then in both places: either it
+/// is plain, or `src` is overwritten next without being dropped (a move).
+#[inline(always)]
+unsafe fn copy_slot(dest: *mut zmq_msg_t, src: *const zmq_msg_t) {
+    let (from, to) = (src.cast::<u64>(), dest.cast::<u64>());
+    for i in 0..size_of::<zmq_msg_t>() / 8 {
+        // SAFETY: both are 64 bytes, 8-aligned (zmq_msg_t's alignment); the rest is the
+        // caller's. Volatile, so that each load stays one word wide, next to its store.
+        unsafe { to.add(i).write_volatile(from.add(i).read_volatile()) };
+    }
 }
 
 /// Closes the live message in `ptr` and stores `msg` there in its place.
@@ -112,50 +150,6 @@ unsafe fn replace(ptr: *mut zmq_msg_t, msg: Msg) -> Result<()> {
     // SAFETY: `ptr` held a live message, so it is valid for writing.
     unsafe { init(ptr, msg) };
     Ok(())
-}
-
-/// A zero-copy buffer handed in by zmq_msg_init_data, released by its free function.
-pub(crate) struct External {
-    data: *mut c_void,
-    len: usize,
-    free: Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void)>,
-    hint: *mut c_void,
-}
-
-// SAFETY: zmq_msg_init_data(3) lets the free function run on any thread, and the buffer is only
-// read through shared references while the message lives.
-unsafe impl Send for External {}
-
-impl External {
-    /// Memory the application keeps valid for ever and never wants back (zmq_send_const).
-    pub(crate) fn constant(data: *mut c_void, len: usize) -> Self {
-        External {
-            data,
-            len,
-            free: None,
-            hint: ptr::null_mut(),
-        }
-    }
-}
-
-impl AsRef<[u8]> for External {
-    fn as_ref(&self) -> &[u8] {
-        if self.len == 0 {
-            return &[];
-        }
-        // SAFETY: the application guarantees `len` readable bytes at `data` until the free
-        // function is called (zmq_msg_init_data(3)); `data` is non-NULL when `len` > 0.
-        unsafe { std::slice::from_raw_parts(self.data.cast::<u8>(), self.len) }
-    }
-}
-
-impl Drop for External {
-    fn drop(&mut self) {
-        if let Some(free) = self.free {
-            // SAFETY: the application's free function, called once with its data and hint.
-            unsafe { free(self.data, self.hint) };
-        }
-    }
 }
 
 /// Initialises an empty message (zmq_msg_init(3)).
@@ -229,19 +223,11 @@ pub unsafe extern "C" fn zmq_msg_init_data(
         if data.is_null() && size > 0 {
             return Err(Error::Inval);
         }
-        let external = External {
-            data,
-            len: size,
-            free: ffn,
-            hint,
-        };
-        let body = if ffn.is_some() {
-            Msg::from_owner(external)
-        } else {
-            Msg::constant(external)
-        };
+        // SAFETY: the caller lends `size` bytes at `data` until `ffn` is called with them and
+        // `hint` (zmq_msg_init_data(3)), for ever without `ffn`.
+        let foreign = unsafe { Foreign::new(data, size, ffn, hint) };
         // SAFETY: non-NULL, and the caller guarantees it is writable.
-        unsafe { init(msg, body) };
+        unsafe { init(msg, Msg::foreign(foreign)) };
         Ok(0)
     })
 }
@@ -267,7 +253,16 @@ pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         // SAFETY: forwarded from the caller; each reference is used before the next is taken.
         unsafe { live(src) }?;
         // SAFETY: as above.
-        unsafe { live(dest) }?;
+        if unsafe { live(dest) }?.is_plain() && dest != src {
+            // Onto a message that holds nothing: the bytes move, and `src` starts empty.
+            // SAFETY: both live, `dest` plain (checked); `src` is overwritten right after
+            // without being dropped, so what it held is in `dest` alone.
+            unsafe {
+                copy_slot(dest, src);
+                init(src, Msg::new());
+            }
+            return Ok(0);
+        }
         // SAFETY: as above.
         let moved = unsafe { live(src) }?.take();
         if dest != src {
@@ -293,6 +288,15 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         unsafe { live(src) }?;
         // SAFETY: as above.
         unsafe { live(dest) }?;
+        // SAFETY: as above.
+        let plain = unsafe { live(src) }?.is_plain();
+        // SAFETY: as above.
+        if plain && dest != src && unsafe { live(dest) }?.is_plain() {
+            // A small message onto one that holds nothing: its bytes are the copy.
+            // SAFETY: both live and plain (checked).
+            unsafe { copy_slot(dest, src) };
+            return Ok(0);
+        }
         // SAFETY: as above.
         let source = unsafe { live(src) }?;
         if dest == src {

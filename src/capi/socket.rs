@@ -11,10 +11,10 @@ use parking_lot::{Condvar, Mutex, MutexGuard, ReentrantMutex, ReentrantMutexGuar
 
 use super::constants::*;
 use super::ctx::ctx_handle;
-use super::msg::{External, live, zmq_msg_t};
+use super::msg::{live, zmq_msg_t};
 use super::{boundary, non_null};
 use crate::error::{Error, Result};
-use crate::msg::Msg;
+use crate::msg::{Foreign, Msg};
 use crate::socket::{Flags, Socket, SocketType};
 
 /// First word of every live socket handle.
@@ -631,7 +631,9 @@ pub unsafe extern "C" fn zmq_send_const(
         if buf.is_null() && len > 0 {
             return Err(Error::Fault);
         }
-        let mut msg = Msg::constant(External::constant(buf.cast_mut(), len));
+        // SAFETY: zmq_send_const(3): the application keeps the buffer valid for ever.
+        let mut msg =
+            Msg::foreign(unsafe { Foreign::new(buf.cast_mut(), len, None, ptr::null_mut()) });
         // SAFETY: forwarded from the caller.
         unsafe { with_socket_io(s, flags(flags_), true, |socket, f| socket.send(&mut msg, f)) }?;
         Ok(size_result(len))

@@ -2,13 +2,16 @@
 //!
 //! A `Msg` is small enough to live in place inside the 64 bytes of a C `zmq_msg_t` (the C boundary
 //! stores it there). Payloads of up to [`INLINE_MAX`] bytes are stored inline; larger ones are a
-//! reference-counted [`Bytes`], so copies share one buffer and a zero-copy buffer handed in by the
-//! application is released exactly once, when the last copy is dropped, on whatever thread that is.
+//! buffer of the message's own, or a reference-counted [`Bytes`], so copies share one buffer. A
+//! zero-copy buffer handed in by the application ([`Foreign`]) is held as it came, with no
+//! allocation, until a copy is made: it then becomes the shared buffer of the copies. It is
+//! released exactly once, when the last copy is dropped, on whatever thread that is.
 
 mod buffer;
 mod metadata;
 pub(crate) mod words;
 
+use std::ffi::c_void;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -52,6 +55,65 @@ enum Body {
     Unique(buffer::Buffer),
     /// Possibly shared with other messages.
     Shared(Bytes),
+    /// The application's, held by this message alone (made shared when copied).
+    Foreign(Foreign),
+}
+
+/// A free function of the application's: called with the data and the hint it was given.
+pub type FreeFn = unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void);
+
+/// Memory the application lends a message (zmq_msg_init_data, zmq_send_const): `len` bytes
+/// at `data`, handed back to `free` with `hint` once the message and its copies are done with
+/// them, or never without a free function.
+pub struct Foreign {
+    data: *mut c_void,
+    len: usize,
+    free: Option<FreeFn>,
+    hint: *mut c_void,
+}
+
+// SAFETY: zmq_msg_init_data(3) lets the free function run on any thread, and the buffer is only
+// read through shared references while the message lives.
+unsafe impl Send for Foreign {}
+
+impl Foreign {
+    /// `len` bytes at `data` (non-NULL when `len` > 0), readable until `free` is called with
+    /// `data` and `hint` (for ever, without `free`).
+    ///
+    /// # Safety
+    /// The caller guarantees what the memory and the function promise.
+    pub unsafe fn new(
+        data: *mut c_void,
+        len: usize,
+        free: Option<FreeFn>,
+        hint: *mut c_void,
+    ) -> Self {
+        Foreign {
+            data,
+            len,
+            free,
+            hint,
+        }
+    }
+}
+
+impl AsRef<[u8]> for Foreign {
+    fn as_ref(&self) -> &[u8] {
+        if self.len == 0 {
+            return &[];
+        }
+        // SAFETY: `len` readable bytes at `data` until the free function is called (see `new`).
+        unsafe { std::slice::from_raw_parts(self.data.cast::<u8>(), self.len) }
+    }
+}
+
+impl Drop for Foreign {
+    fn drop(&mut self) {
+        if let Some(free) = self.free {
+            // SAFETY: the application's free function, called once with its data and hint.
+            unsafe { free(self.data, self.hint) };
+        }
+    }
 }
 
 impl Msg {
@@ -124,7 +186,7 @@ impl Msg {
         match &mut self.body {
             Body::Inline { len, buf } => Some(&mut buf[..usize::from(*len)]),
             Body::Unique(b) => Some(b),
-            Body::Shared(_) => None,
+            Body::Shared(_) | Body::Foreign(_) => None,
         }
     }
 
@@ -161,6 +223,17 @@ impl Msg {
         msg
     }
 
+    /// A message over memory the application lends (see `Foreign`), marked constant
+    /// (ZMQ_SHARED) when the memory is never handed back.
+    pub fn foreign(foreign: Foreign) -> Self {
+        let constant = foreign.free.is_none();
+        let mut msg = Self::with_body(Body::Foreign(foreign));
+        if constant {
+            msg.flags |= CONSTANT;
+        }
+        msg
+    }
+
     /// A message over a shared buffer, without copying it.
     pub fn from_bytes(data: Bytes) -> Self {
         Self::with_body(Body::Shared(data))
@@ -192,6 +265,7 @@ impl Msg {
             Body::Inline { len, buf } => &buf[..usize::from(*len)],
             Body::Unique(b) => b,
             Body::Shared(b) => b,
+            Body::Foreign(f) => f.as_ref(),
         }
     }
 
@@ -201,6 +275,7 @@ impl Msg {
             Body::Inline { buf, .. } => buf.as_mut_ptr(),
             Body::Unique(b) => b.as_mut_ptr(),
             Body::Shared(b) => b.as_ptr().cast_mut(),
+            Body::Foreign(f) => f.data.cast(),
         }
     }
 
@@ -210,6 +285,7 @@ impl Msg {
             Body::Inline { len, .. } => usize::from(*len),
             Body::Unique(b) => b.len(),
             Body::Shared(b) => b.len(),
+            Body::Foreign(f) => f.len,
         }
     }
 
@@ -219,6 +295,7 @@ impl Msg {
             Body::Inline { len, buf } => Bytes::copy_from_slice(&buf[..usize::from(len)]),
             Body::Unique(b) => Bytes::from_owner(b),
             Body::Shared(b) => b,
+            Body::Foreign(f) => Bytes::from_owner(f),
         }
     }
 
@@ -347,7 +424,7 @@ impl Msg {
 
     #[inline(never)]
     fn share_slow(&mut self) -> Msg {
-        if let Body::Unique(_) = self.body {
+        if let Body::Unique(_) | Body::Foreign(_) = self.body {
             self.make_shared();
         }
         let body = match &self.body {
@@ -359,7 +436,7 @@ impl Msg {
                 self.flags |= SHARED;
                 Body::Shared(b.clone())
             }
-            Body::Unique(_) => unreachable!("made shared above"),
+            Body::Unique(_) | Body::Foreign(_) => unreachable!("made shared above"),
         };
         Msg {
             body,
@@ -377,7 +454,7 @@ impl Msg {
     /// (see `drops_quietly`).
     pub fn share_into(&mut self, dest: &mut Msg) {
         debug_assert!(dest.drops_quietly());
-        if let Body::Unique(_) = self.body {
+        if let Body::Unique(_) | Body::Foreign(_) = self.body {
             self.make_shared();
         }
         let Body::Shared(b) = &self.body else {
@@ -398,13 +475,16 @@ impl Msg {
         }
     }
 
-    /// Turns a unique payload into a shared one, without copying it: the buffer becomes the
-    /// shared buffer of the message and of its copies.
+    /// Turns a payload of this message's alone (its own buffer, or the application's) into a
+    /// shared one, without copying it: the buffer becomes the shared buffer of the message and
+    /// of its copies.
     #[inline(never)]
     fn make_shared(&mut self) {
-        if let Body::Unique(b) = std::mem::replace(&mut self.body, Body::Shared(Bytes::new())) {
-            self.body = Body::Shared(Bytes::from_owner(b));
-        }
+        self.body = match std::mem::replace(&mut self.body, Body::Shared(Bytes::new())) {
+            Body::Unique(b) => Body::Shared(Bytes::from_owner(b)),
+            Body::Foreign(f) => Body::Shared(Bytes::from_owner(f)),
+            other => other,
+        };
     }
 
     /// Takes out what dropping this message could run application code for, its shared
@@ -412,46 +492,69 @@ impl Msg {
     /// quietly). The payload is read a word at a time (see `words`): a message closed right
     /// after it was copied or received is read while its stores are still on their way to
     /// the cache.
-    pub fn take_parts(&mut self) -> (Option<Bytes>, Option<Arc<Metadata>>) {
+    #[inline]
+    pub fn take_parts(&mut self) -> (Option<Payload>, Option<Arc<Metadata>>) {
         let metadata = self.metadata.take();
-        let payload = match &mut self.body {
-            Body::Shared(b) => {
-                // SAFETY: `b` is a valid Bytes; the body is overwritten right after, without
-                // dropping this one, so the Bytes moved out is the only one.
-                let payload = unsafe { words::read(b) };
-                // SAFETY: the old body's only resource (the Bytes) was moved out above.
-                unsafe {
-                    std::ptr::write(
-                        &mut self.body,
-                        Body::Inline {
-                            len: 0,
-                            buf: [0; INLINE_MAX],
-                        },
-                    )
-                };
-                Some(payload)
-            }
-            _ => {
-                self.body = Body::Inline {
-                    len: 0,
-                    buf: [0; INLINE_MAX],
-                };
-                None
-            }
+        // The resource is read out whole; the body is overwritten right after without being
+        // dropped, so the one read out is the only one.
+        let payload = match &self.body {
+            // SAFETY: see above.
+            Body::Shared(b) => Some(Payload::Shared(unsafe { words::read(b) })),
+            // SAFETY: see above.
+            Body::Foreign(f) => Some(Payload::Foreign(unsafe { words::read(f) })),
+            Body::Inline { .. } | Body::Unique(_) => None,
         };
+        let empty = Body::Inline {
+            len: 0,
+            buf: [0; INLINE_MAX],
+        };
+        if payload.is_some() {
+            // SAFETY: the old body's only resource was moved out above.
+            unsafe { std::ptr::write(&mut self.body, empty) };
+        } else {
+            // A unique buffer is dropped here, quietly.
+            self.body = empty;
+        }
         self.flags = 0;
         (payload, metadata)
     }
 
+    /// Whether the message holds nothing to release (a small payload, no metadata): dropping it
+    /// does nothing, and a copy of its bytes is a message of its own.
+    #[inline(always)]
+    pub fn is_plain(&self) -> bool {
+        matches!(self.body, Body::Inline { .. }) && self.metadata.is_none()
+    }
+
     /// Whether dropping the message runs no code of the application's: its payload is not
-    /// shared (a shared one may be a zmq_msg_init_data buffer with a free function).
+    /// the application's, nor shared (a shared one may be).
     pub fn drops_quietly(&self) -> bool {
-        !matches!(self.body, Body::Shared(_))
+        !matches!(self.body, Body::Shared(_) | Body::Foreign(_))
     }
 
     /// Takes the message out, leaving an empty one in its place.
     pub fn take(&mut self) -> Msg {
         std::mem::take(self)
+    }
+}
+
+/// A payload taken out of a message by `Msg::take_parts`: dropping it may run the
+/// application's free function.
+pub enum Payload {
+    /// A shared buffer.
+    Shared(Bytes),
+    /// The application's memory.
+    Foreign(Foreign),
+}
+
+impl std::ops::Deref for Payload {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Payload::Shared(b) => b,
+            Payload::Foreign(f) => f.as_ref(),
+        }
     }
 }
 

@@ -144,3 +144,86 @@ fn take_parts_leaves_an_empty_message() {
     assert!(small.take_parts().0.is_none());
     assert_eq!(small.size(), 0);
 }
+
+/// Counts the calls of `count_free` in the AtomicUsize its hint points to.
+unsafe extern "C" fn count_free(_data: *mut c_void, hint: *mut c_void) {
+    // SAFETY: the tests below pass a live AtomicUsize as the hint.
+    unsafe { &*hint.cast::<AtomicUsize>() }.fetch_add(1, Ordering::SeqCst);
+}
+
+/// A message over `data`, whose release is counted in `frees`.
+fn foreign(data: &'static [u8], frees: &AtomicUsize) -> Msg {
+    let hint = std::ptr::from_ref(frees).cast_mut().cast();
+    // SAFETY: static data; the counter outlives every message of the tests.
+    Msg::foreign(unsafe {
+        Foreign::new(
+            data.as_ptr().cast_mut().cast(),
+            data.len(),
+            Some(count_free),
+            hint,
+        )
+    })
+}
+
+#[test]
+fn foreign_memory_is_released_once_by_its_last_holder() {
+    static DATA: [u8; 100] = [7; 100];
+    let frees = AtomicUsize::new(0);
+
+    // Alone: released when dropped, and writes nothing of its own.
+    let mut m = foreign(&DATA, &frees);
+    assert_eq!((m.size(), m.data_ptr().cast_const()), (100, DATA.as_ptr()));
+    assert!(!m.is_shared() && !m.drops_quietly() && m.data_mut().is_none());
+    drop(m);
+    assert_eq!(frees.load(Ordering::SeqCst), 1);
+
+    // Copied: both share it, marked shared, and the last one releases it.
+    let mut m = foreign(&DATA, &frees);
+    let copy = m.share();
+    let mut target = Msg::new();
+    m.share_into(&mut target);
+    assert!(m.is_shared() && copy.is_shared() && target.is_shared());
+    assert_eq!(copy.data().as_ptr(), DATA.as_ptr());
+    drop(m);
+    drop(copy);
+    assert_eq!(frees.load(Ordering::SeqCst), 1);
+    drop(target);
+    assert_eq!(frees.load(Ordering::SeqCst), 2);
+
+    // Taken out by take_parts: released when the payload is dropped.
+    let mut m = foreign(&DATA, &frees);
+    let (payload, _) = m.take_parts();
+    assert!(m.is_plain() && m.size() == 0);
+    assert_eq!(payload.as_deref(), Some(&DATA[..]));
+    drop(payload);
+    assert_eq!(frees.load(Ordering::SeqCst), 3);
+
+    // As bytes for the wire: released when those are.
+    let bytes = foreign(&DATA, &frees).into_bytes();
+    assert_eq!(frees.load(Ordering::SeqCst), 3);
+    drop(bytes);
+    assert_eq!(frees.load(Ordering::SeqCst), 4);
+
+    // Without a free function: constant, never released.
+    // SAFETY: static data.
+    let m = Msg::foreign(unsafe {
+        Foreign::new(
+            DATA.as_ptr().cast_mut().cast(),
+            100,
+            None,
+            std::ptr::null_mut(),
+        )
+    });
+    assert!(m.is_shared());
+    drop(m);
+    assert_eq!(frees.load(Ordering::SeqCst), 4);
+}
+
+#[test]
+fn plain_messages_are_small_without_metadata() {
+    assert!(Msg::new().is_plain() && Msg::from_slice(b"abc").is_plain());
+    assert!(!Msg::with_size(INLINE_MAX + 1).unwrap().is_plain());
+    let mut m = Msg::from_slice(b"abc");
+    m.set_metadata(Some(Arc::new(Metadata::default())));
+    assert!(!m.is_plain());
+}
