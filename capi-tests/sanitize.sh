@@ -119,6 +119,14 @@ for src in "$here"/test_*.c; do
         echo "  [SKIP] $name (ThreadSanitizer does not support threads started in a forked child)"
         continue
     fi
+    # gcc's AddressSanitizer does not take its allocator's locks around fork: a child forked
+    # while another thread allocates inherits a held lock and waits on it for ever at its first
+    # malloc (gdb: __sanitizer::SizeClassAllocator64::GetFromAllocator), which test_fork's
+    # children, forked beside running I/O threads, did in most runs.
+    if [ "$mode" = asan ] && [ "$name" = test_fork ]; then
+        echo "  [SKIP] $name (AddressSanitizer's allocator is not fork-safe: a forked child can wait for ever on a lock another thread held)"
+        continue
+    fi
     run=("${runner[@]}")
     # Children forked from a running process still hold what its threads held, unreachable
     # in the child: those tests are checked for memory errors, not for leaks.
