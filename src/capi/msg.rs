@@ -100,15 +100,16 @@ unsafe fn close_holding(ptr: *mut zmq_msg_t, msg: *mut Msg) -> Result<()> {
             return Ok(());
         }
     }
-    // SAFETY: the slot is live (checked by `live`): what its Msg would release is taken out,
-    // leaving an empty message, and the tag then marks it closed.
-    let parts = unsafe {
-        let parts = (*msg).take_parts();
+    // SAFETY: the slot is live (checked by `live`): its Msg is moved out by words (see
+    // `msg::words`), and the tag then marks the slot closed, so the bytes left there are never
+    // used as a message again.
+    let taken = unsafe {
+        let taken = crate::msg::words::read(msg);
         ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED);
-        parts
+        taken
     };
     // Dropped last: a free function may run here and may itself call into the library.
-    drop(parts);
+    drop(taken);
     Ok(())
 }
 
@@ -289,11 +290,12 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         // SAFETY: as above.
         unsafe { live(dest) }?;
         // SAFETY: as above.
-        let plain = unsafe { live(src) }?.is_plain();
-        // SAFETY: as above.
-        if plain && dest != src && unsafe { live(dest) }?.is_plain() {
-            // A small message onto one that holds nothing: its bytes are the copy.
-            // SAFETY: both live and plain (checked).
+        // SAFETY: as above (one reference at a time).
+        if dest != src && unsafe { live(dest) }?.is_plain() && unsafe { live(src) }?.share_bitwise()
+        {
+            // Onto a message that holds nothing: the source's bytes are the copy, its shared
+            // payload and metadata counted once more by `share_bitwise`.
+            // SAFETY: both live, `dest` plain (checked).
             unsafe { copy_slot(dest, src) };
             return Ok(0);
         }

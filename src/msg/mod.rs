@@ -2,10 +2,10 @@
 //!
 //! A `Msg` is small enough to live in place inside the 64 bytes of a C `zmq_msg_t` (the C boundary
 //! stores it there). Payloads of up to [`INLINE_MAX`] bytes are stored inline; larger ones are a
-//! buffer of the message's own, or a reference-counted [`Bytes`], so copies share one buffer. A
-//! zero-copy buffer handed in by the application ([`Foreign`]) is held as it came, with no
-//! allocation, until a copy is made: it then becomes the shared buffer of the copies. It is
-//! released exactly once, when the last copy is dropped, on whatever thread that is.
+//! buffer of the message's own, or a reference-counted [`Shared`] payload, so copies share one
+//! buffer. A zero-copy buffer handed in by the application ([`Foreign`]) is held as it came,
+//! with no allocation, until a copy is made: it then becomes the shared buffer of the copies.
+//! It is released exactly once, when the last copy is dropped, on whatever thread that is.
 
 mod buffer;
 mod metadata;
@@ -54,9 +54,80 @@ enum Body {
     /// Owned by this message alone and writable (zmq_msg_init_size).
     Unique(buffer::Buffer),
     /// Possibly shared with other messages.
-    Shared(Bytes),
+    Shared(Shared),
     /// The application's, held by this message alone (made shared when copied).
     Foreign(Foreign),
+}
+
+/// A payload shared by messages: the bytes, and a counted reference to what owns them. A copy
+/// is these three words and one increment of the count (`Msg::share_bitwise`), a drop one
+/// decrement, with no indirect call (a `Bytes` clones and drops through its vtable).
+pub struct Shared {
+    ptr: *const u8,
+    len: usize,
+    owner: Arc<Owner>,
+}
+
+/// What owns the bytes of a `Shared`.
+enum Owner {
+    Buffer(buffer::Buffer),
+    Foreign(Foreign),
+    Bytes(Bytes),
+}
+
+// SAFETY: the bytes are only read while shared, and the owner is Send and Sync.
+unsafe impl Send for Shared {}
+// SAFETY: as above.
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    fn new(owner: Owner) -> Shared {
+        let owner = Arc::new(owner);
+        let bytes: &[u8] = match &*owner {
+            Owner::Buffer(b) => b,
+            Owner::Foreign(f) => f.as_ref(),
+            Owner::Bytes(b) => b,
+        };
+        Shared {
+            ptr: bytes.as_ptr(),
+            len: bytes.len(),
+            owner,
+        }
+    }
+
+    /// The owner as a `Bytes` (without a copy): taken out when this is its last reference.
+    fn into_bytes(self) -> Bytes {
+        match Arc::try_unwrap(self.owner) {
+            Ok(Owner::Buffer(b)) => Bytes::from_owner(b),
+            Ok(Owner::Foreign(f)) => Bytes::from_owner(f),
+            Ok(Owner::Bytes(b)) => b,
+            Err(owner) => Bytes::from_owner(Shared {
+                ptr: self.ptr,
+                len: self.len,
+                owner,
+            }),
+        }
+    }
+}
+
+impl Clone for Shared {
+    #[inline]
+    fn clone(&self) -> Shared {
+        Shared {
+            ptr: self.ptr,
+            len: self.len,
+            owner: Arc::clone(&self.owner),
+        }
+    }
+}
+
+impl AsRef<[u8]> for Shared {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: `len` bytes at `ptr`, owned by `owner`, which this keeps alive, and never
+        // written while shared.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
 }
 
 /// A free function of the application's: called with the data and the hint it was given.
@@ -75,6 +146,8 @@ pub struct Foreign {
 // SAFETY: zmq_msg_init_data(3) lets the free function run on any thread, and the buffer is only
 // read through shared references while the message lives.
 unsafe impl Send for Foreign {}
+// SAFETY: shared references only read the bytes.
+unsafe impl Sync for Foreign {}
 
 impl Foreign {
     /// `len` bytes at `data` (non-NULL when `len` > 0), readable until `free` is called with
@@ -175,7 +248,7 @@ impl Msg {
                 Self::with_body(Body::Unique(buffer))
             }
             // Out of memory: the allocator's own failure path decides.
-            Err(_) => Self::with_body(Body::Shared(Bytes::copy_from_slice(data))),
+            Err(_) => Self::from_bytes(Bytes::copy_from_slice(data)),
         }
     }
 
@@ -236,7 +309,7 @@ impl Msg {
 
     /// A message over a shared buffer, without copying it.
     pub fn from_bytes(data: Bytes) -> Self {
-        Self::with_body(Body::Shared(data))
+        Self::with_body(Body::Shared(Shared::new(Owner::Bytes(data))))
     }
 
     /// A message over memory the application owns: `owner` is dropped (and so the memory released)
@@ -264,7 +337,7 @@ impl Msg {
         match &self.body {
             Body::Inline { len, buf } => &buf[..usize::from(*len)],
             Body::Unique(b) => b,
-            Body::Shared(b) => b,
+            Body::Shared(s) => s.as_ref(),
             Body::Foreign(f) => f.as_ref(),
         }
     }
@@ -274,7 +347,7 @@ impl Msg {
         match &mut self.body {
             Body::Inline { buf, .. } => buf.as_mut_ptr(),
             Body::Unique(b) => b.as_mut_ptr(),
-            Body::Shared(b) => b.as_ptr().cast_mut(),
+            Body::Shared(s) => s.ptr.cast_mut(),
             Body::Foreign(f) => f.data.cast(),
         }
     }
@@ -284,7 +357,7 @@ impl Msg {
         match &self.body {
             Body::Inline { len, .. } => usize::from(*len),
             Body::Unique(b) => b.len(),
-            Body::Shared(b) => b.len(),
+            Body::Shared(s) => s.len,
             Body::Foreign(f) => f.len,
         }
     }
@@ -294,7 +367,7 @@ impl Msg {
         match self.body {
             Body::Inline { len, buf } => Bytes::copy_from_slice(&buf[..usize::from(len)]),
             Body::Unique(b) => Bytes::from_owner(b),
-            Body::Shared(b) => b,
+            Body::Shared(s) => s.into_bytes(),
             Body::Foreign(f) => Bytes::from_owner(f),
         }
     }
@@ -448,10 +521,9 @@ impl Msg {
 
     /// Makes `dest` a copy of this message, as `share` does, written in place when the payload
     /// is shared: the copy made by `share` and then moved into a `zmq_msg_t` was read back, in
-    /// wide loads, right after the narrow stores that built it (and the cloned `Bytes` right
-    /// after the call that returned it), two store-forwarding stalls that took most of
-    /// zmq_msg_copy's time. `dest`'s old content is dropped first, so it must drop quietly
-    /// (see `drops_quietly`).
+    /// wide loads, right after the narrow stores that built it, a store-forwarding stall that
+    /// took most of zmq_msg_copy's time. `dest`'s old content is dropped first, so it must
+    /// drop quietly (see `drops_quietly`).
     pub fn share_into(&mut self, dest: &mut Msg) {
         debug_assert!(dest.drops_quietly());
         if let Body::Unique(_) | Body::Foreign(_) = self.body {
@@ -467,12 +539,7 @@ impl Msg {
         dest.flags = self.flags;
         dest.routing_id = self.routing_id;
         // The clone is written where it stays, not moved there from a temporary.
-        dest.body = Body::Shared(Bytes::new());
-        if let Body::Shared(slot) = &mut dest.body {
-            // SAFETY: `slot` holds an empty static Bytes, whose drop does nothing: overwriting
-            // it without dropping it leaks nothing.
-            unsafe { words::write(slot, b.clone()) };
-        }
+        dest.body = Body::Shared(b.clone());
     }
 
     /// Turns a payload of this message's alone (its own buffer, or the application's) into a
@@ -480,43 +547,38 @@ impl Msg {
     /// of its copies.
     #[inline(never)]
     fn make_shared(&mut self) {
-        self.body = match std::mem::replace(&mut self.body, Body::Shared(Bytes::new())) {
-            Body::Unique(b) => Body::Shared(Bytes::from_owner(b)),
-            Body::Foreign(f) => Body::Shared(Bytes::from_owner(f)),
-            other => other,
-        };
-    }
-
-    /// Takes out what dropping this message could run application code for, its shared
-    /// payload (if any), and its metadata, leaving it empty (a unique payload is dropped here,
-    /// quietly). The payload is read a word at a time (see `words`): a message closed right
-    /// after it was copied or received is read while its stores are still on their way to
-    /// the cache.
-    #[inline]
-    pub fn take_parts(&mut self) -> (Option<Payload>, Option<Arc<Metadata>>) {
-        let metadata = self.metadata.take();
-        // The resource is read out whole; the body is overwritten right after without being
-        // dropped, so the one read out is the only one.
-        let payload = match &self.body {
-            // SAFETY: see above.
-            Body::Shared(b) => Some(Payload::Shared(unsafe { words::read(b) })),
-            // SAFETY: see above.
-            Body::Foreign(f) => Some(Payload::Foreign(unsafe { words::read(f) })),
-            Body::Inline { .. } | Body::Unique(_) => None,
-        };
         let empty = Body::Inline {
             len: 0,
             buf: [0; INLINE_MAX],
         };
-        if payload.is_some() {
-            // SAFETY: the old body's only resource was moved out above.
-            unsafe { std::ptr::write(&mut self.body, empty) };
-        } else {
-            // A unique buffer is dropped here, quietly.
-            self.body = empty;
+        self.body = match std::mem::replace(&mut self.body, empty) {
+            Body::Unique(b) => Body::Shared(Shared::new(Owner::Buffer(b))),
+            Body::Foreign(f) => Body::Shared(Shared::new(Owner::Foreign(f))),
+            other => other,
+        };
+    }
+
+    /// Readies a copy of this message made by copying its bytes (the caller copies them next,
+    /// onto a message that needs no drop): counts that copy as a holder of the shared payload
+    /// and of the metadata, and marks the payload shared. True when done; false, changing
+    /// nothing, for a payload that must first become shared (see `share_into`).
+    #[inline(always)]
+    pub fn share_bitwise(&mut self) -> bool {
+        match &self.body {
+            Body::Inline { .. } => {}
+            Body::Shared(s) => {
+                // SAFETY: the pointer is that of a live Arc (held by `s`); the count it adds
+                // is the bitwise copy's, released when that copy drops its own Arc.
+                unsafe { Arc::increment_strong_count(Arc::as_ptr(&s.owner)) };
+                self.set_flag(SHARED, true);
+            }
+            Body::Unique(_) | Body::Foreign(_) => return false,
         }
-        self.flags = 0;
-        (payload, metadata)
+        if let Some(metadata) = &self.metadata {
+            // SAFETY: as above, for the metadata.
+            unsafe { Arc::increment_strong_count(Arc::as_ptr(metadata)) };
+        }
+        true
     }
 
     /// Whether the message holds nothing to release (a small payload, no metadata): dropping it
@@ -535,26 +597,6 @@ impl Msg {
     /// Takes the message out, leaving an empty one in its place.
     pub fn take(&mut self) -> Msg {
         std::mem::take(self)
-    }
-}
-
-/// A payload taken out of a message by `Msg::take_parts`: dropping it may run the
-/// application's free function.
-pub enum Payload {
-    /// A shared buffer.
-    Shared(Bytes),
-    /// The application's memory.
-    Foreign(Foreign),
-}
-
-impl std::ops::Deref for Payload {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Payload::Shared(b) => b,
-            Payload::Foreign(f) => f.as_ref(),
-        }
     }
 }
 

@@ -126,25 +126,6 @@ fn share_into_writes_the_copy_in_place() {
     assert!(!small.is_shared() && !target.is_shared());
 }
 
-#[test]
-fn take_parts_leaves_an_empty_message() {
-    let drops = Arc::new(AtomicUsize::new(0));
-    let mut m = Msg::from_owner(Counted(vec![1; 40], drops.clone()));
-    m.set_more(true);
-    let (payload, metadata) = m.take_parts();
-    assert_eq!((m.size(), m.more()), (0, false));
-    assert!(m.drops_quietly() && metadata.is_none());
-    assert_eq!(payload.as_deref(), Some(&[1; 40][..]));
-    drop(m);
-    assert_eq!(drops.load(Ordering::SeqCst), 0);
-    drop(payload);
-    assert_eq!(drops.load(Ordering::SeqCst), 1);
-
-    let mut small = Msg::from_slice(b"x");
-    assert!(small.take_parts().0.is_none());
-    assert_eq!(small.size(), 0);
-}
-
 /// Counts the calls of `count_free` in the AtomicUsize its hint points to.
 unsafe extern "C" fn count_free(_data: *mut c_void, hint: *mut c_void) {
     // SAFETY: the tests below pass a live AtomicUsize as the hint.
@@ -190,16 +171,16 @@ fn foreign_memory_is_released_once_by_its_last_holder() {
     drop(target);
     assert_eq!(frees.load(Ordering::SeqCst), 2);
 
-    // Taken out by take_parts: released when the payload is dropped.
-    let mut m = foreign(&DATA, &frees);
-    let (payload, _) = m.take_parts();
-    assert!(m.is_plain() && m.size() == 0);
-    assert_eq!(payload.as_deref(), Some(&DATA[..]));
-    drop(payload);
-    assert_eq!(frees.load(Ordering::SeqCst), 3);
-
-    // As bytes for the wire: released when those are.
+    // As bytes for the wire: released when those are, shared or not.
     let bytes = foreign(&DATA, &frees).into_bytes();
+    assert_eq!(frees.load(Ordering::SeqCst), 2);
+    drop(bytes);
+    assert_eq!(frees.load(Ordering::SeqCst), 3);
+    let mut m = foreign(&DATA, &frees);
+    let copy = m.share();
+    let bytes = m.into_bytes();
+    assert_eq!((bytes.as_ptr(), bytes.len()), (DATA.as_ptr(), 100));
+    drop(copy);
     assert_eq!(frees.load(Ordering::SeqCst), 3);
     drop(bytes);
     assert_eq!(frees.load(Ordering::SeqCst), 4);
@@ -226,4 +207,30 @@ fn plain_messages_are_small_without_metadata() {
     let mut m = Msg::from_slice(b"abc");
     m.set_metadata(Some(Arc::new(Metadata::default())));
     assert!(!m.is_plain());
+}
+
+#[test]
+fn a_bitwise_copy_is_counted_as_a_holder() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let mut m = Msg::from_owner(Counted(vec![4; 50], drops.clone()));
+    let metadata = Arc::new(Metadata::default());
+    m.set_metadata(Some(metadata.clone()));
+    assert!(m.share_bitwise());
+    // SAFETY: share_bitwise counted the copy made here as a holder of the payload and the
+    // metadata, so both messages may be dropped.
+    let copy = unsafe { std::ptr::read(&m) };
+    assert!(m.is_shared() && copy.is_shared());
+    assert_eq!(copy.data(), &[4; 50][..]);
+    assert_eq!(Arc::strong_count(&metadata), 3);
+    drop(m);
+    assert_eq!(drops.load(Ordering::SeqCst), 0);
+    drop(copy);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+    assert_eq!(Arc::strong_count(&metadata), 1);
+
+    // A payload of the message's own must become shared first: nothing changes.
+    let mut unique = Msg::with_size(100).unwrap();
+    assert!(!unique.share_bitwise() && !unique.is_shared());
+    let mut small = Msg::from_slice(b"abc");
+    assert!(small.share_bitwise() && !small.is_shared());
 }
