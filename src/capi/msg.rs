@@ -90,9 +90,7 @@ pub(crate) unsafe fn close(ptr: *mut zmq_msg_t) -> Result<()> {
 #[inline(never)]
 unsafe fn close_holding(ptr: *mut zmq_msg_t, msg: *mut Msg) -> Result<()> {
     // SAFETY: live (the caller's); a message whose drop runs no code of the application's is
-    // dropped where it is, after the tag marks it closed. Reading it out whole first (below)
-    // would copy 56 bytes that zmq_msg_init* has usually just written piecewise, a
-    // store-forwarding stall.
+    // dropped where it is, after the tag marks it closed, without reading it out first.
     unsafe {
         if (*msg).drops_quietly() {
             ptr::addr_of_mut!((*ptr.cast::<Slot>()).tag).write(CLOSED);
@@ -289,7 +287,6 @@ pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
         unsafe { live(src) }?;
         // SAFETY: as above.
         unsafe { live(dest) }?;
-        // SAFETY: as above.
         // SAFETY: as above (one reference at a time).
         if dest != src && unsafe { live(dest) }?.is_plain() && unsafe { live(src) }?.share_bitwise()
         {

@@ -204,7 +204,8 @@ fn watch(epoll: &OwnedFd, op: c_int, item: &Item) -> Result<()> {
         }
         (item.fd, events)
     };
-    sys::epoll_control(epoll, op, fd, events).map_err(Error::from)
+    let data = u64::try_from(fd).unwrap_or(0);
+    sys::epoll_control(epoll, op, fd, events, data).map_err(Error::from)
 }
 
 /// Whether two items name the same socket or the same descriptor.

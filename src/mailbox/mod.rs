@@ -196,7 +196,7 @@ impl<C: Send> Watched for Mailbox<C> {
     type Found = C;
 
     fn pending(&mut self) -> bool {
-        self.reader.has_new()
+        self.has_posted()
     }
 
     /// Watches the mailbox with the reader awake (posts do not signal); the reader is asleep
@@ -204,10 +204,8 @@ impl<C: Send> Watched for Mailbox<C> {
     fn spin(&mut self) -> Option<C> {
         // A post that signalled since the reader fell asleep is taken now.
         self.wake();
-        if spin_until(|| self.reader.has_new()) {
-            return self.next_posted();
-        }
-        // Asleep again, unless a command came at the last moment.
+        spin_until(|| self.reader.has_new());
+        // What came, or asleep again (unless a command came at the last moment).
         self.next_posted()
     }
 }

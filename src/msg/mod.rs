@@ -62,6 +62,7 @@ enum Body {
 /// A payload shared by messages: the bytes, and a counted reference to what owns them. A copy
 /// is these three words and one increment of the count (`Msg::share_bitwise`), a drop one
 /// decrement, with no indirect call (a `Bytes` clones and drops through its vtable).
+#[derive(Clone)]
 pub struct Shared {
     ptr: *const u8,
     len: usize,
@@ -106,17 +107,6 @@ impl Shared {
                 len: self.len,
                 owner,
             }),
-        }
-    }
-}
-
-impl Clone for Shared {
-    #[inline]
-    fn clone(&self) -> Shared {
-        Shared {
-            ptr: self.ptr,
-            len: self.len,
-            owner: Arc::clone(&self.owner),
         }
     }
 }
@@ -310,26 +300,6 @@ impl Msg {
     /// A message over a shared buffer, without copying it.
     pub fn from_bytes(data: Bytes) -> Self {
         Self::with_body(Body::Shared(Shared::new(Owner::Bytes(data))))
-    }
-
-    /// A message over memory the application owns: `owner` is dropped (and so the memory released)
-    /// when the last copy of the message is.
-    pub fn from_owner<T>(owner: T) -> Self
-    where
-        T: AsRef<[u8]> + Send + 'static,
-    {
-        Self::from_bytes(Bytes::from_owner(owner))
-    }
-
-    /// A message over memory the application keeps alive for as long as any copy exists and never
-    /// wants to be told about (zmq_send_const, zmq_msg_init_data without a free function).
-    pub fn constant<T>(owner: T) -> Self
-    where
-        T: AsRef<[u8]> + Send + 'static,
-    {
-        let mut msg = Self::from_owner(owner);
-        msg.flags |= CONSTANT;
-        msg
     }
 
     /// The payload.

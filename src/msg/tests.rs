@@ -60,7 +60,7 @@ fn share_small_copies_large_shares() {
 #[test]
 fn owner_dropped_once_after_last_copy() {
     let drops = Arc::new(AtomicUsize::new(0));
-    let mut a = Msg::from_owner(Counted(vec![1; 10], drops.clone()));
+    let mut a = Msg::from_bytes(Bytes::from_owner(Counted(vec![1; 10], drops.clone())));
     let b = a.share();
     let c = std::thread::spawn({
         let mut b = b;
@@ -88,7 +88,15 @@ fn take_leaves_empty_and_keeps_flags() {
 #[test]
 fn constant_is_shared() {
     static DATA: [u8; 4] = [1, 2, 3, 4];
-    let m = Msg::constant(&DATA[..]);
+    // SAFETY: static data, never released (no free function).
+    let m = Msg::foreign(unsafe {
+        Foreign::new(
+            DATA.as_ptr().cast_mut().cast(),
+            DATA.len(),
+            None,
+            std::ptr::null_mut(),
+        )
+    });
     assert!(m.is_shared());
     assert_eq!(m.data(), &DATA);
 }
@@ -108,7 +116,7 @@ fn share_into_writes_the_copy_in_place() {
 
     // A buffer with a free function is released once, after the last copy.
     let drops = Arc::new(AtomicUsize::new(0));
-    let mut owned = Msg::from_owner(Counted(vec![5; 64], drops.clone()));
+    let mut owned = Msg::from_bytes(Bytes::from_owner(Counted(vec![5; 64], drops.clone())));
     let mut copies = [Msg::new(), Msg::new()];
     for copy in &mut copies {
         owned.share_into(copy);
@@ -212,7 +220,7 @@ fn plain_messages_are_small_without_metadata() {
 #[test]
 fn a_bitwise_copy_is_counted_as_a_holder() {
     let drops = Arc::new(AtomicUsize::new(0));
-    let mut m = Msg::from_owner(Counted(vec![4; 50], drops.clone()));
+    let mut m = Msg::from_bytes(Bytes::from_owner(Counted(vec![4; 50], drops.clone())));
     let metadata = Arc::new(Metadata::default());
     m.set_metadata(Some(metadata.clone()));
     assert!(m.share_bitwise());

@@ -1502,7 +1502,13 @@ impl Session {
         if engine.writable {
             events |= libc::EPOLLOUT as u32;
         }
-        let _ = crate::sys::epoll_modify(epoll, engine.stream.fd(), events, *token);
+        let _ = crate::sys::epoll_control(
+            epoll,
+            libc::EPOLL_CTL_MOD,
+            engine.stream.fd(),
+            events,
+            *token,
+        );
     }
 
     /// `pump_input` on the socket's thread, in the steady state only: it reads the stream and

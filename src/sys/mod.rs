@@ -47,25 +47,17 @@ pub fn epoll_create() -> io::Result<OwnedFd> {
 }
 
 /// Adds `fd` to the epoll instance (`libc::EPOLL_CTL_ADD`), changes its events
-/// (`EPOLL_CTL_MOD`) or removes it (`EPOLL_CTL_DEL`).
-pub fn epoll_control(epoll: &OwnedFd, op: i32, fd: RawFd, events: u32) -> io::Result<()> {
-    let mut event = libc::epoll_event {
-        events,
-        u64: u64::try_from(fd).unwrap_or(0),
-    };
-    // SAFETY: a live epoll descriptor we own and a live event structure.
-    let rc = unsafe { libc::epoll_ctl(epoll.as_raw_fd(), op, fd, &mut event) };
-    if rc < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-/// Changes the events of `fd` in the epoll instance (`EPOLL_CTL_MOD`), reported with `data`.
-pub fn epoll_modify(epoll: &OwnedFd, fd: RawFd, events: u32, data: u64) -> io::Result<()> {
+/// (`EPOLL_CTL_MOD`) or removes it (`EPOLL_CTL_DEL`); its events are reported with `data`.
+pub fn epoll_control(
+    epoll: &OwnedFd,
+    op: i32,
+    fd: RawFd,
+    events: u32,
+    data: u64,
+) -> io::Result<()> {
     let mut event = libc::epoll_event { events, u64: data };
     // SAFETY: a live epoll descriptor we own and a live event structure.
-    let rc = unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_MOD, fd, &mut event) };
+    let rc = unsafe { libc::epoll_ctl(epoll.as_raw_fd(), op, fd, &mut event) };
     if rc < 0 {
         return Err(io::Error::last_os_error());
     }
