@@ -94,18 +94,32 @@ impl<C: Send> Mailbox<C> {
                 return Ok(command);
             }
         }
-        self.shared.signaler.wait(timeout)?;
-        self.take_signalled()
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            self.shared.signaler.wait(remaining(deadline))?;
+            if let Some(command) = self.take_signalled() {
+                return Ok(command);
+            }
+            if deadline.is_some_and(|at| Instant::now() >= at) {
+                return Err(Error::Again);
+            }
+        }
     }
 
     /// After a wait that found the signal raised: lowers it and takes the command behind it.
-    fn take_signalled(&mut self) -> Result<C> {
+    /// None when the signal was stale: raised by a post whose command was taken without a
+    /// wait (`try_recv`, or a spin that woke the reader while the post was signalling). The
+    /// reader is then asleep again, and the caller waits on.
+    fn take_signalled(&mut self) -> Option<C> {
         self.shared.signaler.recv();
         self.active = true;
-        // A signal means a post flushed while we slept, so a command is there; should it not
-        // be (it never should), report nothing rather than block.
-        self.reader.read().ok_or(Error::Again)
+        self.next_posted()
     }
+}
+
+/// What is left of the time until `deadline` (None: forever).
+fn remaining(deadline: Option<Instant>) -> Option<Duration> {
+    deadline.map(|at| at.saturating_duration_since(Instant::now()))
 }
 
 impl<C: Send> Mailbox<C> {
@@ -120,10 +134,18 @@ impl<C: Send> Mailbox<C> {
         if let Some(command) = self.next_posted() {
             return Ok(Some(command));
         }
-        if !self.shared.signaler.wait_or(input, timeout)? {
-            return Ok(None);
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            if !self.shared.signaler.wait_or(input, remaining(deadline))? {
+                return Ok(None);
+            }
+            if let Some(command) = self.take_signalled() {
+                return Ok(Some(command));
+            }
+            if deadline.is_some_and(|at| Instant::now() >= at) {
+                return Err(Error::Again);
+            }
         }
-        self.take_signalled().map(Some)
     }
 }
 
@@ -534,6 +556,29 @@ mod tests {
         assert_eq!(mailbox.recv_signalled(), Some(12));
         assert_eq!(mailbox.next_posted(), Some(13));
         assert_eq!(mailbox.recv_signalled(), None);
+    }
+
+    #[test]
+    fn a_stale_signal_is_waited_past() {
+        let mut mailbox = Mailbox::<u32>::new().unwrap();
+        mailbox.set_yielding(false);
+        let sender = mailbox.sender();
+        // Posted to a sleeping reader (signalled), then taken without a wait: the signal stays.
+        sender.send(1);
+        assert_eq!(mailbox.try_recv(), Some(1));
+        // A wait wakes on it, finds nothing, and waits on for the time it was given.
+        let start = Instant::now();
+        assert_eq!(mailbox.recv(Some(Duration::from_millis(30))), Err(Error::Again));
+        assert!(start.elapsed() >= Duration::from_millis(30));
+        // Stale again, then a post during the wait: received.
+        sender.send(2);
+        assert_eq!(mailbox.try_recv(), Some(2));
+        let late = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            sender.send(3);
+        });
+        assert_eq!(mailbox.recv(Some(Duration::from_secs(10))), Ok(3));
+        late.join().unwrap();
     }
 
     #[test]
