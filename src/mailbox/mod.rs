@@ -568,7 +568,10 @@ mod tests {
         assert_eq!(mailbox.try_recv(), Some(1));
         // A wait wakes on it, finds nothing, and waits on for the time it was given.
         let start = Instant::now();
-        assert_eq!(mailbox.recv(Some(Duration::from_millis(30))), Err(Error::Again));
+        assert_eq!(
+            mailbox.recv(Some(Duration::from_millis(30))),
+            Err(Error::Again)
+        );
         assert!(start.elapsed() >= Duration::from_millis(30));
         // Stale again, then a post during the wait: received.
         sender.send(2);

@@ -8,6 +8,7 @@
 //! It is released exactly once, when the last copy is dropped, on whatever thread that is.
 
 mod buffer;
+mod chunk;
 mod metadata;
 pub(crate) mod words;
 
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
+pub use self::chunk::Chunk;
 pub use self::metadata::Metadata;
 use crate::error::{Error, Result};
 
@@ -96,10 +98,14 @@ impl Shared {
         }
     }
 
-    /// The owner as a `Bytes` (without a copy): taken out when this is its last reference.
+    /// The bytes as a `Bytes` (without a copy): the owner is taken out when this is its last
+    /// reference. A buffer's bytes may be a part of it (see `Chunk`).
     fn into_bytes(self) -> Bytes {
         match Arc::try_unwrap(self.owner) {
-            Ok(Owner::Buffer(b)) => Bytes::from_owner(b),
+            Ok(Owner::Buffer(b)) => {
+                let at = self.ptr.addr() - b.as_ptr().addr();
+                Bytes::from_owner(b).slice(at..at + self.len)
+            }
             Ok(Owner::Foreign(f)) => Bytes::from_owner(f),
             Ok(Owner::Bytes(b)) => b,
             Err(owner) => Bytes::from_owner(Shared {

@@ -14,7 +14,7 @@ pub(crate) mod wire;
 pub(crate) mod zap;
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -29,7 +29,7 @@ use self::session::{Session, SharedSession};
 use crate::ctx::SocketId;
 use crate::error::Result;
 use crate::mailbox::{Mailbox, MailboxSender};
-use crate::socket::{Command, PipeId};
+use crate::socket::{Command, PipeId, PipeIdMap};
 
 /// What an I/O thread is asked to do.
 pub(crate) enum IoCommand {
@@ -67,7 +67,7 @@ pub(crate) struct Io<'a> {
     pub(crate) sender: &'a MailboxSender<Command>,
     pub(crate) now: Instant,
     /// Pipe ends whose commands must reach this handler.
-    pipes: &'a mut HashMap<PipeId, Token>,
+    pipes: &'a mut PipeIdMap<Token>,
     /// Sessions a listener accepted, to be started by the loop.
     pub(crate) spawned: Vec<Session>,
 }
@@ -174,7 +174,7 @@ struct Reactor {
     /// Slots emptied during the current batch of events: reused only after it, so that an
     /// event gathered for the old handler never reaches a new one.
     freed: Vec<usize>,
-    pipes: HashMap<PipeId, Token>,
+    pipes: PipeIdMap<Token>,
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
     stopping: bool,
 }
@@ -404,7 +404,7 @@ impl IoThread {
             slots: Vec::new(),
             free: Vec::new(),
             freed: Vec::new(),
-            pipes: HashMap::new(),
+            pipes: PipeIdMap::default(),
             timers: BinaryHeap::new(),
             stopping: false,
         };

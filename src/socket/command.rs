@@ -2,6 +2,8 @@
 //! owner.
 #![forbid(unsafe_code)]
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +22,35 @@ impl PipeId {
     pub fn next() -> Self {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         PipeId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A map by pipe identity. Identities are the process's own counter, never a peer's bytes, so
+/// they need no keyed (DoS-resistant) hash: one multiplication spreads them, where SipHash
+/// took ~20 ns of every pipe command an I/O thread or a socket received.
+pub type PipeIdMap<V> = HashMap<PipeId, V, BuildHasherDefault<PipeIdHasher>>;
+
+/// The hasher of [`PipeIdMap`].
+#[derive(Default)]
+pub struct PipeIdHasher(u64);
+
+impl Hasher for PipeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing: the high bits (the table's control bytes) and the low bits (its
+        // index) both vary with every bit of a counter.
+        self.0 = (self.0 ^ n)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
     }
 }
 

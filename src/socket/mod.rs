@@ -21,7 +21,7 @@ use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use self::command::{Command, NewPipe, PipeId, ReadNow, Route, WaitEnd};
+pub use self::command::{Command, NewPipe, PipeId, PipeIdMap, ReadNow, Route, WaitEnd};
 use self::pipes::{Attached, Pipes};
 use crate::ctx::{Ctx, SocketId};
 use crate::error::{Error, Result};

@@ -2,10 +2,9 @@
 //! delivered to their peers as soon as they are produced.
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::command::{PipeId, Route};
+use super::command::{PipeId, PipeIdMap, Route};
 use crate::msg::{Metadata, Msg};
 use crate::pipe::{PeerCommand, PipeEnd, PipeEvent};
 use crate::routing::{PipeKey, PipeSet};
@@ -29,7 +28,7 @@ pub(crate) struct Attached {
 pub(crate) struct Pipes {
     slots: Vec<Option<Attached>>,
     free: Vec<PipeKey>,
-    by_id: HashMap<PipeId, PipeKey>,
+    by_id: PipeIdMap<PipeKey>,
     finished: Vec<PipeKey>,
     /// A reference to peer properties given back by a message the application let go of,
     /// for the next message read with the same properties (see `PipeEnd::read_reusing`).

@@ -6,14 +6,14 @@
 //! the pipe to send it to.
 #![forbid(unsafe_code)]
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::pipes::Pipes;
 use super::{Behaviour, flag_option};
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 use crate::options::ids;
-use crate::routing::{FairQueue, PipeKey, PipeSet};
+use crate::routing::{FairQueue, KeyMap, PipeKey, PipeSet};
 
 /// A seed for generated routing ids, different in each socket.
 pub(super) fn random_seed() -> u32 {
@@ -34,9 +34,9 @@ pub(crate) struct Router {
     /// Pipes by routing id, with whether they accept messages.
     out: HashMap<Vec<u8>, (PipeKey, bool)>,
     /// Routing ids by pipe.
-    ids: HashMap<PipeKey, Vec<u8>>,
+    ids: KeyMap<Vec<u8>>,
     /// Pipes whose routing id has not arrived yet.
-    anonymous: HashSet<PipeKey>,
+    anonymous: KeyMap<()>,
     next_id: u32,
     /// The first frame of a message whose routing id was just received.
     prefetched: Option<Msg>,
@@ -64,8 +64,8 @@ impl Default for Router {
         Router {
             fq: FairQueue::new(),
             out: HashMap::new(),
-            ids: HashMap::new(),
-            anonymous: HashSet::new(),
+            ids: KeyMap::default(),
+            anonymous: KeyMap::default(),
             next_id: random_seed(),
             prefetched: None,
             read_ahead: None,
@@ -217,7 +217,7 @@ impl Router {
         }
         // A new message: its sender's routing id comes first, the frame waits.
         self.current_in = Some(key);
-        let mut id = Msg::from_slice(self.ids.get(&key).map_or(&[][..], Vec::as_slice));
+        let mut id = Msg::from_slice(self.ids.get(key).map_or(&[][..], Vec::as_slice));
         id.set_more(true);
         id.set_metadata(msg.metadata().cloned());
         self.prefetched = Some(msg);
@@ -267,21 +267,21 @@ impl Behaviour for Router {
         if self.identify(pipes, key, locally_initiated) {
             self.fq.attach(key);
         } else {
-            self.anonymous.insert(key);
+            self.anonymous.insert(key, ());
         }
     }
 
     fn read_activated(&mut self, pipes: &mut Pipes, key: PipeKey) {
-        if !self.anonymous.contains(&key) {
+        if !self.anonymous.contains(key) {
             self.fq.activated(key);
         } else if self.identify(pipes, key, false) {
-            self.anonymous.remove(&key);
+            self.anonymous.remove(key);
             self.fq.attach(key);
         }
     }
 
     fn write_activated(&mut self, key: PipeKey) {
-        if let Some(id) = self.ids.get(&key) {
+        if let Some(id) = self.ids.get(key) {
             if let Some(entry) = self.out.get_mut(id) {
                 entry.1 = true;
             }
@@ -289,8 +289,8 @@ impl Behaviour for Router {
     }
 
     fn terminated(&mut self, key: PipeKey) {
-        if !self.anonymous.remove(&key) {
-            if let Some(id) = self.ids.remove(&key) {
+        if self.anonymous.remove(key).is_none() {
+            if let Some(id) = self.ids.remove(key) {
                 self.out.remove(&id);
             }
             self.fq.terminated(key);

@@ -9,8 +9,15 @@
 //! sent in full, so that a peer repeating large messages has each read into one buffer of the
 //! right size instead of one grown (and copied) four or five times, while a peer that declares
 //! a size and sends nothing still holds no more memory than it sent.
+//!
+//! The internal buffer is a [`Chunk`]: a complete data frame's body larger than a message
+//! holds inline is handed out sharing it, not copied. The next reads go on after the bytes
+//! handed out; once little room is left the chunk is left to the messages that share it (the
+//! last one dropped frees it) and a new one is taken, unless none shares it any more: the
+//! chunk is then used again from its start. A chunk is left at least half full of received
+//! bytes, so the messages of a peer pin no more than twice what it sent.
 
-use crate::msg::Msg;
+use crate::msg::{Chunk, INLINE_MAX, Msg};
 use crate::zmtp::Failure;
 use crate::zmtp::encoder::{FLAG_COMMAND, FLAG_LONG, FLAG_MORE, Framing};
 
@@ -24,8 +31,8 @@ pub(super) const LARGE_START: usize = 64 * 1024;
 /// Received bytes and the frame being decoded.
 #[derive(Debug)]
 pub(super) struct Input {
-    buf: Vec<u8>,
-    /// Undecoded bytes are `buf[start..end]`.
+    chunk: Chunk,
+    /// Undecoded bytes are `chunk[start..end]`.
     start: usize,
     end: usize,
     /// A large body being read in place.
@@ -64,7 +71,7 @@ impl Input {
     /// An empty input.
     pub(super) fn new() -> Self {
         Input {
-            buf: vec![0; BUF_SIZE],
+            chunk: new_chunk(BUF_SIZE),
             start: 0,
             end: 0,
             large: None,
@@ -97,7 +104,8 @@ impl Input {
                     if large.data.regrow(grown, large.filled).is_err() {
                         // Out of memory: read into the internal buffer meanwhile, to be
                         // dropped with the connection.
-                        return &mut self.buf[..];
+                        let (from, cap) = (self.chunk.sealed(), self.chunk.capacity());
+                        return self.chunk.bytes_mut(from..cap);
                     }
                 }
                 if let Some(data) = large.data.data_mut() {
@@ -106,23 +114,12 @@ impl Input {
                 }
             }
         }
-        if self.start == self.end {
-            self.start = 0;
-            self.end = 0;
-            if self.buf.len() > BUF_SIZE {
-                self.buf.truncate(BUF_SIZE);
-                self.buf.shrink_to_fit();
-            }
-        } else if self.buf.len() - self.end < DIRECT_MIN && self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            // The caller reads without decoding: hold what it reads, no more.
-            self.buf.resize(self.buf.len() + BUF_SIZE, 0);
-        }
-        &mut self.buf[self.end..]
+        let room = Room {
+            chunk: &mut self.chunk,
+            start: &mut self.start,
+            end: &mut self.end,
+        };
+        room.make()
     }
 
     /// Records that `n` bytes were read into the last `read_buffer`.
@@ -132,13 +129,13 @@ impl Input {
                 large.filled = (large.filled + n).min(large.data.size());
             }
         } else {
-            self.end = (self.end + n).min(self.buf.len());
+            self.end = (self.end + n).min(self.chunk.capacity());
         }
     }
 
     /// The undecoded bytes of the internal buffer.
     pub(super) fn available(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
+        self.chunk.bytes(self.start..self.end)
     }
 
     /// Marks `n` available bytes as used.
@@ -164,7 +161,7 @@ impl Input {
         if self.large.is_some() {
             return None;
         }
-        let avail = &self.buf[self.start..self.end];
+        let avail = self.chunk.bytes(self.start..self.end);
         let header = match framing {
             Framing::V1 => v1_header(avail).ok()??,
             Framing::V2 => v2_header(avail)?,
@@ -176,9 +173,14 @@ impl Input {
         if avail.len() - header.len < body {
             return None;
         }
-        let mut msg = Msg::from_slice(&avail[header.len..header.len + body]);
+        let at = self.start + header.len;
+        let mut msg = if body <= INLINE_MAX {
+            Msg::from_slice(&avail[header.len..header.len + body])
+        } else {
+            self.chunk.share(at..at + body)
+        };
         msg.set_more(header.more);
-        self.start += header.len + body;
+        self.start = at + body;
         Some(msg)
     }
 
@@ -218,7 +220,7 @@ impl Input {
         if let Some(large) = &self.large {
             return !large.command;
         }
-        let avail = &self.buf[self.start..self.end];
+        let avail = self.chunk.bytes(self.start..self.end);
         if avail.is_empty() {
             return true;
         }
@@ -257,7 +259,7 @@ impl Input {
             msg.set_command(large.command);
             return Ok(Some(msg));
         }
-        let avail = &self.buf[self.start..self.end];
+        let avail = self.chunk.bytes(self.start..self.end);
         let header = match framing {
             Framing::V1 => v1_header(avail)?,
             Framing::V2 => v2_header(avail),
@@ -300,6 +302,70 @@ impl Input {
         }
         Ok(None)
     }
+}
+
+/// The internal buffer and its undecoded bytes, borrowed apart from the large body.
+struct Room<'a> {
+    chunk: &'a mut Chunk,
+    start: &'a mut usize,
+    end: &'a mut usize,
+}
+
+impl<'a> Room<'a> {
+    /// Room for the next read after the undecoded bytes.
+    fn make(mut self) -> &'a mut [u8] {
+        let cap = self.chunk.capacity();
+        if *self.start == *self.end {
+            if self.chunk.reclaim() {
+                // No message shares the chunk: start it over.
+                *self.start = 0;
+                *self.end = 0;
+                if cap > BUF_SIZE {
+                    *self.chunk = new_chunk(BUF_SIZE);
+                }
+            } else if cap - *self.end < DIRECT_MIN {
+                // Left to the messages that share it.
+                *self.chunk = new_chunk(BUF_SIZE);
+                *self.start = 0;
+                *self.end = 0;
+            }
+        } else if cap - *self.end < DIRECT_MIN && *self.start > 0 {
+            self.relocate(cap);
+        }
+        if *self.end == self.chunk.capacity() {
+            // The caller reads without decoding: hold what it reads, no more.
+            self.relocate(*self.end - *self.start + BUF_SIZE);
+        }
+        let cap = self.chunk.capacity();
+        self.chunk.bytes_mut(*self.end..cap)
+    }
+
+    /// Moves the undecoded bytes to the front of a chunk of `cap` bytes: this one if it is
+    /// that large and no message shares it, else a new one.
+    fn relocate(&mut self, cap: usize) {
+        let (start, end) = (*self.start, *self.end);
+        if cap == self.chunk.capacity() && self.chunk.reclaim() {
+            self.chunk.copy_within(start..end, 0);
+        } else {
+            let mut chunk = new_chunk(cap);
+            chunk
+                .bytes_mut(0..end - start)
+                .copy_from_slice(self.chunk.bytes(start..end));
+            *self.chunk = chunk;
+        }
+        *self.start = 0;
+        *self.end = end - start;
+    }
+}
+
+/// A chunk of `cap` bytes; out of memory, the allocator's failure path decides (as for the
+/// vector this buffer once was).
+fn new_chunk(cap: usize) -> Chunk {
+    Chunk::new(cap).unwrap_or_else(|_| {
+        std::alloc::handle_alloc_error(
+            std::alloc::Layout::from_size_align(cap, 16).unwrap_or(std::alloc::Layout::new::<u8>()),
+        )
+    })
 }
 
 /// Parses a ZMTP 2.0/3.x header. Reserved flag bits are ignored, as libzmq does.
@@ -595,6 +661,39 @@ mod tests {
         assert_eq!(c.size(), 0);
         feed(&mut input, b"\x00");
         assert!(input.next_frame(Framing::V1, None).is_err());
+    }
+
+    #[test]
+    fn bodies_share_the_buffer_and_pin_at_most_twice_what_was_sent() {
+        let mut wire = Vec::new();
+        let mut expected = Vec::new();
+        for i in 0..700usize {
+            let body: Vec<u8> = (0..34 + i % 90).map(|j| (i + j) as u8).collect();
+            wire.extend_from_slice(&[0, body.len() as u8]);
+            wire.extend_from_slice(&body);
+            expected.push(body);
+        }
+        let mut input = Input::new();
+        let mut held = Vec::new();
+        let mut chunks = std::collections::HashSet::new();
+        for piece in wire.chunks(1000) {
+            feed(&mut input, piece);
+            let sealed = input.chunk.sealed();
+            chunks.insert(input.chunk.bytes(sealed..sealed).as_ptr() as usize - sealed);
+            while let Some(msg) = input.next_data_frame(Framing::V2, None) {
+                held.push(msg);
+            }
+        }
+        // Every body came whole and stayed so while later bytes were read.
+        assert_eq!(held.len(), expected.len());
+        for (msg, body) in held.iter().zip(&expected) {
+            assert_eq!(msg.data(), &body[..]);
+        }
+        assert!(chunks.len() > 1);
+        assert!(chunks.len() * BUF_SIZE <= 2 * wire.len() + BUF_SIZE);
+        // Once the messages are gone, the buffer is used again from its start.
+        drop(held);
+        assert_eq!(input.read_buffer().len(), BUF_SIZE);
     }
 
     #[test]
