@@ -87,6 +87,25 @@ static void close3 (void *a, void *b, void *c)
         zmq_close (c);
 }
 
+/* A ROUTER bound at EP (ROUTER_HANDOVER as given) and two DEALERs with the routing id "peer":
+   the first connected, its message "one" received; the second not connected yet. */
+static void same_id_peers (void *ctx, const char *ep, int handover, void **router, void **d1,
+                           void **d2)
+{
+    *router = zmq_socket (ctx, ZMQ_ROUTER);
+    *d1 = zmq_socket (ctx, ZMQ_DEALER);
+    *d2 = zmq_socket (ctx, ZMQ_DEALER);
+    set_int (*router, ZMQ_ROUTER_HANDOVER, handover);
+    CHECK_OK (zmq_setsockopt (*d1, ZMQ_ROUTING_ID, "peer", 4));
+    CHECK_OK (zmq_setsockopt (*d2, ZMQ_ROUTING_ID, "peer", 4));
+    zmq_bind (*router, ep);
+    zmq_connect (*d1, ep);
+    send_str (*d1, "one", 0);
+    settle ();
+    CHECK_STR (recv_str (*router), "peer");
+    CHECK_STR (recv_str (*router), "one");
+}
+
 /* Subscribes a SUB and lets the subscription reach its publisher. */
 static void sub_to (void *sub, const char *topic)
 {
@@ -363,17 +382,8 @@ int main (void)
         int handover;
         for (handover = 0; handover < 2; handover++) {
             const char *ep = handover ? "inproc://ho1" : "inproc://ho0";
-            void *router = zmq_socket (ctx, ZMQ_ROUTER);
-            void *d1 = zmq_socket (ctx, ZMQ_DEALER), *d2 = zmq_socket (ctx, ZMQ_DEALER);
-            set_int (router, ZMQ_ROUTER_HANDOVER, handover);
-            CHECK_OK (zmq_setsockopt (d1, ZMQ_ROUTING_ID, "peer", 4));
-            CHECK_OK (zmq_setsockopt (d2, ZMQ_ROUTING_ID, "peer", 4));
-            zmq_bind (router, ep);
-            zmq_connect (d1, ep);
-            send_str (d1, "one", 0);
-            settle ();
-            CHECK_STR (recv_str (router), "peer");
-            CHECK_STR (recv_str (router), "one");
+            void *router, *d1, *d2;
+            same_id_peers (ctx, ep, handover, &router, &d1, &d2);
             zmq_connect (d2, ep);
             send_str (d2, "two", 0);
             settle ();
@@ -394,6 +404,25 @@ int main (void)
                 CHECK_STR (recv_str (router), "three");
             close3 (router, d1, d2);
         }
+    }
+
+    tu_begin ("ROUTER_HANDOVER: a reply to the last sender's id, taken over meanwhile");
+    {
+        /* The reply names the id the last message came with; a newcomer took that id over
+           before the reply was sent, so the reply goes to the newcomer. */
+        void *router, *d1, *d2;
+        same_id_peers (ctx, "inproc://ho2", 1, &router, &d1, &d2);
+        zmq_connect (d2, "inproc://ho2");
+        send_str (d2, "two", 0);
+        pump (router);
+        CHECK_EQ (send_str (router, "peer", ZMQ_SNDMORE), 4);
+        CHECK_EQ (send_str (router, "reply", 0), 5);
+        settle ();
+        CHECK_STR (recv_str (d2), "reply");
+        CHECK_STR (recv_str (d1), "EAGAIN");
+        CHECK_STR (recv_str (router), "peer");
+        CHECK_STR (recv_str (router), "two");
+        close3 (router, d1, d2);
     }
 
     tu_begin ("CONNECT_ROUTING_ID names the peer of one connect of a ROUTER");

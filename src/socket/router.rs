@@ -31,8 +31,8 @@ pub(super) fn random_seed() -> u32 {
 #[derive(Debug)]
 pub(crate) struct Router {
     fq: FairQueue,
-    /// Pipes by routing id, with whether they accept messages.
-    out: HashMap<Vec<u8>, (PipeKey, bool)>,
+    /// Pipes by routing id.
+    out: HashMap<Vec<u8>, PipeKey>,
     /// Routing ids by pipe.
     ids: KeyMap<Vec<u8>>,
     /// Pipes whose routing id has not arrived yet.
@@ -44,6 +44,10 @@ pub(crate) struct Router {
     read_ahead: Option<(Msg, PipeKey)>,
     more_in: bool,
     current_in: Option<PipeKey>,
+    /// The pipe the last message came from. A reply mostly goes back to it: its routing id is
+    /// then found by comparing bytes, where a lookup in `out` hashed them (SipHash: peers
+    /// choose the ids), 7% of a ROUTER thread answering requests.
+    last_in: Option<PipeKey>,
     terminate_current_in: bool,
     more_out: bool,
     current_out: Option<PipeKey>,
@@ -71,6 +75,7 @@ impl Default for Router {
             read_ahead: None,
             more_in: false,
             current_in: None,
+            last_in: None,
             terminate_current_in: false,
             more_out: false,
             current_out: None,
@@ -97,7 +102,7 @@ impl Router {
         if locally_initiated {
             if let Some(id) = self.connect_id.take() {
                 // Chosen by the application; the peer's own announcement is skipped on receipt.
-                self.out.insert(id.clone(), (key, true));
+                self.out.insert(id.clone(), key);
                 self.ids.insert(key, id);
                 return true;
             }
@@ -109,14 +114,14 @@ impl Router {
             self.generated_id()
         } else {
             let id = msg.data().to_vec();
-            if let Some(&(old, _)) = self.out.get(&id) {
+            if let Some(&old) = self.out.get(&id) {
                 if !self.handover {
                     return false;
                 }
                 // The newcomer takes the id; the old pipe gets a generated one and goes.
                 let renamed = self.generated_id();
                 self.out.remove(&id);
-                self.out.insert(renamed.clone(), (old, true));
+                self.out.insert(renamed.clone(), old);
                 self.ids.insert(old, renamed);
                 if self.current_in == Some(old) {
                     self.terminate_current_in = true;
@@ -126,7 +131,7 @@ impl Router {
             }
             id
         };
-        self.out.insert(id.clone(), (key, true));
+        self.out.insert(id.clone(), key);
         self.ids.insert(key, id);
         true
     }
@@ -141,17 +146,16 @@ impl Router {
             // The routing id frame of a new message.
             if msg.more() {
                 self.more_out = true;
-                match self.out.get_mut(msg.data()) {
-                    Some((key, active)) => {
-                        if pipes.check_write(*key) {
-                            self.current_out = Some(*key);
+                match self.route(msg.data()) {
+                    Some(key) => {
+                        if pipes.check_write(key) {
+                            self.current_out = Some(key);
                         } else {
-                            *active = false;
                             if self.mandatory {
                                 self.more_out = false;
                                 // A full pipe is EAGAIN; a closed one cannot be reached.
                                 let full =
-                                    !pipes.get_mut(*key).is_some_and(|p| p.end.is_terminating());
+                                    !pipes.get_mut(key).is_some_and(|p| p.end.is_terminating());
                                 return Err((
                                     if full {
                                         Error::Again
@@ -183,6 +187,17 @@ impl Router {
             }
         }
         Ok(())
+    }
+
+    /// The pipe of the peer with routing id `id`.
+    #[inline]
+    fn route(&self, id: &[u8]) -> Option<PipeKey> {
+        if let Some(key) = self.last_in {
+            if self.ids.get(key).is_some_and(|own| own.as_slice() == id) {
+                return Some(key);
+            }
+        }
+        self.out.get(id).copied()
     }
 
     /// Drops the frames of the message being sent.
@@ -217,6 +232,7 @@ impl Router {
         }
         // A new message: its sender's routing id comes first, the frame waits.
         self.current_in = Some(key);
+        self.last_in = Some(key);
         let mut id = Msg::from_slice(self.ids.get(key).map_or(&[][..], Vec::as_slice));
         id.set_more(true);
         id.set_metadata(msg.metadata().cloned());
@@ -280,14 +296,6 @@ impl Behaviour for Router {
         }
     }
 
-    fn write_activated(&mut self, key: PipeKey) {
-        if let Some(id) = self.ids.get(key) {
-            if let Some(entry) = self.out.get_mut(id) {
-                entry.1 = true;
-            }
-        }
-    }
-
     fn terminated(&mut self, key: PipeKey) {
         if self.anonymous.remove(key).is_none() {
             if let Some(id) = self.ids.remove(key) {
@@ -301,6 +309,9 @@ impl Behaviour for Router {
         if self.current_in == Some(key) {
             self.current_in = None;
             self.terminate_current_in = false;
+        }
+        if self.last_in == Some(key) {
+            self.last_in = None;
         }
         if self.read_ahead.as_ref().is_some_and(|(_, k)| *k == key) {
             self.read_ahead = None;
@@ -320,7 +331,7 @@ impl Behaviour for Router {
     }
 
     fn peer_state(&mut self, pipes: &mut Pipes, id: &[u8]) -> Result<i32> {
-        let &(key, _) = self.out.get(id).ok_or(Error::HostUnreach)?;
+        let &key = self.out.get(id).ok_or(Error::HostUnreach)?;
         Ok(if pipes.check_write(key) { 2 } else { 0 })
     }
 
@@ -328,7 +339,7 @@ impl Behaviour for Router {
         if !self.mandatory {
             return true;
         }
-        let keys: Vec<PipeKey> = self.out.values().map(|&(k, _)| k).collect();
+        let keys: Vec<PipeKey> = self.out.values().copied().collect();
         keys.into_iter().any(|k| pipes.check_write(k))
     }
 
@@ -378,10 +389,6 @@ impl Behaviour for Rep {
 
     fn read_activated(&mut self, pipes: &mut Pipes, key: PipeKey) {
         self.router.read_activated(pipes, key);
-    }
-
-    fn write_activated(&mut self, key: PipeKey) {
-        self.router.write_activated(key);
     }
 
     fn terminated(&mut self, key: PipeKey) {
@@ -473,17 +480,13 @@ impl Behaviour for Stream {
             Some(id) => id,
             None => self.router.generated_id(),
         };
-        self.router.out.insert(id.clone(), (key, true));
+        self.router.out.insert(id.clone(), key);
         self.router.ids.insert(key, id);
         self.router.fq.attach(key);
     }
 
     fn read_activated(&mut self, _pipes: &mut Pipes, key: PipeKey) {
         self.router.fq.activated(key);
-    }
-
-    fn write_activated(&mut self, key: PipeKey) {
-        self.router.write_activated(key);
     }
 
     fn terminated(&mut self, key: PipeKey) {
@@ -495,7 +498,7 @@ impl Behaviour for Stream {
             if !msg.more() {
                 return Err((Error::HostUnreach, msg));
             }
-            let Some(&(key, _)) = self.router.out.get(msg.data()) else {
+            let Some(key) = self.router.route(msg.data()) else {
                 return Err((Error::HostUnreach, msg));
             };
             if !pipes.check_write(key) {
