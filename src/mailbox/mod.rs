@@ -94,7 +94,7 @@ impl<C: Send> Mailbox<C> {
                 return Ok(command);
             }
         }
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         loop {
             self.shared.signaler.wait(remaining(deadline))?;
             if let Some(command) = self.take_signalled() {
@@ -117,7 +117,8 @@ impl<C: Send> Mailbox<C> {
     }
 }
 
-/// What is left of the time until `deadline` (None: forever).
+/// What is left of the time until `deadline` (None: forever, as for a timeout too long to
+/// have an end).
 fn remaining(deadline: Option<Instant>) -> Option<Duration> {
     deadline.map(|at| at.saturating_duration_since(Instant::now()))
 }
@@ -134,7 +135,7 @@ impl<C: Send> Mailbox<C> {
         if let Some(command) = self.next_posted() {
             return Ok(Some(command));
         }
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         loop {
             if !self.shared.signaler.wait_or(input, remaining(deadline))? {
                 return Ok(None);
