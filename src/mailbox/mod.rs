@@ -94,11 +94,25 @@ impl<C: Send> Mailbox<C> {
                 return Ok(command);
             }
         }
+        self.wait_signalled(timeout, |signaler, left| signaler.wait(left).map(|()| true))?
+            .ok_or(Error::Again)
+    }
+
+    /// Waits with `wait` (false: something else than the signal woke it) for at most `timeout`
+    /// until a signal brings a command, past stale signals (see `take_signalled`): the
+    /// command, or None when `wait` said false.
+    fn wait_signalled(
+        &mut self,
+        timeout: Option<Duration>,
+        mut wait: impl FnMut(&Signaler, Option<Duration>) -> Result<bool>,
+    ) -> Result<Option<C>> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         loop {
-            self.shared.signaler.wait(remaining(deadline))?;
+            if !wait(&self.shared.signaler, remaining(deadline))? {
+                return Ok(None);
+            }
             if let Some(command) = self.take_signalled() {
-                return Ok(command);
+                return Ok(Some(command));
             }
             if deadline.is_some_and(|at| Instant::now() >= at) {
                 return Err(Error::Again);
@@ -135,18 +149,7 @@ impl<C: Send> Mailbox<C> {
         if let Some(command) = self.next_posted() {
             return Ok(Some(command));
         }
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-        loop {
-            if !self.shared.signaler.wait_or(input, remaining(deadline))? {
-                return Ok(None);
-            }
-            if let Some(command) = self.take_signalled() {
-                return Ok(Some(command));
-            }
-            if deadline.is_some_and(|at| Instant::now() >= at) {
-                return Err(Error::Again);
-            }
-        }
+        self.wait_signalled(timeout, |signaler, left| signaler.wait_or(input, left))
     }
 }
 

@@ -100,10 +100,9 @@ impl Chunk {
 
     /// Moves the own bytes in `src` to `dest` (also own bytes).
     pub fn copy_within(&mut self, src: Range<usize>, dest: usize) {
-        self.own(&(dest..dest + src.len()));
-        let from = self.sealed;
-        let own = self.bytes_mut(from..self.cap);
-        own.copy_within(src.start - from..src.end - from, dest - from);
+        let (low, high) = (src.start.min(dest), src.end.max(dest + src.len()));
+        self.bytes_mut(low..high)
+            .copy_within(src.start - low..src.end - low, dest - low);
     }
 
     /// A message of the own bytes in `range`, which then become shared (with the bytes below
@@ -178,6 +177,22 @@ mod tests {
         assert_eq!(copy.data()[0], 10);
         drop(copy);
         assert!(chunk.reclaim());
+    }
+
+    #[test]
+    fn own_bytes_move_to_the_front() {
+        let mut chunk = filled(128);
+        chunk.copy_within(100..120, 0);
+        assert!(
+            chunk
+                .bytes(0..20)
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| b == (i + 100) as u8)
+        );
+        // Overlapping, backwards.
+        chunk.copy_within(0..20, 10);
+        assert_eq!(chunk.bytes(10..12), [100, 101]);
     }
 
     #[test]
