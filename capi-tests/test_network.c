@@ -249,6 +249,35 @@ static void send_recv_sized (void *from, void *to, size_t size)
     zmq_msg_close (&in);
 }
 
+/* Sends n messages of the sizes given at once, then receives them: each in order, intact
+   (its bytes patterned after its index), the small ones behind the large as promptly. */
+static void stream_sized (void *from, void *to, const size_t *sizes, int n)
+{
+    zmq_msg_t msg;
+    unsigned char *p;
+    size_t i;
+    int m, ok;
+    for (m = 0; m < n; m++) {
+        zmq_msg_init_size (&msg, sizes[m]);
+        p = (unsigned char *) zmq_msg_data (&msg);
+        for (i = 0; i < sizes[m]; i++)
+            p[i] = (unsigned char) (i * 7 + (i >> 8) + m);
+        CHECK_EQ (zmq_msg_send (&msg, from, 0), (int) sizes[m]);
+        zmq_msg_close (&msg);
+    }
+    set_int (to, ZMQ_RCVTIMEO, budget (TIMEOUT_MS));
+    for (m = 0; m < n; m++) {
+        zmq_msg_init (&msg);
+        CHECK_EQ (zmq_msg_recv (&msg, to, 0), (int) sizes[m]);
+        p = (unsigned char *) zmq_msg_data (&msg);
+        ok = zmq_msg_size (&msg) == sizes[m];
+        for (i = 0; i < zmq_msg_size (&msg) && ok; i++)
+            ok = p[i] == (unsigned char) (i * 7 + (i >> 8) + m);
+        CHECK (ok);
+        zmq_msg_close (&msg);
+    }
+}
+
 /* The REP side of `waiting_receiver`: echoes n messages, each received while blocked. */
 typedef struct {
     void *rep;
@@ -712,6 +741,18 @@ static void patterns (void *ctx, const char *tr)
     send_recv_sized (a, b, 300);
     send_recv_sized (b, a, 255);
     send_recv_sized (b, a, 256);
+    close_all (a, b, NULL);
+
+    begin ("PUSH/PULL: a stream of large messages, then small ones", tr);
+    PAIR_UP (ctx, tr, ZMQ_PULL, a, ZMQ_PUSH, b, ep);
+    {
+        /* Large bodies the receiver waits for whole while the stream flows (above 128 KiB
+           missing, 256 KiB at a time), around those bounds, then small messages behind. */
+        static const size_t sizes[] = {1 << 20, 1 << 20, 3 << 20, 200000, 131073, 262145,
+                                       1 << 20, 300, 1, 70000, 5};
+        stream_sized (b, a, sizes, (int) (sizeof sizes / sizeof sizes[0]));
+        stream_sized (b, a, sizes + 7, 4);
+    }
     close_all (a, b, NULL);
 }
 

@@ -64,6 +64,14 @@ impl Wire {
         }
     }
 
+    /// Bytes of a frame body under way that have not arrived yet (`Connection::body_missing`).
+    pub(crate) fn body_missing(&self) -> usize {
+        match self {
+            Wire::Zmtp(c) => c.body_missing(),
+            Wire::Raw(_) => 0,
+        }
+    }
+
     /// `n` bytes were read into `read_buffer`.
     pub(crate) fn read_done(&mut self, n: usize, now: Instant) {
         match self {

@@ -122,6 +122,13 @@ impl Input {
         room.make()
     }
 
+    /// Bytes of the large body being read in place that have not arrived yet (0 when none).
+    pub(super) fn body_missing(&self) -> usize {
+        self.large
+            .as_ref()
+            .map_or(0, |l| l.size.saturating_sub(l.filled))
+    }
+
     /// Records that `n` bytes were read into the last `read_buffer`.
     pub(super) fn read_done(&mut self, n: usize) {
         if self.reading_large {

@@ -140,6 +140,76 @@ fn one_mebibyte_is_read_in_place() {
     );
 }
 
+/// Feeds `bytes` to `c` and polls what they complete: the whole messages received.
+fn receive(c: &mut Connection, bytes: &[u8], now: Instant) -> usize {
+    feed(c, bytes, now)
+        .iter()
+        .filter(|e| matches!(e, Event::Message(m) if !m.more()))
+        .count()
+}
+
+#[test]
+fn a_large_body_is_awaited_only_while_the_peer_streams() {
+    let mut link = Link::new(config(PAIR, b""), config(PAIR, b""));
+    link.run(usize::MAX, None);
+    let now = link.now;
+    let size = 1 << 20;
+    let body = vec![7u8; size];
+    let part = 100_000;
+    // The first message: B wrote its handshake since it last heard a message from A.
+    assert!(link.a.send(Msg::from_slice(&body)).is_ok());
+    let wire = take_output(&mut link.a);
+    let header = wire.len() - size;
+    assert_eq!(receive(&mut link.b, &wire[..part], now), 0);
+    assert_eq!(link.b.body_missing(), 0);
+    assert_eq!(receive(&mut link.b, &wire[part..], now), 1);
+    assert_eq!(link.b.body_missing(), 0);
+    // The second: B said nothing since, so A streams: the rest of the body may be awaited.
+    assert!(link.a.send(Msg::from_slice(&body)).is_ok());
+    let wire = take_output(&mut link.a);
+    assert_eq!(receive(&mut link.b, &wire[..part], now), 0);
+    assert_eq!(link.b.body_missing(), size - (part - header));
+    assert_eq!(receive(&mut link.b, &wire[part..], now), 1);
+    // B answers: A's next message may be waiting for that answer to arrive, and is read as
+    // it comes (as a request is, or a reply). A frame with more to come does not end the
+    // message (a REQ's delimiter before the body).
+    assert!(link.b.send(Msg::from_slice(b"answer")).is_ok());
+    take_output(&mut link.b);
+    let mut head = Msg::from_slice(b"head");
+    head.set_more(true);
+    assert!(link.a.send(head).is_ok());
+    assert!(link.a.send(Msg::from_slice(&body)).is_ok());
+    let wire = take_output(&mut link.a);
+    assert_eq!(receive(&mut link.b, &wire[..part], now), 0);
+    assert_eq!(link.b.body_missing(), 0);
+    assert_eq!(receive(&mut link.b, &wire[part..], now), 1);
+    // That message ended, B said nothing since: A streams again.
+    assert!(link.a.send(Msg::from_slice(&body)).is_ok());
+    let wire = take_output(&mut link.a);
+    assert_eq!(receive(&mut link.b, &wire[..part], now), 0);
+    assert_eq!(link.b.body_missing(), size - (part - header));
+    assert_eq!(receive(&mut link.b, &wire[part..], now), 1);
+}
+
+#[test]
+fn a_large_body_is_read_as_it_comes_while_heartbeats_run() {
+    let heartbeats = Config {
+        heartbeat_ivl: Some(std::time::Duration::from_secs(60)),
+        ..config(PAIR, b"")
+    };
+    let mut link = Link::new(config(PAIR, b""), heartbeats);
+    link.run(usize::MAX, None);
+    let now = link.now;
+    let body = vec![7u8; 1 << 20];
+    for _ in 0..2 {
+        assert!(link.a.send(Msg::from_slice(&body)).is_ok());
+        let wire = take_output(&mut link.a);
+        assert_eq!(receive(&mut link.b, &wire[..100_000], now), 0);
+        assert_eq!(link.b.body_missing(), 0);
+        assert_eq!(receive(&mut link.b, &wire[100_000..], now), 1);
+    }
+}
+
 #[test]
 fn split_at_every_offset_of_the_handshake() {
     let mut whole = Link::new(config(DEALER, b"abc"), config(ROUTER, b"xyz"));
