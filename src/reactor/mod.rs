@@ -70,8 +70,6 @@ pub(crate) struct Io<'a> {
     pipes: &'a mut PipeIdMap<Token>,
     /// Sessions a listener accepted, to be started by the loop.
     pub(crate) spawned: Vec<Session>,
-    /// The handler has output to write at the end of the loop's turn (`Io::write_later`).
-    write_due: bool,
 }
 
 impl Io<'_> {
@@ -83,12 +81,6 @@ impl Io<'_> {
     /// Stops routing commands for pipe end `id`.
     pub(crate) fn disown_pipe(&mut self, id: PipeId) {
         self.pipes.remove(&id);
-    }
-
-    /// Asks the loop to call the handler's `write_due` once this turn's events are handled
-    /// (the handler asks once per turn: a second call is harmless).
-    pub(crate) fn write_later(&mut self) {
-        self.write_due = true;
     }
 }
 
@@ -183,8 +175,6 @@ struct Reactor {
     /// event gathered for the old handler never reaches a new one.
     freed: Vec<usize>,
     pipes: PipeIdMap<Token>,
-    /// Handlers with output to write at the end of this turn (`Io::write_later`).
-    due: Vec<usize>,
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
     stopping: bool,
 }
@@ -212,13 +202,6 @@ impl Reactor {
                     }
                     self.with_handler(index, |h, io| h.ready(io, event));
                 }
-            }
-            for index in std::mem::take(&mut self.due) {
-                self.with_handler(index, |h, io| {
-                    if let Handler::Session(s) = h {
-                        s.lock().write_due(io);
-                    }
-                });
             }
             self.fire_timers();
             self.free.append(&mut self.freed);
@@ -366,7 +349,6 @@ impl Reactor {
             now: Instant::now(),
             pipes: &mut self.pipes,
             spawned: Vec::new(),
-            write_due: false,
         };
         // A bug in one handler ends that handler, not the thread and all its connections.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -378,15 +360,11 @@ impl Reactor {
             }));
         }
         let spawned = std::mem::take(&mut io.spawned);
-        let write_due = io.write_due;
         if outcome.is_err() || slot.handler.is_done() {
             self.pipes.retain(|_, t| t.0 != index + 1);
             self.slots[index] = None;
             self.freed.push(index);
         } else {
-            if write_due {
-                self.due.push(index);
-            }
             let deadline = slot.handler.deadline();
             if deadline != slot.scheduled {
                 slot.scheduled = deadline;
@@ -427,7 +405,6 @@ impl IoThread {
             free: Vec::new(),
             freed: Vec::new(),
             pipes: PipeIdMap::default(),
-            due: Vec::new(),
             timers: BinaryHeap::new(),
             stopping: false,
         };

@@ -327,8 +327,6 @@ pub(crate) struct Session {
     /// Where the stream is registered (the I/O thread's epoll instance and this session's
     /// token), for `set_read_interest`.
     poller: Option<(Arc<OwnedFd>, u64)>,
-    /// Output waits for the end of the I/O thread's turn (`write_later`).
-    write_due: bool,
 }
 
 /// A session as its I/O thread holds it: behind a lock that a socket's thread may take to do
@@ -578,7 +576,6 @@ impl Session {
             read_now: None,
             input: Arc::default(),
             poller: None,
-            write_due: false,
         }
     }
 
@@ -689,14 +686,11 @@ impl Session {
             pipe.deliver();
         }
         match event {
-            // Written once this turn's events are handled: meanwhile the socket's thread
-            // may add to it, and several activations make one write.
-            PipeEvent::ReadActivated => self.write_later(io),
-            PipeEvent::PeerTerminating => self.pump_output(io),
+            PipeEvent::ReadActivated | PipeEvent::PeerTerminating => self.pump_output(io),
             PipeEvent::WriteActivated => self.pump(io),
             // The socket's thread began the work and left the rest (`read_now`): the end
             // is active already, and output may wait.
-            PipeEvent::None if command == PeerCommand::ActivateRead => self.write_later(io),
+            PipeEvent::None if command == PeerCommand::ActivateRead => self.pump_output(io),
             // The socket's thread read the connection and left the rest.
             PipeEvent::None if command == PeerCommand::Resume => self.pump(io),
             PipeEvent::None | PipeEvent::Finished | PipeEvent::Hiccuped => {}
@@ -1435,23 +1429,7 @@ impl Session {
         }
     }
 
-    /// Output to write at the end of the I/O thread's turn (`Io::write_later`).
-    fn write_later(&mut self, io: &mut Io<'_>) {
-        if !self.write_due {
-            self.write_due = true;
-            io.write_later();
-        }
-    }
-
-    /// The end of the turn: writes the output `write_later` left.
-    pub(crate) fn write_due(&mut self, io: &mut Io<'_>) {
-        if self.write_due {
-            self.pump_output(io);
-        }
-    }
-
     fn pump_output(&mut self, io: &mut Io<'_>) {
-        self.write_due = false;
         loop {
             let Some(engine) = self.engine.as_mut() else {
                 return;
