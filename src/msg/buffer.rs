@@ -59,16 +59,28 @@ const fn class_size(class: usize) -> usize {
 }
 
 /// How many buffers of `class` move between a thread and the depot at once.
-const fn batch_len(class: usize) -> usize {
-    let n = 16 * 1024 / class_size(class);
-    if n < 2 {
-        2
-    } else if n > 32 {
-        32
-    } else {
-        n
-    }
+fn batch_len(class: usize) -> usize {
+    BATCH_LENS[class]
 }
+
+/// `batch_len` of every class, worked out at compile time: computed when a buffer was freed,
+/// it cost every zmq_msg_close of a pooled buffer a division.
+const BATCH_LENS: [usize; CLASSES] = {
+    let mut lens = [0; CLASSES];
+    let mut class = 0;
+    while class < CLASSES {
+        let n = 16 * 1024 / class_size(class);
+        lens[class] = if n < 2 {
+            2
+        } else if n > 32 {
+            32
+        } else {
+            n
+        };
+        class += 1;
+    }
+    lens
+};
 
 fn layout(size: usize) -> Result<Layout> {
     Layout::from_size_align(size, ALIGN).map_err(|_| Error::NoMem)
@@ -197,34 +209,52 @@ fn give_to_depot(class: usize, batch: Vec<Block>) {
 }
 
 /// A free buffer of `class`: from this thread's cache, else a batch from the depot, else `None`.
+/// The common case (a cached buffer) is inlined; the depot is reached out of line
+/// (`refill`), so that this path saves and restores no registers.
+#[inline]
 fn take(class: usize) -> Option<Block> {
     CACHE
         .try_with(|cache| {
             let mut cache = cache.borrow_mut();
             let blocks = &mut cache.classes[class];
-            if blocks.is_empty() {
-                *blocks = DEPOT[class].with(Vec::pop)?;
+            match blocks.pop() {
+                Some(block) => Some(block),
+                None => refill(blocks, class),
             }
-            blocks.pop()
         })
         .ok()
         .flatten()
 }
 
+/// This thread's cache of `class` ran dry: a batch from the depot, of which one is taken.
+#[cold]
+#[inline(never)]
+fn refill(blocks: &mut Vec<Block>, class: usize) -> Option<Block> {
+    *blocks = DEPOT[class].with(Vec::pop)?;
+    blocks.pop()
+}
+
 /// Keeps a freed buffer of `class` for reuse; `false` when this thread can no longer cache.
+/// As `take`, the common case is inlined and a spill to the depot is not (`spill`).
+#[inline]
 fn keep(class: usize, block: Block) -> bool {
-    let mut block = Some(block);
     let kept = CACHE.try_with(|cache| {
         let mut cache = cache.borrow_mut();
         let blocks = &mut cache.classes[class];
-        let batch = batch_len(class);
-        if blocks.len() >= 2 * batch {
-            let spill = blocks.split_off(blocks.len() - batch);
-            give_to_depot(class, spill);
+        if blocks.len() >= 2 * batch_len(class) {
+            spill(blocks, class);
         }
-        blocks.extend(block.take());
+        blocks.push(block);
     });
     kept.is_ok()
+}
+
+/// This thread's cache of `class` is full: a batch of it goes to the depot.
+#[cold]
+#[inline(never)]
+fn spill(blocks: &mut Vec<Block>, class: usize) {
+    let batch = blocks.split_off(blocks.len() - batch_len(class));
+    give_to_depot(class, batch);
 }
 
 /// A writable message buffer whose bytes are left as the allocator (or a previous message) left
