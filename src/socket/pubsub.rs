@@ -381,23 +381,30 @@ impl XSub {
 
     /// The next message that passes the filter, if one is waiting.
     fn fetch(&mut self, pipes: &mut Pipes) -> Result<Msg> {
+        let mut msg = Msg::new();
+        self.fetch_into(pipes, &mut msg)?;
+        Ok(msg)
+    }
+
+    /// As `fetch`, into `out` (replaced; on failure unchanged, or emptied once a message no
+    /// subscription matched went through it): frames move from the pipe straight to the caller.
+    fn fetch_into(&mut self, pipes: &mut Pipes, out: &mut Msg) -> Result<()> {
         if let Some(msg) = self.prefetched.pop_front() {
-            return Ok(msg);
+            *out = msg;
+            return Ok(());
         }
         loop {
-            let (msg, _) = self.fq.recv(pipes)?;
-            if self.more_recv || self.matches(&msg) {
-                self.more_recv = msg.more();
-                return Ok(msg);
+            self.fq.recv_into(pipes, out)?;
+            if self.more_recv || self.matches(out) {
+                self.more_recv = out.more();
+                return Ok(());
             }
             // Not subscribed: drop the whole message.
-            let mut more = msg.more();
-            while more {
-                let Ok((part, _)) = self.fq.recv(pipes) else {
-                    break;
-                };
-                more = part.more();
+            let mut more = out.more();
+            while more && self.fq.recv_into(pipes, out).is_ok() {
+                more = out.more();
             }
+            *out = Msg::new();
         }
     }
 }
@@ -441,6 +448,10 @@ impl Behaviour for XSub {
 
     fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg> {
         self.fetch(pipes)
+    }
+
+    fn recv_into(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        self.fetch_into(pipes, msg)
     }
 
     fn has_in(&mut self, pipes: &mut Pipes) -> bool {

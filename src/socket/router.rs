@@ -220,34 +220,49 @@ impl Router {
 
     /// Receives a frame: the routing id of the sender first, then the message.
     pub(crate) fn recv_frame(&mut self, pipes: &mut Pipes) -> Result<Msg> {
-        if let Some(msg) = self.prefetched.take() {
-            return Ok(self.frame_in(pipes, msg));
+        let mut msg = Msg::new();
+        self.recv_frame_into(pipes, &mut msg)?;
+        Ok(msg)
+    }
+
+    /// As `recv_frame`, into `out` (replaced): a frame moves from the pipe straight to where
+    /// the caller wants it, and the first frame of a message, kept while its routing id is
+    /// handed out, is swapped in.
+    pub(crate) fn recv_frame_into(&mut self, pipes: &mut Pipes, out: &mut Msg) -> Result<()> {
+        if let Some(first) = self.prefetched.as_mut() {
+            std::mem::swap(out, first);
+            self.prefetched = None;
+            self.frame_in(pipes, out.more());
+            return Ok(());
         }
-        let (msg, key) = match self.read_ahead.take() {
-            Some(first) => first,
-            None => self.next_frame(pipes)?,
+        let key = match self.read_ahead.take() {
+            Some((first, key)) => {
+                *out = first;
+                key
+            }
+            None => self.next_frame_into(pipes, out)?,
         };
         if self.more_in {
-            return Ok(self.frame_in(pipes, msg));
+            self.frame_in(pipes, out.more());
+            return Ok(());
         }
         // A new message: its sender's routing id comes first, the frame waits.
         self.current_in = Some(key);
         self.last_in = Some(key);
         let mut id = Msg::from_slice(self.ids.get(key).map_or(&[][..], Vec::as_slice));
         id.set_more(true);
-        id.set_metadata(msg.metadata().cloned());
-        self.prefetched = Some(msg);
+        id.set_metadata(out.metadata().cloned());
+        self.prefetched = Some(std::mem::replace(out, id));
         self.more_in = true;
-        Ok(id)
+        Ok(())
     }
 
-    /// Hands out a frame of the message being received.
-    fn frame_in(&mut self, pipes: &mut Pipes, msg: Msg) -> Msg {
-        self.more_in = msg.more();
-        if !self.more_in {
+    /// A frame of the message being received was handed out; `more` if others follow.
+    fn frame_in(&mut self, pipes: &mut Pipes, more: bool) {
+        self.more_in = more;
+        if !more {
             self.end_of_message_in(pipes);
         }
-        msg
     }
 
     fn has_in_frames(&mut self, pipes: &mut Pipes) -> bool {
@@ -266,11 +281,19 @@ impl Router {
 
     /// The next frame from any pipe, skipping the routing ids reconnecting peers repeat.
     fn next_frame(&mut self, pipes: &mut Pipes) -> Result<(Msg, PipeKey)> {
+        let mut msg = Msg::new();
+        let key = self.next_frame_into(pipes, &mut msg)?;
+        Ok((msg, key))
+    }
+
+    /// As `next_frame`, into `out` (replaced, or emptied when only a skipped routing id came).
+    fn next_frame_into(&mut self, pipes: &mut Pipes, out: &mut Msg) -> Result<PipeKey> {
         loop {
-            let (msg, key) = self.fq.recv(pipes)?;
-            if !msg.is_routing_id() {
-                return Ok((msg, key));
+            let key = self.fq.recv_into(pipes, out)?;
+            if !out.is_routing_id() {
+                return Ok(key);
             }
+            *out = Msg::new();
         }
     }
 }
@@ -324,6 +347,10 @@ impl Behaviour for Router {
 
     fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg> {
         self.recv_frame(pipes)
+    }
+
+    fn recv_into(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        self.recv_frame_into(pipes, msg)
     }
 
     fn has_in(&mut self, pipes: &mut Pipes) -> bool {
