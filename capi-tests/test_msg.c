@@ -484,5 +484,37 @@ int main (void)
         }
     }
 
+    tu_begin ("zmq_msg_recv that finds nothing empties the message (XPUB keeps it)");
+    {
+        /* libzmq's receive drops the old content before it looks for a frame, and an
+           XPUB's looks first: EAGAIN leaves an empty message, or the XPUB's untouched. */
+        int types[] = {ZMQ_PULL, ZMQ_SUB, ZMQ_ROUTER, ZMQ_DEALER, ZMQ_PAIR, ZMQ_REP, ZMQ_XPUB};
+        const char *names[] = {"PULL", "SUB", "ROUTER", "DEALER", "PAIR", "REP", "XPUB"};
+        int timeout = 10;
+        size_t i;
+        void *ctx = zmq_ctx_new ();
+        CHECK (ctx != NULL);
+        for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+            size_t left = types[i] == ZMQ_XPUB ? 5 : 0;
+            void *s = zmq_socket (ctx, types[i]);
+            printf ("%s\n", names[i]);
+            CHECK (s != NULL);
+            CHECK_OK (zmq_setsockopt (s, ZMQ_RCVTIMEO, &timeout, sizeof timeout));
+            CHECK_OK (zmq_msg_init_size (&m2, 5));
+            memcpy (zmq_msg_data (&m2), "hello", 5);
+            CHECK_FAILS (zmq_msg_recv (&m2, s, ZMQ_DONTWAIT), EAGAIN);
+            CHECK_EQ_U (zmq_msg_size (&m2), left);
+            CHECK_OK (zmq_msg_close (&m2));
+            /* The same after a wait that timed out. */
+            CHECK_OK (zmq_msg_init_size (&m2, 5));
+            memcpy (zmq_msg_data (&m2), "hello", 5);
+            CHECK_FAILS (zmq_msg_recv (&m2, s, 0), EAGAIN);
+            CHECK_EQ_U (zmq_msg_size (&m2), left);
+            CHECK_OK (zmq_msg_close (&m2));
+            CHECK_OK (zmq_close (s));
+        }
+        CHECK_OK (zmq_ctx_term (ctx));
+    }
+
     return tu_finish ();
 }

@@ -713,7 +713,13 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
                 let had_spare = spare.is_some();
                 socket.recycle_metadata(spare);
                 let received = socket.recv(f, old);
-                if received.is_err() && had_spare {
+                if matches!(received, Err(Error::Again | Error::Intr))
+                    && socket.socket_type() != SocketType::XPub
+                {
+                    // As libzmq: a receive that found nothing leaves an empty message (its
+                    // XPUB alone leaves the old one as it was).
+                    *old = Msg::new();
+                } else if received.is_err() && had_spare {
                     old.set_metadata(socket.take_spare_metadata());
                 }
                 received
