@@ -13,10 +13,9 @@
 //! are the chunk's alone: the reader fills them and decodes them there.
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use super::buffer::Buffer;
-use super::{Body, Msg, Owner, Shared};
+use super::{Body, Msg, Owner, OwnerRef, Shared};
 use crate::error::Result;
 
 /// A receive buffer of a fixed capacity (see the module's note).
@@ -26,8 +25,13 @@ pub struct Chunk {
     cap: usize,
     /// Bytes below this may be shared by messages.
     sealed: usize,
-    owner: Arc<Owner>,
+    owner: OwnerRef,
+    /// Counts of `owner` taken ahead for the messages to come (see `msg::owner`).
+    reserved: usize,
 }
+
+/// Counts of the owner a chunk takes at a time for its messages.
+const RESERVE: usize = 128;
 
 // SAFETY: the chunk's own bytes (from `sealed` on) are reached only through `&self`/`&mut self`,
 // and the owner is Send and Sync.
@@ -44,7 +48,8 @@ impl Chunk {
             base,
             cap,
             sealed: 0,
-            owner: Arc::new(Owner::Buffer(buffer)),
+            owner: OwnerRef::new(Owner::Buffer(buffer)),
+            reserved: 0,
         })
     }
 
@@ -60,9 +65,9 @@ impl Chunk {
 
     /// Makes every byte the chunk's own again if no message shares it any more; whether so.
     pub fn reclaim(&mut self) -> bool {
-        // get_mut synchronises with the drop of every other count (acquire), so the bytes the
-        // messages read are done with before they are written again.
-        if Arc::get_mut(&mut self.owner).is_some() {
+        // The check synchronises with the drop of every other count (acquire), so the bytes
+        // the messages read are done with before they are written again.
+        if self.owner.only_with(self.reserved) {
             self.sealed = 0;
             true
         } else {
@@ -111,12 +116,26 @@ impl Chunk {
     pub fn share(&mut self, range: Range<usize>) -> Msg {
         self.own(&range);
         self.sealed = range.end;
+        if self.reserved == 0 {
+            self.owner.reserve(RESERVE);
+            self.reserved = RESERVE;
+        }
+        self.reserved -= 1;
         Msg::with_body(Body::Shared(Shared {
             // SAFETY: within the buffer (checked).
             ptr: unsafe { self.base.add(range.start) }.cast_const(),
             len: range.len(),
-            owner: self.owner.clone(),
+            // SAFETY: a count reserved above or before, handed out once (`reserved` drops).
+            owner: unsafe { self.owner.take_reserved() },
         }))
+    }
+}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        if self.reserved > 0 {
+            self.owner.unreserve(self.reserved);
+        }
     }
 }
 
@@ -165,6 +184,30 @@ mod tests {
         assert!(chunk.reclaim());
         assert_eq!(chunk.sealed(), 0);
         chunk.bytes_mut(0..256).fill(1);
+    }
+
+    #[test]
+    fn counts_taken_ahead_are_handed_out_once_and_given_back() {
+        // More messages than one reservation, dropped out of order across the threads'
+        // usual pattern: the chunk is reclaimed exactly when the last is gone.
+        let count = RESERVE * 2 + 3;
+        let mut chunk = filled(count);
+        let mut msgs: Vec<Msg> = (0..count).map(|i| chunk.share(i..i + 1)).collect();
+        assert_eq!(chunk.reserved, RESERVE - 3);
+        for (i, msg) in msgs.iter().enumerate() {
+            assert_eq!(msg.data(), [i as u8]);
+        }
+        let last = msgs.pop().unwrap();
+        let handed = std::thread::spawn(move || msgs.len()).join().unwrap();
+        assert_eq!(handed, count - 1);
+        assert!(!chunk.reclaim());
+        drop(last);
+        assert!(chunk.reclaim());
+        // A chunk dropped while its messages live gives its reserve back, and the last
+        // message frees the buffer (Miri checks both).
+        let msg = chunk.share(0..8);
+        drop(chunk);
+        assert_eq!(msg.data(), [0, 1, 2, 3, 4, 5, 6, 7]);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod buffer;
 mod chunk;
 mod metadata;
+mod owner;
 pub(crate) mod words;
 
 use std::ffi::c_void;
@@ -19,6 +20,7 @@ use bytes::Bytes;
 
 pub use self::chunk::Chunk;
 pub use self::metadata::Metadata;
+use self::owner::OwnerRef;
 use crate::error::{Error, Result};
 
 /// The largest payload stored inside the message itself (libzmq's "very small message" limit).
@@ -68,7 +70,7 @@ enum Body {
 pub struct Shared {
     ptr: *const u8,
     len: usize,
-    owner: Arc<Owner>,
+    owner: OwnerRef,
 }
 
 /// What owns the bytes of a `Shared`.
@@ -85,7 +87,7 @@ unsafe impl Sync for Shared {}
 
 impl Shared {
     fn new(owner: Owner) -> Shared {
-        let owner = Arc::new(owner);
+        let owner = OwnerRef::new(owner);
         let bytes: &[u8] = match &*owner {
             Owner::Buffer(b) => b,
             Owner::Foreign(f) => f.as_ref(),
@@ -101,7 +103,7 @@ impl Shared {
     /// The bytes as a `Bytes` (without a copy): the owner is taken out when this is its last
     /// reference. A buffer's bytes may be a part of it (see `Chunk`).
     fn into_bytes(self) -> Bytes {
-        match Arc::try_unwrap(self.owner) {
+        match self.owner.try_unwrap() {
             Ok(Owner::Buffer(b)) => {
                 let at = self.ptr.addr() - b.as_ptr().addr();
                 Bytes::from_owner(b).slice(at..at + self.len)
@@ -543,9 +545,9 @@ impl Msg {
         match &self.body {
             Body::Inline { .. } => {}
             Body::Shared(s) => {
-                // SAFETY: the pointer is that of a live Arc (held by `s`); the count it adds
-                // is the bitwise copy's, released when that copy drops its own Arc.
-                unsafe { Arc::increment_strong_count(Arc::as_ptr(&s.owner)) };
+                // The count is the bitwise copy's, released when that copy drops its own
+                // reference.
+                s.owner.count_copy();
                 self.set_flag(SHARED, true);
             }
             Body::Unique(_) | Body::Foreign(_) => return false,
