@@ -713,14 +713,8 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
                 let had_spare = spare.is_some();
                 socket.recycle_metadata(spare);
                 let received = socket.recv(f, old);
-                if matches!(received, Err(Error::Again | Error::Intr))
-                    && socket.socket_type() != SocketType::XPub
-                {
-                    // As libzmq: a receive that found nothing leaves an empty message (its
-                    // XPUB alone leaves the old one as it was).
-                    *old = Msg::new();
-                } else if received.is_err() && had_spare {
-                    old.set_metadata(socket.take_spare_metadata());
+                if let Err(error) = received {
+                    recv_failed(socket, old, error, had_spare);
                 }
                 received
             })
@@ -728,6 +722,20 @@ pub unsafe extern "C" fn zmq_msg_recv(msg: *mut zmq_msg_t, s: *mut c_void, flags
         received?;
         Ok(size_result(old.size()))
     })
+}
+
+/// What a failed zmq_msg_recv leaves in the message. As libzmq: a receive that found nothing
+/// (EAGAIN, EINTR) leaves an empty message, but for an XPUB, which leaves the old one as it
+/// was; other failures leave it as it was, with the properties reference it lent the socket.
+/// Out of line, so the receive that succeeds stays small.
+#[cold]
+#[inline(never)]
+fn recv_failed(socket: &mut Socket, msg: &mut Msg, error: Error, had_spare: bool) {
+    if matches!(error, Error::Again | Error::Intr) && socket.socket_type() != SocketType::XPub {
+        *msg = Msg::new();
+    } else if had_spare {
+        msg.set_metadata(socket.take_spare_metadata());
+    }
 }
 
 /// Old name of zmq_msg_send with the arguments of zmq_send (zmq_sendmsg(3)).

@@ -108,17 +108,26 @@ impl Clone for OwnerRef {
     }
 }
 
-impl Drop for OwnerRef {
-    fn drop(&mut self) {
-        if self.counted().refs.fetch_sub(1, Ordering::Release) != 1 {
-            return;
-        }
+impl OwnerRef {
+    /// Frees the owner, this being its last count. Out of line, as `Arc`'s: the drop of a
+    /// message stays a decrement and a branch.
+    #[inline(never)]
+    fn drop_slow(&mut self) {
         // Every other holder's release happened before the owner goes. An acquire load of
         // the count, where a fence would do: ThreadSanitizer understands the load (as `Arc`
         // does under it), and on x86 it is a plain load.
         self.counted().refs.load(Ordering::Acquire);
         // SAFETY: the last count: no other reference exists or can be made.
         drop(unsafe { Box::from_raw(self.ptr.as_ptr()) });
+    }
+}
+
+impl Drop for OwnerRef {
+    #[inline]
+    fn drop(&mut self) {
+        if self.counted().refs.fetch_sub(1, Ordering::Release) == 1 {
+            self.drop_slow();
+        }
     }
 }
 
