@@ -188,8 +188,8 @@ mod tests {
 
     #[test]
     fn counts_taken_ahead_are_handed_out_once_and_given_back() {
-        // More messages than one reservation, dropped out of order across the threads'
-        // usual pattern: the chunk is reclaimed exactly when the last is gone.
+        // More messages than two reservations, most dropped on another thread: the chunk is
+        // reclaimed exactly when the last is gone.
         let count = RESERVE * 2 + 3;
         let mut chunk = filled(count);
         let mut msgs: Vec<Msg> = (0..count).map(|i| chunk.share(i..i + 1)).collect();

@@ -8,8 +8,9 @@
 //! batches (`reserve`) and hands them out one by one with no atomic operation
 //! (`take_reserved`); only the drops touch the counter per message.
 //!
-//! There are no weak references. The count is not checked for overflow, as `Arc` does: that
-//! would take more live references than memory can hold, or centuries of leaked ones.
+//! There are no weak references. Unlike `Arc`, which aborts, the count is not checked for
+//! overflow: that would take more live references than memory can hold, or centuries of
+//! leaked ones.
 
 use std::ops::Deref;
 use std::ptr::NonNull;
