@@ -17,7 +17,7 @@ static long size, count;
 
 static void *echo (void *arg)
 {
-    char *buffer = malloc ((size_t) size + 1);
+    char *buffer = raw_buffer ((size_t) size);
     long i;
     int fd;
     (void) arg;
@@ -44,7 +44,7 @@ int main (int argc, char **argv)
         printf ("usage: raw_lat <endpoint> <message-size> <roundtrip-count>\n");
         return 1;
     }
-    buffer = calloc (1, (size_t) size);
+    buffer = raw_buffer ((size_t) size);
     if (!buffer) {
         fprintf (stderr, "raw_lat: out of memory\n");
         return 1;

@@ -27,7 +27,7 @@ static long long bulk;
 
 static void *writer (void *arg)
 {
-    char *buffer = calloc (1, (size_t) (size > BLOCK ? size : BLOCK));
+    char *buffer = raw_buffer ((size_t) (size > BLOCK ? size : BLOCK));
     long long left;
     long i;
     int fd;
@@ -66,7 +66,7 @@ int main (int argc, char **argv)
     bulk = (long long) count * size;
     if (bulk < BULK_MIN)
         bulk = BULK_MIN;
-    buffer = malloc ((size_t) (size > BLOCK ? size : BLOCK));
+    buffer = raw_buffer ((size_t) (size > BLOCK ? size : BLOCK));
     if (!buffer) {
         fprintf (stderr, "raw_thr: out of memory\n");
         return 1;
