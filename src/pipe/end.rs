@@ -360,19 +360,30 @@ impl PipeEnd {
 
     /// Writes one frame; gives it back when the pipe does not accept it. A frame with `more` set
     /// is not visible to the reader until the message's last frame is written and flushed.
-    pub fn write(&mut self, msg: Msg) -> Result<(), Msg> {
+    pub fn write(&mut self, mut msg: Msg) -> Result<(), Msg> {
+        if self.write_from(&mut msg) {
+            Ok(())
+        } else {
+            Err(msg)
+        }
+    }
+
+    /// `write` from where the frame is: on success `msg` is left empty, else unchanged. The
+    /// send path uses this one: the frame moves once, from the caller's message into its slot.
+    #[inline]
+    pub fn write_from(&mut self, msg: &mut Msg) -> bool {
         if !self.check_write() {
-            return Err(msg);
+            return false;
         }
         let Some(outbound) = self.outbound.as_mut() else {
-            return Err(msg);
+            return false;
         };
         let (more, counted) = (msg.more(), !msg.more() && !msg.is_routing_id());
-        outbound.write(Item::Msg(msg), more);
+        outbound.write(Item::Msg(std::mem::take(msg)), more);
         if counted {
             self.msgs_written += 1;
         }
-        Ok(())
+        true
     }
 
     /// Sets the peer properties the reader attaches to the messages written after this (None:

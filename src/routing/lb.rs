@@ -47,29 +47,37 @@ impl LoadBalancer {
         pipes: &mut impl PipeSet,
         mut msg: Msg,
     ) -> Result<Option<PipeKey>, (Error, Msg)> {
+        self.send_from(pipes, &mut msg).map_err(|e| (e, msg))
+    }
+
+    /// `send` from where the frame is: on success `msg` is left empty (a dropped frame too),
+    /// on failure unchanged. The send path uses this one (see `PipeSet::write_from`).
+    pub fn send_from(
+        &mut self,
+        pipes: &mut impl PipeSet,
+        msg: &mut Msg,
+    ) -> Result<Option<PipeKey>, Error> {
         if self.dropping {
             self.more = msg.more();
             self.dropping = self.more;
+            *msg = Msg::new();
             return Ok(None);
         }
         let more = msg.more();
         while self.list.active > 0 {
             let key = self.list.pipes[self.list.current];
-            match pipes.write(key, msg) {
-                Ok(()) => {
-                    self.more = more;
-                    if !more {
-                        pipes.flush(key);
-                        let l = &mut self.list;
-                        l.current = if l.current + 1 >= l.active {
-                            0
-                        } else {
-                            l.current + 1
-                        };
-                    }
-                    return Ok(Some(key));
+            if pipes.write_from(key, msg) {
+                self.more = more;
+                if !more {
+                    pipes.flush(key);
+                    let l = &mut self.list;
+                    l.current = if l.current + 1 >= l.active {
+                        0
+                    } else {
+                        l.current + 1
+                    };
                 }
-                Err(back) => msg = back,
+                return Ok(Some(key));
             }
             if self.more {
                 // The pipe went away in the middle of a message: drop what was sent of it,
@@ -77,11 +85,11 @@ impl LoadBalancer {
                 pipes.rollback(key);
                 self.dropping = msg.more();
                 self.more = false;
-                return Err((Error::Again, msg));
+                return Err(Error::Again);
             }
             self.list.deactivate_current();
         }
-        Err((Error::Again, msg))
+        Err(Error::Again)
     }
 
     /// Whether a message could be sent now.
@@ -154,5 +162,26 @@ mod tests {
         assert_eq!(lb.send(&mut pipes, frame("last", false)).unwrap(), None);
         assert_eq!(lb.send(&mut pipes, frame("next", false)).unwrap(), Some(2));
         assert_eq!(pipes.sent(2), ["next"]);
+    }
+
+    #[test]
+    fn sending_in_place_empties_the_message_or_leaves_it_as_it_was() {
+        let mut pipes = FakePipes::with(&[1]);
+        let mut lb = LoadBalancer::new();
+        let mut msg = frame("held", false);
+        // No pipe: the message stays the caller's, unchanged.
+        assert_eq!(lb.send_from(&mut pipes, &mut msg), Err(Error::Again));
+        assert_eq!(msg.data(), b"held");
+        lb.attach(1);
+        assert_eq!(lb.send_from(&mut pipes, &mut msg), Ok(Some(1)));
+        assert_eq!(msg.size(), 0);
+        // A frame dropped (the rest of a message whose pipe went away) is taken too.
+        let mut first = frame("part1", true);
+        lb.send_from(&mut pipes, &mut first).unwrap();
+        lb.terminated(1);
+        let mut rest = frame("part2", false);
+        assert_eq!(lb.send_from(&mut pipes, &mut rest), Ok(None));
+        assert_eq!(rest.size(), 0);
+        assert_eq!(pipes.sent(1), ["held"]);
     }
 }

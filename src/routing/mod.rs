@@ -77,6 +77,17 @@ pub trait PipeSet {
     fn check_write(&mut self, key: PipeKey) -> bool;
     /// Writes a frame, or gives it back.
     fn write(&mut self, key: PipeKey, msg: Msg) -> Result<(), Msg>;
+    /// Writes a frame from `msg`, left empty on success and unchanged on failure. The send
+    /// path uses this one (see `read_into`).
+    fn write_from(&mut self, key: PipeKey, msg: &mut Msg) -> bool {
+        match self.write(key, std::mem::take(msg)) {
+            Ok(()) => true,
+            Err(back) => {
+                *msg = back;
+                false
+            }
+        }
+    }
     /// Makes written frames visible to the peer.
     fn flush(&mut self, key: PipeKey);
     /// Drops the frames of a message not completely written.

@@ -32,6 +32,10 @@ impl Behaviour for Push {
         self.lb.send(pipes, msg).map(|_| ())
     }
 
+    fn send_in_place(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        self.lb.send_from(pipes, msg).map(|_| ())
+    }
+
     fn recv(&mut self, _pipes: &mut Pipes) -> Result<Msg> {
         Err(Error::NotSup)
     }

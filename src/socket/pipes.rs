@@ -194,6 +194,11 @@ impl PipeSet for Pipes {
         }
     }
 
+    #[inline]
+    fn write_from(&mut self, key: PipeKey, msg: &mut Msg) -> bool {
+        self.end(key).is_some_and(|end| end.write_from(msg))
+    }
+
     fn flush(&mut self, key: PipeKey) {
         if let Some(end) = self.end(key) {
             end.flush();
