@@ -360,11 +360,14 @@ impl PipeEnd {
 
     /// Writes one frame; gives it back when the pipe does not accept it. A frame with `more` set
     /// is not visible to the reader until the message's last frame is written and flushed.
-    pub fn write(&mut self, mut msg: Msg) -> Result<(), Msg> {
-        if self.write_from(&mut msg) {
-            Ok(())
-        } else {
-            Err(msg)
+    pub fn write(&mut self, msg: Msg) -> Result<(), Msg> {
+        let more = msg.more();
+        match self.admit(&msg) {
+            Some(outbound) => {
+                outbound.write(Item::Msg(msg), more);
+                Ok(())
+            }
+            None => Err(msg),
         }
     }
 
@@ -372,18 +375,27 @@ impl PipeEnd {
     /// send path uses this one: the frame moves once, from the caller's message into its slot.
     #[inline]
     pub fn write_from(&mut self, msg: &mut Msg) -> bool {
-        if !self.check_write() {
-            return false;
+        let more = msg.more();
+        match self.admit(msg) {
+            Some(outbound) => {
+                outbound.write(Item::Msg(std::mem::take(msg)), more);
+                true
+            }
+            None => false,
         }
-        let Some(outbound) = self.outbound.as_mut() else {
-            return false;
-        };
-        let (more, counted) = (msg.more(), !msg.more() && !msg.is_routing_id());
-        outbound.write(Item::Msg(std::mem::take(msg)), more);
-        if counted {
+    }
+
+    /// The queue a frame goes to if the pipe takes it now, counted as written.
+    #[inline]
+    fn admit(&mut self, msg: &Msg) -> Option<&mut Writer<Item>> {
+        if !self.check_write() {
+            return None;
+        }
+        let outbound = self.outbound.as_mut()?;
+        if !msg.more() && !msg.is_routing_id() {
             self.msgs_written += 1;
         }
-        true
+        Some(outbound)
     }
 
     /// Sets the peer properties the reader attaches to the messages written after this (None:
@@ -427,6 +439,12 @@ impl PipeEnd {
     /// Whether the end is done: the owner should drop it.
     pub fn is_finished(&self) -> bool {
         self.state == State::Finished
+    }
+
+    /// Whether the owner has something to deliver (`poll_command`) or to note (finished).
+    #[inline]
+    pub fn needs_delivery(&self) -> bool {
+        !self.outbox.is_empty() || self.is_finished()
     }
 
     /// Terminates this end: it neither reads nor writes any more; the peer is told, and reads

@@ -129,8 +129,21 @@ impl Pipes {
         std::mem::take(&mut self.finished)
     }
 
-    /// Sends the commands an end produced to its peer; notes it when it finished.
+    /// Sends the commands an end produced to its peer; notes it when it finished. Inlined for
+    /// the common case, an end with nothing to deliver (most reads and writes).
+    #[inline]
     fn deliver(&mut self, key: PipeKey) {
+        if self
+            .slots
+            .get(key)
+            .and_then(Option::as_ref)
+            .is_some_and(|pipe| pipe.end.needs_delivery())
+        {
+            self.deliver_now(key);
+        }
+    }
+
+    fn deliver_now(&mut self, key: PipeKey) {
         let Some(pipe) = self.slots.get_mut(key).and_then(Option::as_mut) else {
             return;
         };
