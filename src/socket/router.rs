@@ -140,8 +140,14 @@ impl Router {
     pub(crate) fn send_frame(
         &mut self,
         pipes: &mut Pipes,
-        msg: Msg,
+        mut msg: Msg,
     ) -> std::result::Result<(), (Error, Msg)> {
+        self.send_frame_from(pipes, &mut msg).map_err(|e| (e, msg))
+    }
+
+    /// `send_frame` from where the frame is: on success `msg` is left empty (taken, or dropped
+    /// as libzmq drops what it cannot route), on failure unchanged.
+    pub(crate) fn send_frame_from(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
         if !self.more_out {
             // The routing id frame of a new message.
             if msg.more() {
@@ -150,42 +156,41 @@ impl Router {
                     Some(key) => {
                         if pipes.check_write(key) {
                             self.current_out = Some(key);
-                        } else {
-                            if self.mandatory {
-                                self.more_out = false;
-                                // A full pipe is EAGAIN; a closed one cannot be reached.
-                                let full =
-                                    !pipes.get_mut(key).is_some_and(|p| p.end.is_terminating());
-                                return Err((
-                                    if full {
-                                        Error::Again
-                                    } else {
-                                        Error::HostUnreach
-                                    },
-                                    msg,
-                                ));
-                            }
+                        } else if self.mandatory {
+                            self.more_out = false;
+                            // A full pipe is EAGAIN; a closed one cannot be reached.
+                            let full = !pipes.get_mut(key).is_some_and(|p| p.end.is_terminating());
+                            return Err(if full {
+                                Error::Again
+                            } else {
+                                Error::HostUnreach
+                            });
                         }
                     }
                     None if self.mandatory => {
                         self.more_out = false;
-                        return Err((Error::HostUnreach, msg));
+                        return Err(Error::HostUnreach);
                     }
                     None => {}
                 }
             }
+            *msg = Msg::new();
             return Ok(());
         }
         self.more_out = msg.more();
         if let Some(key) = self.current_out {
-            if pipes.write(key, msg).is_err() {
-                pipes.rollback(key);
-                self.current_out = None;
-            } else if !self.more_out {
-                pipes.flush(key);
-                self.current_out = None;
+            if pipes.write_from(key, msg) {
+                if !self.more_out {
+                    pipes.flush(key);
+                    self.current_out = None;
+                }
+                return Ok(());
             }
+            pipes.rollback(key);
+            self.current_out = None;
         }
+        // Not routed, or refused in the middle of its message: dropped, as libzmq drops it.
+        *msg = Msg::new();
         Ok(())
     }
 
@@ -343,6 +348,10 @@ impl Behaviour for Router {
 
     fn send(&mut self, pipes: &mut Pipes, msg: Msg) -> std::result::Result<(), (Error, Msg)> {
         self.send_frame(pipes, msg)
+    }
+
+    fn send_in_place(&mut self, pipes: &mut Pipes, msg: &mut Msg) -> Result<()> {
+        self.send_frame_from(pipes, msg)
     }
 
     fn recv(&mut self, pipes: &mut Pipes) -> Result<Msg> {
