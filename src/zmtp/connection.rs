@@ -37,6 +37,9 @@ pub struct Connection {
     heartbeat_timeout: Option<Duration>,
     maxmsgsize: Option<u64>,
     mechanism: Box<dyn Mechanism>,
+    /// `mechanism.transforms()`, asked once: a dynamic call per frame sent cost more than the
+    /// rest of the check.
+    transforms: bool,
     /// Security or ZAP is on: peers older than ZMTP 3 are refused, as libzmq refuses them.
     secure: bool,
     zap_domain: Vec<u8>,
@@ -104,6 +107,7 @@ impl Connection {
             heartbeat_timeout: config.heartbeat_timeout,
             maxmsgsize: config.maxmsgsize,
             routing_id: config.routing_id,
+            transforms: mechanism.transforms(),
             mechanism,
             secure: config.security != Security::Null || !config.zap_domain.is_empty(),
             zap_domain: config.zap_domain,
@@ -226,7 +230,7 @@ impl Connection {
         let Stage::Ready { version } = self.stage else {
             return None;
         };
-        if self.failure.is_some() || self.phantom_subscription || self.mechanism.transforms() {
+        if self.failure.is_some() || self.phantom_subscription || self.transforms {
             return None;
         }
         Some(version)
@@ -260,6 +264,12 @@ impl Connection {
         };
         if self.failure.is_some() {
             return false;
+        }
+        // Most frames: no mechanism encodes them and none becomes a SUBSCRIBE command.
+        let subscribe = version == Version::V3_1 && msg.is_subscription();
+        if !self.transforms && !subscribe {
+            self.output.push_frame_from(framing(version), msg);
+            return true;
         }
         let result = match version {
             Version::V1 => {
@@ -626,7 +636,7 @@ impl Connection {
 
     /// Sends a message through the mechanism.
     fn send_encoded(&mut self, msg: &mut Msg) -> Result<(), Failure> {
-        if self.mechanism.transforms() {
+        if self.transforms {
             let msg = self.mechanism.encode(std::mem::take(msg))?;
             self.output.push_frame(Framing::V2, msg);
         } else {
