@@ -172,6 +172,13 @@ impl OutQueue {
                     if self.tail.capacity() > SPARE_MAX {
                         // Too large to keep: the spare (at most SPARE_MAX) takes its place.
                         self.tail = std::mem::take(&mut self.spare);
+                    } else if self.tail.capacity() + self.spare.capacity() > SPARE_MAX {
+                        // All written: an idle queue keeps at most SPARE_MAX, in the larger.
+                        if self.spare.capacity() > self.tail.capacity() {
+                            self.tail = std::mem::take(&mut self.spare);
+                        } else {
+                            self.spare = Vec::new();
+                        }
                     }
                 }
                 return;
@@ -401,6 +408,23 @@ mod tests {
         assert_eq!(next_two(&q), [b"d".to_vec(), b"ef".to_vec()]);
         q.consume(2);
         assert_eq!(next_two(&q), [b"f".to_vec()]);
+    }
+
+    #[test]
+    fn an_idle_queue_keeps_at_most_one_spare_s_worth() {
+        let mut q = OutQueue::default();
+        q.push_copy(&[1; 40 * 1024]);
+        q.push_shared(Bytes::from_static(b"shared"));
+        q.push_copy(&[2; 40 * 1024]);
+        q.consume(q.len());
+        assert_eq!(q.len(), 0);
+        assert!(q.tail.capacity() + q.spare.capacity() <= SPARE_MAX);
+        // Small frames on both sides of a large body keep both buffers, to swap them.
+        q.push_copy(b"ab");
+        q.push_shared(Bytes::from_static(b"cd"));
+        q.push_copy(b"ef");
+        q.consume(q.len());
+        assert!(q.tail.capacity() > 0 && q.spare.capacity() > 0);
     }
 
     #[test]
