@@ -192,7 +192,9 @@ impl PipeSet for Pipes {
             return false;
         };
         let read = slot.end.read_into(out, &mut self.spare_metadata);
-        self.deliver(key);
+        if slot.end.needs_delivery() {
+            self.deliver_now(key);
+        }
         read
     }
 
@@ -215,7 +217,9 @@ impl PipeSet for Pipes {
     fn flush(&mut self, key: PipeKey) {
         if let Some(end) = self.end(key) {
             end.flush();
-            self.deliver(key);
+            if end.needs_delivery() {
+                self.deliver_now(key);
+            }
         }
     }
 
