@@ -79,6 +79,70 @@ fn tcp_round_trip() {
     ctx.terminate().unwrap();
 }
 
+/// An epoll instance watching one descriptor for input, as an event loop does.
+struct Epoll(std::os::fd::OwnedFd);
+
+impl Epoll {
+    fn watching(fd: std::os::fd::RawFd) -> Epoll {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        // SAFETY: no pointer arguments; the result is checked before it is owned.
+        let raw = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        assert!(raw >= 0);
+        // SAFETY: `raw` is a fresh descriptor that nothing else owns.
+        let epoll = Epoll(unsafe { std::os::fd::OwnedFd::from_raw_fd(raw) });
+        let mut event = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: 0,
+        };
+        // SAFETY: `event` is a valid epoll_event for the call's duration.
+        let rc =
+            unsafe { libc::epoll_ctl(epoll.0.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) };
+        assert_eq!(rc, 0);
+        epoll
+    }
+
+    /// Whether the descriptor is reported readable now.
+    fn ready(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        let mut event = libc::epoll_event { events: 0, u64: 0 };
+        // SAFETY: room for the one event asked for.
+        let n = unsafe { libc::epoll_wait(self.0.as_raw_fd(), &mut event, 1, 0) };
+        n == 1
+    }
+}
+
+/// An event loop that watches a socket's ZMQ_FD learns that the socket was closed: the
+/// descriptor is readable right after the close and stays open a while (libzmq's is
+/// signalled by its pipes' term acks and closed by its reaper). pyzmq's ZMQStream relies on
+/// it to notice a shadow socket closed under it.
+#[test]
+fn a_closed_socket_s_descriptor_wakes_its_watcher_then_closes() {
+    let ctx = Arc::new(Ctx::new());
+    let mut push = Socket::new(ctx.clone(), SocketType::Push).unwrap();
+    push.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = last_endpoint(&mut push);
+    let mut pull = Socket::new(ctx.clone(), SocketType::Pull).unwrap();
+    pull.connect(&endpoint).unwrap();
+    push.send(&mut Msg::from_slice(b"x"), Flags::default())
+        .unwrap();
+    assert_eq!(recv(&mut pull), b"x");
+
+    let epoll = Epoll::watching(pull.fd());
+    // ZMQ_EVENTS reads what the descriptor announced, and lowers it.
+    let mut events = [0u8; 4];
+    assert!(eventually(|| {
+        pull.get_option(15, &mut events).unwrap();
+        !epoll.ready()
+    }));
+
+    drop(pull);
+    assert!(epoll.ready(), "readable at once after the close");
+    // Closing the descriptor takes it out of the epoll set.
+    assert!(eventually(|| !epoll.ready()), "closed soon after");
+    drop(push);
+    ctx.terminate().unwrap();
+}
+
 /// A SOCKS5 proxy from capi-tests/socks5_proxy.py, stopped when dropped; None without python3.
 struct Proxy(std::process::Child);
 

@@ -14,7 +14,7 @@ pub(crate) mod wire;
 pub(crate) mod zap;
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -47,9 +47,18 @@ pub(crate) enum IoCommand {
         endpoint: Option<String>,
         linger: i32,
     },
+    /// A closed socket's mailbox, raised: its descriptor (ZMQ_FD) stays open for
+    /// `CLOSED_FD_GRACE`, so that an event loop watching it sees the close (see `Socket::drop`).
+    KeepOpen(MailboxSender<Command>),
     /// The context is terminating: exit once the last session is done.
     Stop,
 }
+
+/// How long the I/O thread keeps a closed socket's descriptor open. libzmq's stays open, and
+/// is signalled by the pipes' term acks, until its reaper has finished the socket; ours
+/// would close it as soon as the last session lets go of the mailbox, often before an event
+/// loop that watches it (pyzmq's ZMQStream on a shadow socket) woke up to the signal.
+const CLOSED_FD_GRACE: Duration = Duration::from_millis(50);
 
 /// An `IoCommand` as it travels in a mailbox.
 pub struct IoWork(pub(crate) IoCommand);
@@ -176,6 +185,8 @@ struct Reactor {
     freed: Vec<usize>,
     pipes: PipeIdMap<Token>,
     timers: BinaryHeap<Reverse<(Instant, usize)>>,
+    /// Closed sockets' mailboxes with the time their descriptor may close, oldest first.
+    kept: VecDeque<(Instant, MailboxSender<Command>)>,
     stopping: bool,
 }
 
@@ -210,13 +221,20 @@ impl Reactor {
 
     fn next_timeout(&mut self) -> Option<Duration> {
         let now = Instant::now();
-        self.timers
-            .peek()
-            .map(|Reverse((at, _))| at.saturating_duration_since(now))
+        let timer = self.timers.peek().map(|Reverse((at, _))| *at);
+        let kept = self.kept.front().map(|(at, _)| *at);
+        let next = match (timer, kept) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        next.map(|at| at.saturating_duration_since(now))
     }
 
     fn fire_timers(&mut self) {
         let now = Instant::now();
+        while self.kept.front().is_some_and(|(at, _)| *at <= now) {
+            self.kept.pop_front();
+        }
         while let Some(&Reverse((at, index))) = self.timers.peek() {
             if at > now {
                 break;
@@ -290,6 +308,10 @@ impl Reactor {
                         h.close(io, socket, endpoint.as_deref(), linger);
                     });
                 }
+            }
+            IoCommand::KeepOpen(mailbox) => {
+                self.kept
+                    .push_back((Instant::now() + CLOSED_FD_GRACE, mailbox));
             }
             IoCommand::Stop => self.stopping = true,
         }
@@ -406,6 +428,7 @@ impl IoThread {
             freed: Vec::new(),
             pipes: PipeIdMap::default(),
             timers: BinaryHeap::new(),
+            kept: VecDeque::new(),
             stopping: false,
         };
         let thread = std::thread::Builder::new()

@@ -918,6 +918,13 @@ impl Drop for Socket {
             self.process_command(command);
         }
         self.terminate_pipes(|_| true);
+        // The descriptor (ZMQ_FD) says the socket changed, as libzmq's does when its pipes'
+        // term acks arrive; a socket with connections has one of its I/O threads keep it open
+        // a little while, for the event loop that watches it to wake up to that.
+        self.mailbox.raise();
+        if let Some(io) = self.io_threads.first() {
+            io.send(crate::reactor::IoCommand::KeepOpen(self.mailbox.sender()));
+        }
         self.ctx.unregister_socket(self.id);
     }
 }
