@@ -7,7 +7,10 @@
 //! when freed, kept in a per-thread cache of that class. A cache that grows past two batches hands
 //! one batch to a shared depot; a cache that runs dry takes a batch from it. A steady stream from
 //! one thread to another so costs one lock per batch instead of two per message. The depot and the
-//! caches are bounded; what does not fit goes back to the allocator.
+//! caches are bounded; what does not fit goes back to the allocator. Above [`SMALL_MAX`] a batch
+//! is one buffer, and only application threads keep them: a 1 MiB block that another thread frees
+//! goes back under its arena's lock, and glibc trims the heap around it and grows it again, so
+//! an inproc stream of them spent most of its time in that lock and in page faults.
 //!
 //! The depot's locks are fork-safe: a fork waits until no thread holds one (a `pthread_atfork`
 //! prepare handler takes them all), and both sides release them with a plain store. A child
@@ -24,14 +27,19 @@ use crate::error::{Error, Result};
 
 /// Alignment of every buffer (what malloc guarantees, so C callers may store any type in it).
 const ALIGN: usize = 16;
-/// The largest buffer kept for reuse; larger ones go straight back to the allocator. Keeping
-/// the last two freed of up to 4 MiB whole, for the next of about their size, spared a 1 MiB
-/// stream's receiver its page faults, but made 1 MiB request-reply round trips over tcp take
-/// 3.4 times as long on the test machine: the kernel's copy into a buffer last written on the
-/// other processor was most of the time.
-pub(super) const MAX_POOLED: usize = 64 * 1024;
+/// The largest buffer of the classes that every thread keeps for reuse.
+const SMALL_MAX: usize = 64 * 1024;
+/// The largest buffer kept for reuse; larger ones go straight back to the allocator. Buffers
+/// above `SMALL_MAX` are kept by application threads only (`Cache::large`): an I/O thread
+/// that read 1 MiB request-reply messages over tcp into buffers it had written out before
+/// made the round trips 2-3 times as long on the test machine (the kernel's copy into them
+/// was most of the time), so I/O threads take and give back their large buffers at the
+/// allocator, as before.
+pub(super) const MAX_POOLED: usize = 2 * 1024 * 1024;
 /// Size classes: 64 bytes, then four classes per doubling up to `MAX_POOLED`.
-const CLASSES: usize = 41;
+const CLASSES: usize = 61;
+/// The first class above `SMALL_MAX`.
+const FIRST_LARGE: usize = 41;
 /// Bytes of buffers the depot keeps per class (at least two batches).
 const DEPOT_BYTES: usize = 512 * 1024;
 /// Marks a buffer that was not taken from a class.
@@ -74,7 +82,9 @@ const BATCH_LENS: [usize; CLASSES] = {
     let mut class = 0;
     while class < CLASSES {
         let n = 16 * 1024 / class_size(class);
-        lens[class] = if n < 2 {
+        lens[class] = if class >= FIRST_LARGE {
+            1
+        } else if n < 2 {
             2
         } else if n > 32 {
             32
@@ -171,6 +181,8 @@ fn watch_forks() {
 /// The calling thread's free buffers, per class.
 struct Cache {
     classes: [Vec<Block>; CLASSES],
+    /// Whether the thread keeps buffers above `SMALL_MAX` (false on I/O threads).
+    large: bool,
 }
 
 impl Drop for Cache {
@@ -186,7 +198,10 @@ impl Drop for Cache {
 
 thread_local! {
     static CACHE: RefCell<Cache> = const {
-        RefCell::new(Cache { classes: [const { Vec::new() }; CLASSES] })
+        RefCell::new(Cache {
+            classes: [const { Vec::new() }; CLASSES],
+            large: true,
+        })
     };
 }
 
@@ -238,6 +253,18 @@ fn refill(blocks: &mut Vec<Block>, class: usize) -> Option<Block> {
     blocks.pop()
 }
 
+/// The calling thread (an I/O thread) leaves buffers above `SMALL_MAX` to the allocator.
+pub(crate) fn leave_large_buffers_to_the_allocator() {
+    let _ = CACHE.try_with(|cache| cache.borrow_mut().large = false);
+}
+
+/// Whether the calling thread keeps buffers above `SMALL_MAX`.
+fn keeps_large() -> bool {
+    CACHE
+        .try_with(|cache| cache.borrow().large)
+        .unwrap_or(false)
+}
+
 /// Keeps a freed buffer of `class` for reuse; `false` when this thread can no longer cache.
 /// As `take`, the common case is inlined and a spill to the depot is not (`spill`).
 #[inline]
@@ -287,24 +314,44 @@ impl Buffer {
     #[inline]
     pub(super) fn new(len: usize) -> Result<Buffer> {
         debug_assert!(len > 0);
-        if let Some(class) = class_of(len) {
-            if let Some(block) = take(class) {
-                return Ok(Buffer {
+        match class_of(len) {
+            Some(class) if class < FIRST_LARGE => match take(class) {
+                Some(block) => Ok(Buffer {
                     ptr: block.0,
                     len,
                     class,
-                });
-            }
+                }),
+                None => Self::allocate(len, class),
+            },
+            Some(class) => Self::new_large(len, class),
+            None => Self::allocate(len, UNPOOLED),
         }
-        Self::allocate(len)
     }
 
-    /// A buffer from the allocator.
+    /// A buffer of a class above `SMALL_MAX`: kept ones on an application thread, an
+    /// unpooled one of `len` bytes on an I/O thread.
     #[inline(never)]
-    fn allocate(len: usize) -> Result<Buffer> {
-        let (class, size) = match class_of(len) {
-            Some(class) => (class, class_size(class)),
-            None => (UNPOOLED, len),
+    fn new_large(len: usize, class: usize) -> Result<Buffer> {
+        if !keeps_large() {
+            return Self::allocate(len, UNPOOLED);
+        }
+        match take(class) {
+            Some(block) => Ok(Buffer {
+                ptr: block.0,
+                len,
+                class,
+            }),
+            None => Self::allocate(len, class),
+        }
+    }
+
+    /// A buffer from the allocator: of `class`'s size, or of `len` bytes when UNPOOLED.
+    #[inline(never)]
+    fn allocate(len: usize, class: usize) -> Result<Buffer> {
+        let size = if class == UNPOOLED {
+            len
+        } else {
+            class_size(class)
         };
         let layout = layout(size)?;
         // SAFETY: the layout's size is not zero (len > 0 and classes are at least 64 bytes).
@@ -313,13 +360,13 @@ impl Buffer {
     }
 
     /// Resizes the buffer to `len` bytes (more than zero), keeping the first
-    /// `min(len, old len)` bytes. A buffer that is or becomes too large for the caches is
+    /// `min(len, old len)` bytes. A buffer that is or becomes larger than `SMALL_MAX` is
     /// resized by the allocator, which extends a block in place or moves the pages of a large
-    /// one without copying them (glibc's mremap); one that stays within the cached sizes is
-    /// replaced by a copy. On `Error::NoMem` the buffer is unchanged.
+    /// one without copying them (glibc's mremap); one that stays within it is replaced by a
+    /// copy. On `Error::NoMem` the buffer is unchanged.
     pub(super) fn resize(&mut self, len: usize) -> Result<()> {
         debug_assert!(len > 0);
-        if class_of(len).is_some() {
+        if len <= SMALL_MAX {
             let mut grown = Buffer::new(len)?;
             let keep = len.min(self.len);
             grown[..keep].copy_from_slice(&self[..keep]);
@@ -382,7 +429,7 @@ impl Drop for Buffer {
         let class = self.class;
         let size = if self.class == UNPOOLED {
             self.len
-        } else if keep(class, Block(self.ptr)) {
+        } else if (class < FIRST_LARGE || keeps_large()) && keep(class, Block(self.ptr)) {
             return;
         } else {
             class_size(class)
@@ -429,8 +476,8 @@ mod tests {
             let keep = b.len().min(len).min(100);
             b.resize(len).unwrap();
             assert_eq!(b.len(), len);
-            // Beyond the cached sizes the allocator resizes it, and the block leaves the caches.
-            assert_eq!(b.class == UNPOOLED, len > MAX_POOLED, "{len}");
+            // Beyond the small classes the allocator resizes it, and the block leaves the caches.
+            assert_eq!(b.class == UNPOOLED, len > SMALL_MAX, "{len}");
             assert!(
                 b[..keep].iter().enumerate().all(|(i, &x)| x == i as u8),
                 "{len}"
@@ -471,6 +518,31 @@ mod tests {
             libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
             "the child did not finish (status {status:#x}; a signal means it waited on the lock)"
         );
+    }
+
+    #[test]
+    fn large_buffers_are_kept_by_application_threads_only() {
+        let large = Buffer::new(1 << 20).unwrap();
+        let at = large.ptr;
+        assert_ne!(large.class, UNPOOLED);
+        drop(large);
+        let again = Buffer::new(1 << 20).unwrap();
+        assert_eq!(again.ptr, at, "this thread's cache gave it back");
+        std::thread::spawn(move || {
+            leave_large_buffers_to_the_allocator();
+            let own = Buffer::new((1 << 20) + 1).unwrap();
+            assert_eq!((own.class, own.len), (UNPOOLED, (1 << 20) + 1));
+            drop((own, again));
+            let small = Buffer::new(1000).unwrap();
+            assert_ne!(small.class, UNPOOLED, "small ones are still kept");
+            drop(small);
+            CACHE.with(|cache| {
+                let cache = cache.borrow();
+                assert!(cache.classes[FIRST_LARGE..].iter().all(Vec::is_empty));
+            });
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

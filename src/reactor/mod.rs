@@ -431,9 +431,10 @@ impl IoThread {
             kept: VecDeque::new(),
             stopping: false,
         };
-        let thread = std::thread::Builder::new()
-            .name(name)
-            .spawn(move || reactor.run())?;
+        let thread = std::thread::Builder::new().name(name).spawn(move || {
+            crate::msg::leave_large_buffers_to_the_allocator();
+            reactor.run()
+        })?;
         Ok(Arc::new(IoThread {
             sender,
             thread: Mutex::new(Some(thread)),
