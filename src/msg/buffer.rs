@@ -8,9 +8,10 @@
 //! one batch to a shared depot; a cache that runs dry takes a batch from it. A steady stream from
 //! one thread to another so costs one lock per batch instead of two per message. The depot and the
 //! caches are bounded; what does not fit goes back to the allocator. Above [`SMALL_MAX`] a batch
-//! is one buffer, and only application threads keep them: a 1 MiB block that another thread frees
-//! goes back under its arena's lock, and glibc trims the heap around it and grows it again, so
-//! an inproc stream of them spent most of its time in that lock and in page faults.
+//! is one buffer, and only application threads take them (see [`MAX_POOLED`]): a 1 MiB block
+//! that another thread frees goes back under its arena's lock, and glibc trims the heap around
+//! it and grows it again, so an inproc stream of them spent most of its time in that lock and in
+//! page faults.
 //!
 //! The depot's locks are fork-safe: a fork waits until no thread holds one (a `pthread_atfork`
 //! prepare handler takes them all), and both sides release them with a plain store. A child
@@ -30,11 +31,11 @@ const ALIGN: usize = 16;
 /// The largest buffer of the classes that every thread keeps for reuse.
 const SMALL_MAX: usize = 64 * 1024;
 /// The largest buffer kept for reuse; larger ones go straight back to the allocator. Buffers
-/// above `SMALL_MAX` are kept by application threads only (`Cache::large`): an I/O thread
-/// that read 1 MiB request-reply messages over tcp into buffers it had written out before
-/// made the round trips 2-3 times as long on the test machine (the kernel's copy into them
-/// was most of the time), so I/O threads take and give back their large buffers at the
-/// allocator, as before.
+/// above `SMALL_MAX` are taken from the caches by application threads only (`Cache::large`):
+/// an I/O thread that read 1 MiB request-reply messages over tcp into buffers it had written
+/// out before made the round trips 2-3 times as long on the test machine (the kernel's copy
+/// into them was most of the time), so I/O threads allocate their large buffers, and pass
+/// on to the depot those they free (the application's messages they have sent).
 pub(super) const MAX_POOLED: usize = 2 * 1024 * 1024;
 /// Size classes: 64 bytes, then four classes per doubling up to `MAX_POOLED`.
 const CLASSES: usize = 61;
@@ -181,7 +182,7 @@ fn watch_forks() {
 /// The calling thread's free buffers, per class.
 struct Cache {
     classes: [Vec<Block>; CLASSES],
-    /// Whether the thread keeps buffers above `SMALL_MAX` (false on I/O threads).
+    /// Whether the thread takes and keeps buffers above `SMALL_MAX` (false on I/O threads).
     large: bool,
 }
 
@@ -253,7 +254,8 @@ fn refill(blocks: &mut Vec<Block>, class: usize) -> Option<Block> {
     blocks.pop()
 }
 
-/// The calling thread (an I/O thread) leaves buffers above `SMALL_MAX` to the allocator.
+/// The calling thread (an I/O thread) takes no buffers above `SMALL_MAX` from the caches, and
+/// hands those it frees straight to the depot.
 pub(crate) fn leave_large_buffers_to_the_allocator() {
     let _ = CACHE.try_with(|cache| cache.borrow_mut().large = false);
 }
@@ -429,10 +431,15 @@ impl Drop for Buffer {
         let class = self.class;
         let size = if self.class == UNPOOLED {
             self.len
-        } else if (class < FIRST_LARGE || keeps_large()) && keep(class, Block(self.ptr)) {
-            return;
-        } else {
+        } else if class < FIRST_LARGE || keeps_large() {
+            if keep(class, Block(self.ptr)) {
+                return;
+            }
             class_size(class)
+        } else {
+            // An I/O thread takes no large buffers, but passes on those it frees.
+            give_to_depot(class, vec![Block(self.ptr)]);
+            return;
         };
         // SAFETY: the buffer was allocated with this layout (see `new`) and is not kept elsewhere.
         unsafe {
@@ -522,16 +529,22 @@ mod tests {
 
     #[test]
     fn large_buffers_are_kept_by_application_threads_only() {
-        let large = Buffer::new(1 << 20).unwrap();
+        // A size no other test uses, so that the depot's batch of its class is this test's.
+        const SIZE: usize = 1_900_000;
+        let large = Buffer::new(SIZE).unwrap();
         let at = large.ptr;
         assert_ne!(large.class, UNPOOLED);
         drop(large);
-        let again = Buffer::new(1 << 20).unwrap();
+        let again = Buffer::new(SIZE).unwrap();
         assert_eq!(again.ptr, at, "this thread's cache gave it back");
         std::thread::spawn(move || {
             leave_large_buffers_to_the_allocator();
-            let own = Buffer::new((1 << 20) + 1).unwrap();
-            assert_eq!((own.class, own.len), (UNPOOLED, (1 << 20) + 1));
+            let own = Buffer::new(SIZE).unwrap();
+            assert_eq!(
+                (own.class, own.len),
+                (UNPOOLED, SIZE),
+                "an I/O thread's own"
+            );
             drop((own, again));
             let small = Buffer::new(1000).unwrap();
             assert_ne!(small.class, UNPOOLED, "small ones are still kept");
@@ -543,6 +556,11 @@ mod tests {
         })
         .join()
         .unwrap();
+        let class = class_of(SIZE).unwrap();
+        let depot: Vec<_> =
+            DEPOT[class].with(|batches| batches.iter().flatten().map(|b| b.0).collect());
+        assert_eq!(depot, vec![at], "the I/O thread passed it on to the depot");
+        assert_eq!(Buffer::new(SIZE).unwrap().ptr, at);
     }
 
     #[test]
