@@ -256,7 +256,7 @@ fn refill(blocks: &mut Vec<Block>, class: usize) -> Option<Block> {
 
 /// The calling thread (an I/O thread) takes no buffers above `SMALL_MAX` from the caches, and
 /// hands those it frees straight to the depot.
-pub(crate) fn leave_large_buffers_to_the_allocator() {
+pub(crate) fn leave_large_buffers_to_application_threads() {
     let _ = CACHE.try_with(|cache| cache.borrow_mut().large = false);
 }
 
@@ -538,7 +538,7 @@ mod tests {
         let again = Buffer::new(SIZE).unwrap();
         assert_eq!(again.ptr, at, "this thread's cache gave it back");
         std::thread::spawn(move || {
-            leave_large_buffers_to_the_allocator();
+            leave_large_buffers_to_application_threads();
             let own = Buffer::new(SIZE).unwrap();
             assert_eq!(
                 (own.class, own.len),

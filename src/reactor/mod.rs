@@ -432,7 +432,7 @@ impl IoThread {
             stopping: false,
         };
         let thread = std::thread::Builder::new().name(name).spawn(move || {
-            crate::msg::leave_large_buffers_to_the_allocator();
+            crate::msg::leave_large_buffers_to_application_threads();
             reactor.run()
         })?;
         Ok(Arc::new(IoThread {
