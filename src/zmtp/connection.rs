@@ -271,26 +271,15 @@ impl Connection {
             self.output.push_frame_from(framing(version), msg);
             return true;
         }
-        let result = match version {
-            Version::V1 => {
-                self.output.push_frame_from(Framing::V1, msg);
-                Ok(())
-            }
-            Version::V2 => {
-                self.output.push_frame_from(Framing::V2, msg);
-                Ok(())
-            }
-            Version::V3_0 => self.send_encoded(msg),
-            Version::V3_1 => {
-                let body = msg
-                    .is_subscription()
-                    .then(|| command::subscription(msg.data()))
-                    .flatten();
-                match body {
-                    Some(body) => self.send_command(&body),
-                    None => self.send_encoded(msg),
-                }
-            }
+        // Here the peer speaks ZMTP 3: a mechanism that transforms refuses older peers, and
+        // subscriptions become commands from 3.1 on.
+        debug_assert!(is_v3(version));
+        let body = subscribe
+            .then(|| command::subscription(msg.data()))
+            .flatten();
+        let result = match body {
+            Some(body) => self.send_command(&body),
+            None => self.send_encoded(msg),
         };
         // The mechanism refused the message: the failure surfaces from the next poll.
         if let Err(failure) = result {
