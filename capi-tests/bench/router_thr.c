@@ -1,6 +1,9 @@
 /* DEALER/ROUTER request throughput, written against zmq.h only; one process. A ROUTER binds to
    BIND-TO ("tcp://127.0.0.1:*" takes a free port) and a server thread sends every request
-   straight back to its sender (routing id frame, then the request). CLIENTS threads each connect
+   straight back to its sender (routing id frame, then the request). The ROUTER is set
+   ZMQ_ROUTER_MANDATORY, so a reply meeting a pipe it deems full waits for room instead of being
+   dropped: libzmq 4.3.4 deems an inproc pipe full now and then with only WINDOW replies in it,
+   and without this a dropped reply left a client waiting for ever (3 runs in 30). CLIENTS threads each connect
    a DEALER and make REQUESTS requests of SIZE bytes, keeping up to WINDOW of them outstanding:
    WINDOW sent at once, then one more for each reply received. Usage:
    router_thr <bind-to> <message-size> <requests-per-client> <clients> <window>
@@ -103,6 +106,7 @@ int main (int argc, char **argv)
     pthread_t server_thread, *threads;
     void *watch;
     long i;
+    int one = 1;
     unsigned long elapsed;
 
     if (argc != 6 || !parse (argv[2], 0, &size) || !parse (argv[3], 1, &requests)
@@ -117,6 +121,8 @@ int main (int argc, char **argv)
     router = zmq_socket (ctx, ZMQ_ROUTER);
     if (!router)
         return fail ("zmq_socket (ROUTER)");
+    if (zmq_setsockopt (router, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0)
+        return fail ("zmq_setsockopt (ZMQ_ROUTER_MANDATORY)");
     if (bind_resolved (router, argv[1], endpoint, sizeof endpoint) != 0)
         return fail ("zmq_bind");
     threads = calloc ((size_t) clients, sizeof *threads);
