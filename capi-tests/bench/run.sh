@@ -29,7 +29,7 @@
 #   fan8t1k_<transport>      the same with 1000 topics per subscriber (each message matches one):
 #                            compare with fan8_ to see what the number of subscriptions costs
 #   router_<transport>       router_thr: 4 DEALER threads, 100 requests outstanding each, one
-#                            ROUTER echoing; requests/s
+#                            ROUTER (ZMQ_ROUTER_MANDATORY: no reply dropped) echoing; requests/s
 #   proxy_<transport>        proxy_thr: PUSH -> [PULL, zmq_proxy, PUSH] -> PULL
 #   conn1k_<transport>       conn_local/conn_remote: 1000 DEALER sockets (one process) connected to
 #                            one ROUTER (the other): connect_ms (all connected and answered once),
