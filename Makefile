@@ -136,7 +136,7 @@ test-clients: build
 # fuzz/corpus/ that reach coverage the kept ones do not.
 fuzz-regress:
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
-	  mkdir -p regress/$$t corpus/$$t && \
+	  mkdir -p regress/$$t corpus/$$t target && \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t regress/$$t corpus/$$t -- -merge=1 \
 	    > target/merge-$$t.log 2>&1 || { echo "$$t: merge failed, see fuzz/target/merge-$$t.log"; exit 1; }; \
 	  echo "$$t: $$(ls regress/$$t | wc -l) inputs kept"; \
@@ -154,7 +154,7 @@ FUZZ_TARGETS ?= $(basename $(notdir $(wildcard fuzz/fuzz_targets/*.rs)))
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
-	  mkdir -p corpus/$$t && \
+	  mkdir -p corpus/$$t target && \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t corpus/$$t seeds/$$t -- \
 	    -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=64 -rss_limit_mb=2048 -print_final_stats=1 \
 	    > target/fuzz-$$t.log 2>&1; rc=$$?; \
