@@ -3,9 +3,9 @@
    straight back to its sender (routing id frame, then the request). The ROUTER is set
    ZMQ_ROUTER_MANDATORY, so a reply meeting a pipe it deems full waits for room instead of being
    dropped: libzmq 4.3.4 deems an inproc pipe full now and then with only WINDOW replies in it,
-   and without this a dropped reply left a client waiting for ever (3 runs in 30). CLIENTS threads each connect
-   a DEALER and make REQUESTS requests of SIZE bytes, keeping up to WINDOW of them outstanding:
-   WINDOW sent at once, then one more for each reply received. Usage:
+   and without this a dropped reply left a client waiting for ever (3 runs in 30). CLIENTS
+   threads each connect a DEALER and make REQUESTS requests of SIZE bytes, keeping up to WINDOW
+   of them outstanding: WINDOW sent at once, then one more for each reply received. Usage:
    router_thr <bind-to> <message-size> <requests-per-client> <clients> <window>
    Each client first makes one request on its own, so every connection is up before the clock
    starts; the clock runs from the moment all clients are ready to the last client's last reply.
