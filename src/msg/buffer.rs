@@ -317,14 +317,7 @@ impl Buffer {
     pub(super) fn new(len: usize) -> Result<Buffer> {
         debug_assert!(len > 0);
         match class_of(len) {
-            Some(class) if class < FIRST_LARGE => match take(class) {
-                Some(block) => Ok(Buffer {
-                    ptr: block.0,
-                    len,
-                    class,
-                }),
-                None => Self::allocate(len, class),
-            },
+            Some(class) if class < FIRST_LARGE => Self::take_or_allocate(len, class),
             Some(class) => Self::new_large(len, class),
             None => Self::allocate(len, UNPOOLED),
         }
@@ -337,6 +330,12 @@ impl Buffer {
         if !keeps_large() {
             return Self::allocate(len, UNPOOLED);
         }
+        Self::take_or_allocate(len, class)
+    }
+
+    /// A kept buffer of `class` from this thread's cache (or the depot), else a new one.
+    #[inline(always)]
+    fn take_or_allocate(len: usize, class: usize) -> Result<Buffer> {
         match take(class) {
             Some(block) => Ok(Buffer {
                 ptr: block.0,
