@@ -243,9 +243,45 @@ struct Engine {
     /// The stream's SO_RCVLOWAT as last set (1, the kernel's default, until then): see
     /// `Engine::await_body`.
     lowat: usize,
+    /// The socket's thread waits on the stream and reads it itself: the I/O thread's read
+    /// interest is paused (`Session::set_read_interest`).
+    read_paused: bool,
 }
 
 impl Engine {
+    /// An engine for `stream`, registered for writable events too when `writable` (while
+    /// connecting): no protocol yet, nothing read.
+    fn new(stream: Stream, writable: bool) -> Engine {
+        Engine {
+            stream,
+            conn: None,
+            pending_in: None,
+            stalled: false,
+            metadata: None,
+            connect_deadline: None,
+            socks: None,
+            proxied: false,
+            handshaken: false,
+            writable,
+            read_closed: false,
+            lowat: 1,
+            read_paused: false,
+        }
+    }
+
+    /// The events the stream is registered for, as mio registers them: edge-triggered,
+    /// readable is EPOLLIN | EPOLLRDHUP.
+    fn epoll_events(&self) -> u32 {
+        let mut events = libc::EPOLLET as u32;
+        if !self.read_paused {
+            events |= (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
+        }
+        if self.writable {
+            events |= libc::EPOLLOUT as u32;
+        }
+        events
+    }
+
     /// Before the reader leaves a drained stream. Over loopback a 1 MiB body arrives in
     /// 64 KiB segments, and a reader woken by each read each: 16 wake-ups and reads per
     /// message, where libzmq, slower to come back, made 2-3. So while the peer streams to us
@@ -436,7 +472,7 @@ impl ReadNow for ReadNowHandle {
             return None;
         }
         let session = self.session.upgrade()?;
-        let session = session.try_lock()?;
+        let mut session = session.try_lock()?;
         let fd = session.plain_input()?;
         session.input.wait();
         session.set_read_interest(false);
@@ -529,18 +565,8 @@ impl Session {
     ) -> Session {
         let conn = wire(&link, &options, &stream, now);
         let engine = Engine {
-            stream,
             conn: Some(conn),
-            pending_in: None,
-            stalled: false,
-            metadata: None,
-            connect_deadline: None,
-            socks: None,
-            proxied: false,
-            handshaken: false,
-            writable: false,
-            read_closed: false,
-            lowat: 1,
+            ..Engine::new(stream, false)
         };
         Session::new(link, options, endpoint, Role::Accepted, None, Some(engine))
     }
@@ -804,18 +830,8 @@ impl Session {
             .filter(|&ms| ms > 0)
             .map(|ms| io.now + Duration::from_millis(ms));
         let mut engine = Engine {
-            stream,
-            conn: None,
-            pending_in: None,
-            stalled: false,
-            metadata: None,
             connect_deadline,
-            socks: None,
-            proxied: false,
-            handshaken: false,
-            writable: true,
-            read_closed: false,
-            lowat: 1,
+            ..Engine::new(stream, true)
         };
         let interest = Interest::READABLE | Interest::WRITABLE;
         if io
@@ -1415,6 +1431,18 @@ impl Session {
         if engine.writable == on {
             return;
         }
+        if engine.read_paused {
+            // The socket's thread is waiting on the stream: read interest stays paused, lest
+            // the bytes it waits for wake this thread too.
+            engine.writable = on;
+            let (fd, events) = (engine.stream.fd(), engine.epoll_events());
+            let token = io.token.0 as u64;
+            if crate::sys::epoll_control(io.epoll, libc::EPOLL_CTL_MOD, fd, events, token).is_err()
+            {
+                engine.writable = !on;
+            }
+            return;
+        }
         let interest = if on {
             Interest::READABLE | Interest::WRITABLE
         } else {
@@ -1540,23 +1568,16 @@ impl Session {
     /// lock). Resumed, a stream with bytes waiting is reported at once (an epoll_ctl
     /// modification polls it). Called with the session locked, so the descriptor is the
     /// stream's, not a reused number.
-    fn set_read_interest(&self, on: bool) {
-        let (Some((epoll, token)), Some(engine)) = (&self.poller, &self.engine) else {
+    fn set_read_interest(&mut self, on: bool) {
+        let (Some((epoll, token)), Some(engine)) = (&self.poller, &mut self.engine) else {
             return;
         };
-        // As mio registers it: edge-triggered, readable is EPOLLIN | EPOLLRDHUP.
-        let mut events = libc::EPOLLET as u32;
-        if on {
-            events |= (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
-        }
-        if engine.writable {
-            events |= libc::EPOLLOUT as u32;
-        }
+        engine.read_paused = !on;
         let _ = crate::sys::epoll_control(
             epoll,
             libc::EPOLL_CTL_MOD,
             engine.stream.fd(),
-            events,
+            engine.epoll_events(),
             *token,
         );
     }
@@ -1831,7 +1852,40 @@ enum Cause {
 
 #[cfg(test)]
 mod tests {
-    use super::InputOwner;
+    use super::{Engine, InputOwner, Stream};
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    use std::time::Duration;
+
+    #[test]
+    fn a_stream_whose_reads_are_paused_stays_quiet_as_its_write_interest_changes() {
+        let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let mut engine = Engine {
+            read_paused: true,
+            ..Engine::new(Stream::Ipc(mio::net::UnixStream::from_std(ours)), false)
+        };
+        let epoll = crate::sys::epoll_create().unwrap();
+        let fd = engine.stream.fd();
+        let events = engine.epoll_events();
+        crate::sys::epoll_control(&epoll, libc::EPOLL_CTL_ADD, fd, events, 1).unwrap();
+        (&theirs).write_all(b"x").unwrap();
+        let reported = || crate::sys::poll_readable(epoll.as_raw_fd(), Some(Duration::ZERO));
+        assert!(!reported().unwrap());
+        // Output waits for room, then goes (as `Session::want_writable` registers them): the
+        // byte waiting is still left to the socket's thread.
+        for writable in [true, false] {
+            engine.writable = writable;
+            let events = engine.epoll_events();
+            crate::sys::epoll_control(&epoll, libc::EPOLL_CTL_MOD, fd, events, 1).unwrap();
+        }
+        assert!(!reported().unwrap());
+        // Resumed, the stream is reported at once.
+        engine.read_paused = false;
+        let events = engine.epoll_events();
+        crate::sys::epoll_control(&epoll, libc::EPOLL_CTL_MOD, fd, events, 1).unwrap();
+        assert!(reported().unwrap());
+    }
 
     #[test]
     fn input_left_to_a_waiting_thread_is_reported_when_its_wait_ends() {
