@@ -1431,29 +1431,13 @@ impl Session {
         if engine.writable == on {
             return;
         }
-        if engine.read_paused {
-            // The socket's thread is waiting on the stream: read interest stays paused, lest
-            // the bytes it waits for wake this thread too.
-            engine.writable = on;
-            let (fd, events) = (engine.stream.fd(), engine.epoll_events());
-            let token = io.token.0 as u64;
-            if crate::sys::epoll_control(io.epoll, libc::EPOLL_CTL_MOD, fd, events, token).is_err()
-            {
-                engine.writable = !on;
-            }
-            return;
-        }
-        let interest = if on {
-            Interest::READABLE | Interest::WRITABLE
-        } else {
-            Interest::READABLE
-        };
-        if io
-            .registry
-            .reregister(engine.stream.source(), io.token, interest)
-            .is_ok()
-        {
-            engine.writable = on;
+        // One registration for both interests (`Engine::epoll_events`): a read interest the
+        // socket's thread paused stays paused, lest the bytes it waits for wake this thread too.
+        engine.writable = on;
+        let (fd, events) = (engine.stream.fd(), engine.epoll_events());
+        let token = io.token.0 as u64;
+        if crate::sys::epoll_control(io.epoll, libc::EPOLL_CTL_MOD, fd, events, token).is_err() {
+            engine.writable = !on;
         }
     }
 
