@@ -8,10 +8,11 @@
 //! one batch to a shared depot; a cache that runs dry takes a batch from it. A steady stream from
 //! one thread to another so costs one lock per batch instead of two per message. The depot and the
 //! caches are bounded; what does not fit goes back to the allocator. Above [`SMALL_MAX`] a batch
-//! is one buffer, and only application threads take them (see [`MAX_POOLED`]): a 1 MiB block
+//! is one buffer, and the depot keeps more bytes of them (`LARGE_DEPOT_BYTES`): a 1 MiB block
 //! that another thread frees goes back under its arena's lock, and glibc trims the heap around
 //! it and grows it again, so an inproc stream of them spent most of its time in that lock and in
-//! page faults.
+//! page faults, and a stream over ipc or tcp in the receiving I/O thread's page faults. Those
+//! buffers start half a page in (see [`is_placed`]).
 //!
 //! The depot's locks are fork-safe: a fork waits until no thread holds one (a `pthread_atfork`
 //! prepare handler takes them all), and both sides release them with a plain store. A child
@@ -30,21 +31,103 @@ use crate::error::{Error, Result};
 const ALIGN: usize = 16;
 /// The largest buffer of the classes that every thread keeps for reuse.
 const SMALL_MAX: usize = 64 * 1024;
-/// The largest buffer kept for reuse; larger ones go straight back to the allocator. Buffers
-/// above `SMALL_MAX` are taken from the caches by application threads only (`Cache::large`):
-/// an I/O thread that read 1 MiB request-reply messages over tcp into buffers it had written
-/// out before made the round trips 2-3 times as long on the test machine (the kernel's copy
-/// into them was most of the time), so I/O threads allocate their large buffers, and pass
-/// on to the depot those they free (the application's messages they have sent).
+/// The largest buffer kept for reuse; larger ones go straight back to the allocator.
 pub(super) const MAX_POOLED: usize = 2 * 1024 * 1024;
 /// Size classes: 64 bytes, then four classes per doubling up to `MAX_POOLED`.
 const CLASSES: usize = 61;
 /// The first class above `SMALL_MAX`.
 const FIRST_LARGE: usize = 41;
-/// Bytes of buffers the depot keeps per class (at least two batches).
+/// Bytes of buffers the depot keeps per class up to `SMALL_MAX` (at least two batches).
 const DEPOT_BYTES: usize = 512 * 1024;
-/// Marks a buffer that was not taken from a class.
+/// Bytes of buffers the depot keeps per class above `SMALL_MAX` (at least two buffers). A
+/// stream of 1 MiB messages has several in flight between the thread that allocates them and
+/// the one that frees them: with two kept per class, a receiving I/O thread over ipc still
+/// took a third of its buffers from the allocator, and faulted their pages in again.
+const LARGE_DEPOT_BYTES: usize = 8 * 1024 * 1024;
+/// Marks a buffer that was not taken from a class (always one above `SMALL_MAX`).
 const UNPOOLED: usize = usize::MAX;
+/// The page size the placement of large buffers is reckoned in.
+const PAGE: usize = 4096;
+/// Where in a page the bytes of a buffer above `SMALL_MAX` start (see [`is_placed`]).
+const PLACE: usize = PAGE / 2;
+/// What a placed block takes beyond its buffer's size: up to a page to reach `PLACE`, and
+/// at least `ALIGN` bytes before the buffer, whose last word records where the block starts.
+const PLACE_SLACK: usize = PAGE + ALIGN;
+
+/// Whether the buffers of `class` start at `PLACE` in a page: those above `SMALL_MAX` (the
+/// large classes and `UNPOOLED`). The kernel copies a socket's bytes to and from them with
+/// `rep movsb`, which on some processors runs many times slower when the destination lies
+/// less than 64 bytes before or after the source modulo the page size (4 KiB aliasing). A
+/// stream's bytes sit in the sending kernel's page fragments from a small offset on (after
+/// the frame headers written with them), and malloc's large blocks start 16 bytes into a
+/// page: the copies of 1 MiB request-reply bodies over tcp took two to four times as long
+/// whenever a block landed there. Half a page away from both, they do not.
+const fn is_placed(class: usize) -> bool {
+    class >= FIRST_LARGE
+}
+
+/// A block for a buffer of `size` bytes of `class`: the buffer's start.
+fn alloc_block(size: usize, class: usize) -> Result<NonNull<u8>> {
+    if !is_placed(class) {
+        let layout = layout(size)?;
+        // SAFETY: the layout's size is not zero (len > 0 and classes are at least 64 bytes).
+        return NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(Error::NoMem);
+    }
+    let layout = layout(size.checked_add(PLACE_SLACK).ok_or(Error::NoMem)?)?;
+    // SAFETY: the layout's size is not zero.
+    let block = NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(Error::NoMem)?;
+    let at = place_in(block);
+    // SAFETY: `at` is within the block's first PLACE_SLACK bytes (see `place_in`).
+    let start = unsafe { block.add(at) };
+    // SAFETY: as above; the word before `start` is the block's too.
+    unsafe { record_place(start, at) };
+    Ok(start)
+}
+
+/// Where in a placed block starting at `block` its buffer starts: at least `ALIGN` bytes in
+/// (room for the record), at `PLACE` in a page, so below `PLACE_SLACK`.
+fn place_in(block: NonNull<u8>) -> usize {
+    (PLACE.wrapping_sub(block.addr().get() + ALIGN) & (PAGE - 1)) + ALIGN
+}
+
+/// Records in the word before a placed buffer's `start` how far into its block it is.
+///
+/// # Safety
+/// `start` lies at least `ALIGN` bytes into a block this module allocated.
+unsafe fn record_place(start: NonNull<u8>, at: usize) {
+    // SAFETY: `start` is ALIGN-aligned and the word before it is the block's (see above).
+    unsafe { start.cast::<usize>().sub(1).write(at) };
+}
+
+/// The start of the block of a placed buffer starting at `start`.
+///
+/// # Safety
+/// `start` is the start of a live placed buffer.
+unsafe fn placed_block(start: NonNull<u8>) -> NonNull<u8> {
+    // SAFETY: `alloc_block` or `resize` recorded the distance in the word before `start`.
+    unsafe { start.sub(start.cast::<usize>().sub(1).read()) }
+}
+
+/// Frees the block of a buffer of `size` bytes of `class` starting at `start`.
+///
+/// # Safety
+/// `start` is a buffer `alloc_block(size, class)` gave (or `resize` placed), not used after.
+unsafe fn free_block(start: NonNull<u8>, size: usize, class: usize) {
+    // SAFETY: the layouts are those `alloc_block` allocated with (valid then, so now).
+    unsafe {
+        if is_placed(class) {
+            alloc::dealloc(
+                placed_block(start).as_ptr(),
+                Layout::from_size_align_unchecked(size + PLACE_SLACK, ALIGN),
+            );
+        } else {
+            alloc::dealloc(
+                start.as_ptr(),
+                Layout::from_size_align_unchecked(size, ALIGN),
+            );
+        }
+    }
+}
 
 /// The class of a buffer of `size` bytes, or `None` when it is too large to pool.
 fn class_of(size: usize) -> Option<usize> {
@@ -182,8 +265,6 @@ fn watch_forks() {
 /// The calling thread's free buffers, per class.
 struct Cache {
     classes: [Vec<Block>; CLASSES],
-    /// Whether the thread takes and keeps buffers above `SMALL_MAX` (false on I/O threads).
-    large: bool,
 }
 
 impl Drop for Cache {
@@ -201,7 +282,6 @@ thread_local! {
     static CACHE: RefCell<Cache> = const {
         RefCell::new(Cache {
             classes: [const { Vec::new() }; CLASSES],
-            large: true,
         })
     };
 }
@@ -209,7 +289,12 @@ thread_local! {
 /// Hands a batch to the depot, or back to the allocator when the depot is full.
 fn give_to_depot(class: usize, batch: Vec<Block>) {
     let size = class_size(class);
-    let limit = (DEPOT_BYTES / (size * batch_len(class))).max(2);
+    let bytes = if class >= FIRST_LARGE {
+        LARGE_DEPOT_BYTES
+    } else {
+        DEPOT_BYTES
+    };
+    let limit = (bytes / (size * batch_len(class))).max(2);
     let rejected = DEPOT[class].with(|depot| {
         if depot.len() < limit {
             depot.push(batch);
@@ -218,13 +303,8 @@ fn give_to_depot(class: usize, batch: Vec<Block>) {
         Some(batch)
     });
     for block in rejected.into_iter().flatten() {
-        // SAFETY: every block of this class was allocated with this layout and is owned here.
-        unsafe {
-            alloc::dealloc(
-                block.0.as_ptr(),
-                Layout::from_size_align_unchecked(size, ALIGN),
-            )
-        };
+        // SAFETY: every block of this class was allocated for this size and is owned here.
+        unsafe { free_block(block.0, size, class) };
     }
 }
 
@@ -252,19 +332,6 @@ fn take(class: usize) -> Option<Block> {
 fn refill(blocks: &mut Vec<Block>, class: usize) -> Option<Block> {
     *blocks = DEPOT[class].with(Vec::pop)?;
     blocks.pop()
-}
-
-/// The calling thread (an I/O thread) takes no buffers above `SMALL_MAX` from the caches, and
-/// hands those it frees straight to the depot.
-pub(crate) fn leave_large_buffers_to_application_threads() {
-    let _ = CACHE.try_with(|cache| cache.borrow_mut().large = false);
-}
-
-/// Whether the calling thread keeps buffers above `SMALL_MAX`.
-fn keeps_large() -> bool {
-    CACHE
-        .try_with(|cache| cache.borrow().large)
-        .unwrap_or(false)
 }
 
 /// Keeps a freed buffer of `class` for reuse; `false` when this thread can no longer cache.
@@ -323,13 +390,9 @@ impl Buffer {
         }
     }
 
-    /// A buffer of a class above `SMALL_MAX`: kept ones on an application thread, an
-    /// unpooled one of `len` bytes on an I/O thread.
+    /// A buffer of a class above `SMALL_MAX`, out of line to keep `new`'s common path short.
     #[inline(never)]
     fn new_large(len: usize, class: usize) -> Result<Buffer> {
-        if !keeps_large() {
-            return Self::allocate(len, UNPOOLED);
-        }
         Self::take_or_allocate(len, class)
     }
 
@@ -354,44 +417,58 @@ impl Buffer {
         } else {
             class_size(class)
         };
-        let layout = layout(size)?;
-        // SAFETY: the layout's size is not zero (len > 0 and classes are at least 64 bytes).
-        let ptr = NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(Error::NoMem)?;
+        let ptr = alloc_block(size, class)?;
         Ok(Buffer { ptr, len, class })
     }
 
     /// Resizes the buffer to `len` bytes (more than zero), keeping the first
     /// `min(len, old len)` bytes. A buffer that is or becomes larger than `SMALL_MAX` is
     /// resized by the allocator, which extends a block in place or moves the pages of a large
-    /// one without copying them (glibc's mremap); one that stays within it is replaced by a
-    /// copy. On `Error::NoMem` the buffer is unchanged.
+    /// one without copying them (glibc's mremap), and the bytes are then moved back to `PLACE`
+    /// in their page if the block's start moved within one; one that stays within
+    /// `SMALL_MAX`, or grows out of it, is replaced by a copy. On `Error::NoMem` the buffer is
+    /// unchanged.
     pub(super) fn resize(&mut self, len: usize) -> Result<()> {
         debug_assert!(len > 0);
-        if len <= SMALL_MAX {
+        let keep = len.min(self.len);
+        if len <= SMALL_MAX || !is_placed(self.class) {
             let mut grown = Buffer::new(len)?;
-            let keep = len.min(self.len);
             grown[..keep].copy_from_slice(&self[..keep]);
             *self = grown;
             return Ok(());
         }
-        let new_layout = layout(len)?;
+        let new_layout = layout(len.checked_add(PLACE_SLACK).ok_or(Error::NoMem)?)?;
         // A cached class's block leaves the caches: it becomes an unpooled one.
         let old_size = if self.class == UNPOOLED {
             self.len
         } else {
             class_size(self.class)
         };
-        // SAFETY: the block was allocated with `layout(old_size)` (see `new`: a class's size, or
-        // the length of an unpooled one), which has the same alignment as `new_layout`; the new
-        // size is not zero.
-        let ptr = unsafe {
-            alloc::realloc(
-                self.ptr.as_ptr(),
-                Layout::from_size_align_unchecked(old_size, ALIGN),
+        // SAFETY: the buffer is placed, so its block is recorded before it and was allocated
+        // for `old_size + PLACE_SLACK` bytes (see `alloc_block`), with the alignment of
+        // `new_layout`, whose size is not zero.
+        let block = unsafe {
+            let old = placed_block(self.ptr);
+            let was = self.ptr.addr().get() - old.addr().get();
+            let block = alloc::realloc(
+                old.as_ptr(),
+                Layout::from_size_align_unchecked(old_size + PLACE_SLACK, ALIGN),
                 new_layout.size(),
-            )
+            );
+            NonNull::new(block).map(|block| (block, was))
         };
-        self.ptr = NonNull::new(ptr).ok_or(Error::NoMem)?;
+        let (block, was) = block.ok_or(Error::NoMem)?;
+        let at = place_in(block);
+        // SAFETY: the block holds `len + PLACE_SLACK` bytes, and the kept bytes lie at `was`
+        // (below PLACE_SLACK) in it; they move (overlapping or not) to `at` (below it too), and
+        // only then is the word before them written.
+        unsafe {
+            if at != was {
+                std::ptr::copy(block.add(was).as_ptr(), block.add(at).as_ptr(), keep);
+            }
+            self.ptr = block.add(at);
+            record_place(self.ptr, at);
+        }
         self.len = len;
         self.class = UNPOOLED;
         Ok(())
@@ -430,23 +507,15 @@ impl Drop for Buffer {
         let class = self.class;
         let size = if self.class == UNPOOLED {
             self.len
-        } else if class < FIRST_LARGE || keeps_large() {
+        } else {
             if keep(class, Block(self.ptr)) {
                 return;
             }
             class_size(class)
-        } else {
-            // An I/O thread takes no large buffers, but passes on those it frees.
-            give_to_depot(class, vec![Block(self.ptr)]);
-            return;
         };
-        // SAFETY: the buffer was allocated with this layout (see `new`) and is not kept elsewhere.
-        unsafe {
-            alloc::dealloc(
-                self.ptr.as_ptr(),
-                Layout::from_size_align_unchecked(size, ALIGN),
-            )
-        };
+        // SAFETY: the buffer was allocated for this size and class (see `allocate`, `resize`)
+        // and is not kept elsewhere.
+        unsafe { free_block(self.ptr, size, class) };
     }
 }
 
@@ -478,12 +547,16 @@ mod tests {
         for (i, x) in b.iter_mut().enumerate() {
             *x = i as u8;
         }
-        for len in [40_000, 1 << 20, 3 << 20, 70_000, 50] {
+        for len in [40_000, 1 << 20, 3 << 20, 70_000, 5 << 20, 50] {
             let keep = b.len().min(len).min(100);
             b.resize(len).unwrap();
             assert_eq!(b.len(), len);
-            // Beyond the small classes the allocator resizes it, and the block leaves the caches.
-            assert_eq!(b.class == UNPOOLED, len > SMALL_MAX, "{len}");
+            // Beyond the small classes the buffer starts half a page in, wherever the
+            // allocator put its block.
+            assert_eq!(is_placed(b.class), len > SMALL_MAX, "{len}");
+            if len > SMALL_MAX {
+                assert_eq!(b.ptr.addr().get() % PAGE, PLACE, "{len}");
+            }
             assert!(
                 b[..keep].iter().enumerate().all(|(i, &x)| x == i as u8),
                 "{len}"
@@ -527,39 +600,51 @@ mod tests {
     }
 
     #[test]
-    fn large_buffers_are_kept_by_application_threads_only() {
-        // A size no other test uses, so that the depot's batch of its class is this test's.
+    fn large_buffers_start_half_a_page_in_and_are_reused_by_any_thread() {
+        // A size no other test uses, so that the depot's batches of its class are this test's.
         const SIZE: usize = 1_900_000;
         let large = Buffer::new(SIZE).unwrap();
-        let at = large.ptr;
+        let at = large.ptr.addr();
         assert_ne!(large.class, UNPOOLED);
+        assert_eq!(at.get() % PAGE, PLACE);
         drop(large);
         let again = Buffer::new(SIZE).unwrap();
-        assert_eq!(again.ptr, at, "this thread's cache gave it back");
+        assert_eq!(again.ptr.addr(), at, "this thread's cache gave it back");
+        // Another thread (as an I/O thread does) frees it and takes its own from its cache,
+        // which its drop filled.
         std::thread::spawn(move || {
-            leave_large_buffers_to_application_threads();
-            let own = Buffer::new(SIZE).unwrap();
-            assert_eq!(
-                (own.class, own.len),
-                (UNPOOLED, SIZE),
-                "an I/O thread's own"
-            );
-            drop((own, again));
-            let small = Buffer::new(1000).unwrap();
-            assert_ne!(small.class, UNPOOLED, "small ones are still kept");
-            drop(small);
-            CACHE.with(|cache| {
-                let cache = cache.borrow();
-                assert!(cache.classes[FIRST_LARGE..].iter().all(Vec::is_empty));
-            });
+            drop(again);
+            assert_eq!(Buffer::new(SIZE).unwrap().ptr.addr(), at);
         })
         .join()
         .unwrap();
-        let class = class_of(SIZE).unwrap();
-        let depot: Vec<_> =
-            DEPOT[class].with(|batches| batches.iter().flatten().map(|b| b.0).collect());
-        assert_eq!(depot, vec![at], "the I/O thread passed it on to the depot");
-        assert_eq!(Buffer::new(SIZE).unwrap().ptr, at);
+        // That thread's cache went to the depot when it ended: this thread takes it back.
+        assert_eq!(Buffer::new(SIZE).unwrap().ptr.addr(), at);
+        // Beyond the largest class, and resized in either direction, still half a page in.
+        let mut huge = Buffer::new(MAX_POOLED + 1).unwrap();
+        assert_eq!(
+            (huge.class, huge.ptr.addr().get() % PAGE),
+            (UNPOOLED, PLACE)
+        );
+        for (i, x) in huge.iter_mut().enumerate() {
+            *x = (i % 251) as u8;
+        }
+        let kept = |b: &[u8], n: usize| {
+            b[..n]
+                .iter()
+                .enumerate()
+                .all(|(i, &x)| x == (i % 251) as u8)
+        };
+        for len in [
+            MAX_POOLED + 1 + PAGE * 3 + 100,
+            SMALL_MAX + 1,
+            SMALL_MAX + 5000,
+        ] {
+            let keep = len.min(huge.len()).min(SMALL_MAX + 1);
+            huge.resize(len).unwrap();
+            assert_eq!(huge.ptr.addr().get() % PAGE, PLACE, "{len}");
+            assert!(kept(&huge, keep), "{len}");
+        }
     }
 
     #[test]

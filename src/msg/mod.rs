@@ -18,7 +18,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-pub(crate) use self::buffer::leave_large_buffers_to_application_threads;
 pub use self::chunk::Chunk;
 pub use self::metadata::Metadata;
 use self::owner::OwnerRef;

@@ -431,10 +431,9 @@ impl IoThread {
             kept: VecDeque::new(),
             stopping: false,
         };
-        let thread = std::thread::Builder::new().name(name).spawn(move || {
-            crate::msg::leave_large_buffers_to_application_threads();
-            reactor.run()
-        })?;
+        let thread = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || reactor.run())?;
         Ok(Arc::new(IoThread {
             sender,
             thread: Mutex::new(Some(thread)),
