@@ -8,8 +8,12 @@
 # proxy programs. The 1000 connections and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep
 # the whole run under ten minutes on two cores (latency rows make 10000 round trips in one
 # process, 3000 across two: a round trip costs 50-100 us on a virtual machine whose thread
-# wake-ups are slow). The network benchmarks
-# (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf tools; conn_local/conn_remote) run
+# wake-ups are slow). The throughput rows of 1 MiB send 4000 messages: remote_thr never writes
+# its messages, and the first thousand or so (the send queue's high-water mark) are memory no
+# thread used before, whose every page the kernel faults in as it reads it (256 faults a
+# message with either library); in a run of 1000 that was all the row measured. The network
+# benchmarks (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf tools;
+# conn_local/conn_remote) run
 # as two processes over tcp and ipc, both on the same library; the peak RSS is the binding,
 # receiving side's (local_*). The others are one process each, with threads, and take the
 # endpoint to bind to: "tcp://127.0.0.1:*" (a free port), "ipc://PATH" or "inproc://NAME".
@@ -320,7 +324,7 @@ for transport in tcp ipc; do
     lat_count=3000
     net_rounds=$rounds
     case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; 65536) count=20000 ;;
-      *) count=1000 lat_count=500 net_rounds=$short_rounds ;; esac
+      *) count=4000 lat_count=500 net_rounds=$short_rounds ;; esac
     ROUNDS=$net_rounds FIGURES="msg/s Mb/s peak_rss_kb" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
     ROUNDS=$net_rounds FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" "$lat_count"
   done
@@ -371,7 +375,7 @@ for transport in tcp ipc; do
   case "$transport" in tcp) endpoint='tcp://127.0.0.1:*' ;; ipc) endpoint="ipc://$ipc_path-raw" ;; esac
   for size in 1 64 1024 65536 1048576; do
     lat_count=3000
-    case "$size" in 1|64) count=500000 ;; 1024) count=200000 ;; 65536) count=20000 ;; *) count=1000 lat_count=500 ;; esac
+    case "$size" in 1|64) count=500000 ;; 1024) count=200000 ;; 65536) count=20000 ;; *) count=4000 lat_count=500 ;; esac
     compare_raw "raw_${transport}_thr" "${transport}_thr" "$size" msg/s=msg/s bulk_msg/s=msg/s -- raw_thr "$endpoint" "$size" "$count"
     compare_raw "raw_${transport}_lat" "${transport}_lat" "$size" latency_us=latency_us -- raw_lat "$endpoint" "$size" "$lat_count"
   done
