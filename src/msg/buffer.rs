@@ -154,6 +154,16 @@ const fn class_size(class: usize) -> usize {
     (1 << k) + sub * (1 << (k - 2))
 }
 
+/// The size of the block of a buffer of `len` bytes of `class` (its class's, or `len` when
+/// unpooled).
+const fn block_size(len: usize, class: usize) -> usize {
+    if class == UNPOOLED {
+        len
+    } else {
+        class_size(class)
+    }
+}
+
 /// How many buffers of `class` move between a thread and the depot at once.
 fn batch_len(class: usize) -> usize {
     BATCH_LENS[class]
@@ -412,12 +422,7 @@ impl Buffer {
     /// A buffer from the allocator: of `class`'s size, or of `len` bytes when UNPOOLED.
     #[inline(never)]
     fn allocate(len: usize, class: usize) -> Result<Buffer> {
-        let size = if class == UNPOOLED {
-            len
-        } else {
-            class_size(class)
-        };
-        let ptr = alloc_block(size, class)?;
+        let ptr = alloc_block(block_size(len, class), class)?;
         Ok(Buffer { ptr, len, class })
     }
 
@@ -439,11 +444,7 @@ impl Buffer {
         }
         let new_layout = layout(len.checked_add(PLACE_SLACK).ok_or(Error::NoMem)?)?;
         // A cached class's block leaves the caches: it becomes an unpooled one.
-        let old_size = if self.class == UNPOOLED {
-            self.len
-        } else {
-            class_size(self.class)
-        };
+        let old_size = block_size(self.len, self.class);
         // SAFETY: the buffer is placed, so its block is recorded before it and was allocated
         // for `old_size + PLACE_SLACK` bytes (see `alloc_block`), with the alignment of
         // `new_layout`, whose size is not zero.
@@ -505,17 +506,12 @@ impl AsRef<[u8]> for Buffer {
 impl Drop for Buffer {
     fn drop(&mut self) {
         let class = self.class;
-        let size = if self.class == UNPOOLED {
-            self.len
-        } else {
-            if keep(class, Block(self.ptr)) {
-                return;
-            }
-            class_size(class)
-        };
+        if class != UNPOOLED && keep(class, Block(self.ptr)) {
+            return;
+        }
         // SAFETY: the buffer was allocated for this size and class (see `allocate`, `resize`)
         // and is not kept elsewhere.
-        unsafe { free_block(self.ptr, size, class) };
+        unsafe { free_block(self.ptr, block_size(self.len, class), class) };
     }
 }
 

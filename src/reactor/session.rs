@@ -282,6 +282,12 @@ impl Engine {
         events
     }
 
+    /// Registers the stream in `epoll` anew for `epoll_events`.
+    fn reregister(&self, epoll: &OwnedFd, token: u64) -> io::Result<()> {
+        let (fd, events) = (self.stream.fd(), self.epoll_events());
+        crate::sys::epoll_control(epoll, libc::EPOLL_CTL_MOD, fd, events, token)
+    }
+
     /// Before the reader leaves a drained stream. Over loopback a 1 MiB body arrives in
     /// 64 KiB segments, and a reader woken by each read each: 16 wake-ups and reads per
     /// message, where libzmq, slower to come back, made 2-3. So while the peer streams to us
@@ -1434,9 +1440,7 @@ impl Session {
         // One registration for both interests (`Engine::epoll_events`): a read interest the
         // socket's thread paused stays paused, lest the bytes it waits for wake this thread too.
         engine.writable = on;
-        let (fd, events) = (engine.stream.fd(), engine.epoll_events());
-        let token = io.token.0 as u64;
-        if crate::sys::epoll_control(io.epoll, libc::EPOLL_CTL_MOD, fd, events, token).is_err() {
+        if engine.reregister(io.epoll, io.token.0 as u64).is_err() {
             engine.writable = !on;
         }
     }
@@ -1557,13 +1561,7 @@ impl Session {
             return;
         };
         engine.read_paused = !on;
-        let _ = crate::sys::epoll_control(
-            epoll,
-            libc::EPOLL_CTL_MOD,
-            engine.stream.fd(),
-            engine.epoll_events(),
-            *token,
-        );
+        let _ = engine.reregister(epoll, *token);
     }
 
     /// `pump_input` on the socket's thread, in the steady state only: it reads the stream and
@@ -1860,14 +1858,12 @@ mod tests {
         // byte waiting is still left to the socket's thread.
         for writable in [true, false] {
             engine.writable = writable;
-            let events = engine.epoll_events();
-            crate::sys::epoll_control(&epoll, libc::EPOLL_CTL_MOD, fd, events, 1).unwrap();
+            engine.reregister(&epoll, 1).unwrap();
         }
         assert!(!reported().unwrap());
         // Resumed, the stream is reported at once.
         engine.read_paused = false;
-        let events = engine.epoll_events();
-        crate::sys::epoll_control(&epoll, libc::EPOLL_CTL_MOD, fd, events, 1).unwrap();
+        engine.reregister(&epoll, 1).unwrap();
         assert!(reported().unwrap());
     }
 
