@@ -1,9 +1,10 @@
 /* Latency baseline without zmq: the kernel's sockets alone, over tcp (TCP_NODELAY, as zmq sets
-   it) or a unix stream socket; one process. A thread accepts one connection at ENDPOINT
-   ("tcp://127.0.0.1:*" takes a free port, "ipc://PATH" is a unix socket) and echoes each block
-   of SIZE bytes back once it has all of it; the main thread connects and makes ROUNDTRIP-COUNT
-   round trips: write SIZE bytes, read them back. As local_lat/remote_lat report it, the latency
-   is half the mean round trip, and the clock includes connecting. Usage:
+   it) or a unix stream socket (with the send buffer ours asks for, raw.h); one process. A
+   thread accepts one connection at ENDPOINT ("tcp://127.0.0.1:*" takes a free port,
+   "ipc://PATH" is a unix socket) and echoes each block of SIZE bytes back once it has all of
+   it; the main thread connects and makes ROUNDTRIP-COUNT round trips: write SIZE bytes, read
+   them back. As local_lat/remote_lat report it, the latency is half the mean round trip, and
+   the clock includes connecting. Usage:
    raw_lat <endpoint> <message-size> <roundtrip-count>
    Prints "latency_us <one-way µs>" and "peak_rss_kb <n>" for capi-tests/bench/run.sh. */
 #define PROGRAM "raw_lat"
@@ -22,7 +23,7 @@ static void *echo (void *arg)
     int fd;
     (void) arg;
     fd = accept (listener, NULL, NULL);
-    if (fd < 0 || !buffer || raw_nodelay (fd, &where) != 0)
+    if (fd < 0 || !buffer || raw_tune (fd, &where) != 0)
         _exit (fail ("accept"));
     for (i = 0; i < count; i++)
         if (read_all (fd, buffer, (size_t) size) != 0 || write_all (fd, buffer, (size_t) size) != 0)

@@ -1,7 +1,8 @@
 /* Throughput baseline without zmq: the kernel's sockets alone, over tcp (TCP_NODELAY, as zmq
-   sets it) or a unix stream socket; one process. The main thread listens at ENDPOINT
-   ("tcp://127.0.0.1:*" takes a free port, "ipc://PATH" is a unix socket) and reads what a writer
-   thread, connected to it, sends in two phases over the one connection:
+   sets it) or a unix stream socket (with the send buffer ours asks for, raw.h); one process.
+   The main thread listens at ENDPOINT ("tcp://127.0.0.1:*" takes a free port, "ipc://PATH" is a
+   unix socket) and reads what a writer thread, connected to it, sends in two phases over the
+   one connection:
    - one write per message: COUNT messages of SIZE bytes, each with its own write() (more only
      if the kernel takes part of it) and read with its own read() of SIZE bytes: what a program
      that does not batch gets. The clock runs from the first message read to the last, as in

@@ -40,7 +40,8 @@
 #                            msg/s spread over all connections, and the ROUTER process's peak RSS
 #                            once connected (connected_rss_kb) and at the end (peak_rss_kb)
 # Then a second table, the raw baseline: raw_thr and raw_lat move the same sizes over plain
-# sockets (tcp loopback with TCP_NODELAY, and a unix socket for ipc) with no zmq at all,
+# sockets (tcp loopback with TCP_NODELAY, and a unix socket for ipc with the send buffer ours
+# sets up there) with no zmq at all,
 # BENCH_SLOW_ROUNDS runs each. Each row sets one raw figure (median) beside libzmq's and ours
 # (the medians in the tcp_/ipc_ rows above of the same size) and gives libzmq/raw and ours/raw:
 #   raw_<t>_thr msg/s        one write() and one read() per message: a program that does not batch

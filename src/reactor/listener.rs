@@ -12,7 +12,7 @@ use super::session::{Session, SocketLink, Stream};
 use crate::ctx::SocketId;
 use crate::options::Options;
 use crate::socket::monitor::{Place, event};
-use crate::transport::tcp;
+use crate::transport::{ipc, tcp};
 
 /// The listening socket.
 pub(crate) enum Listening {
@@ -105,9 +105,10 @@ impl Listener {
                     tcp::configure_connection(s.as_raw_fd(), &self.options);
                     Stream::Tcp(s)
                 }),
-                Some(Listening::Ipc { listener, .. }) => {
-                    listener.accept().map(|(s, _)| Stream::Ipc(s))
-                }
+                Some(Listening::Ipc { listener, .. }) => listener.accept().map(|(s, _)| {
+                    ipc::configure_stream(s.as_raw_fd());
+                    Stream::Ipc(s)
+                }),
                 None => return,
             };
             let accepted = accepted.map(|stream| (self.admits(&stream), stream));

@@ -27,7 +27,7 @@ use crate::pipe::{PeerCommand, PipeEnd, PipeEvent, hwm_limit, pipe_pair};
 use crate::socket::monitor::{MonitorSlot, Place, event};
 use crate::socket::{Command, NewPipe, PipeId, ReadNow, Route, SocketType, WaitEnd};
 use crate::transport::socks::{SocksClient, SocksStatus};
-use crate::transport::{ConnectTarget, tcp};
+use crate::transport::{ConnectTarget, ipc, tcp};
 use crate::zmtp::{self, Event};
 
 /// Bytes of encoded output gathered from the pipe before writing (libzmq's out batch is 8 KiB;
@@ -1812,7 +1812,9 @@ fn open_stream(target: &ConnectTarget, options: &Options) -> Result<(Stream, boo
         }
         ConnectTarget::Ipc(address) => {
             let addr = address.socket_address()?;
-            Ok((Stream::Ipc(UnixStream::connect_addr(&addr)?), false))
+            let stream = UnixStream::connect_addr(&addr)?;
+            ipc::configure_stream(stream.as_raw_fd());
+            Ok((Stream::Ipc(stream), false))
         }
     }
 }
