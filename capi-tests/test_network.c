@@ -1075,9 +1075,9 @@ static int send_buffer (int fd)
     return getsockopt (fd, SOL_SOCKET, SO_SNDBUF, &value, &len) == 0 ? value : -1;
 }
 
-/* Ours asks for a 512 KiB send buffer on both ends of every ipc connection (the kernel
-   doubles it, up to net.core.wmem_max): with the default, 1 MiB round trips took twice as
-   long. libzmq leaves the system's default there: reported, not failed. */
+/* Ours asks for a 512 KiB send buffer on both ends of every ipc connection (the kernel caps
+   it at net.core.wmem_max, then doubles it): with the default, 1 MiB round trips took twice
+   as long. libzmq leaves the system's default there: reported, not failed. */
 static void ipc_send_buffers (void *ctx)
 {
     void *bound, *connecting, *mon_b, *mon_c;

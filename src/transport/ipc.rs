@@ -13,8 +13,9 @@ const MAX_PATH: usize = 107;
 /// at most its send buffer's worth of bytes queued at the peer (the peer's receive buffer
 /// plays no part), and the default (net.core.wmem_default, 208 KiB) made a 1 MiB message
 /// five rounds of filling it, sleeping, and being woken by the reader on the other processor:
-/// a 1 MiB round trip over ipc took about twice as long as with this value (half a MiB,
-/// which the kernel doubles for its bookkeeping and caps at net.core.wmem_max). It is a
+/// a 1 MiB round trip over ipc took about twice as long as with this value. The kernel caps
+/// the value at net.core.wmem_max and doubles it for its bookkeeping: 1 MiB here, 416 KiB
+/// where wmem_max is the kernel's default (208 KiB), which still gains most of it. It is a
 /// bound, not an allocation: an idle connection holds nothing. libzmq applies ZMQ_SNDBUF
 /// to tcp alone, and so does this library: it leaves ipc connections to this value.
 const SEND_BUFFER: i32 = 512 * 1024;
