@@ -302,17 +302,26 @@ static void *echo_blocking (void *arg)
     return NULL;
 }
 
+/* Whether a monitor frame is the first of an event of `kind`; its value then goes to *value
+   (when not NULL). */
+static int is_event (zmq_msg_t *frame, int kind, uint32_t *value)
+{
+    const unsigned char *p = (const unsigned char *) zmq_msg_data (frame);
+    if (!zmq_msg_more (frame) || zmq_msg_size (frame) != 6 || (p[0] | p[1] << 8) != kind)
+        return 0;
+    if (value != NULL)
+        memcpy (value, p + 2, sizeof *value);
+    return 1;
+}
+
 /* Events of `kind` a monitor socket holds now. */
 static int count_events (void *monitor, int kind)
 {
     zmq_msg_t frame;
     int count = 0;
     zmq_msg_init (&frame);
-    while (zmq_msg_recv (&frame, monitor, ZMQ_DONTWAIT) >= 0) {
-        const unsigned char *p = (const unsigned char *) zmq_msg_data (&frame);
-        if (zmq_msg_more (&frame) && zmq_msg_size (&frame) == 6 && (p[0] | p[1] << 8) == kind)
-            count++;
-    }
+    while (zmq_msg_recv (&frame, monitor, ZMQ_DONTWAIT) >= 0)
+        count += is_event (&frame, kind, NULL);
     zmq_msg_close (&frame);
     return count;
 }
@@ -1055,12 +1064,9 @@ static int event_fd (void *monitor, int kind, int ms)
         if (zmq_poll (&item, 1, 20) <= 0)
             continue;
         while (fd < 0 && zmq_msg_recv (&frame, monitor, ZMQ_DONTWAIT) >= 0) {
-            const unsigned char *p = (const unsigned char *) zmq_msg_data (&frame);
             uint32_t value;
-            if (!zmq_msg_more (&frame) || zmq_msg_size (&frame) != 6 || (p[0] | p[1] << 8) != kind)
-                continue;
-            memcpy (&value, p + 2, sizeof value);
-            fd = (int) value;
+            if (is_event (&frame, kind, &value))
+                fd = (int) value;
         }
     }
     zmq_msg_close (&frame);
