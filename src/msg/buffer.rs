@@ -74,6 +74,9 @@ fn alloc_block(size: usize, class: usize) -> Result<NonNull<u8>> {
         return NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(Error::NoMem);
     }
     let layout = layout(size.checked_add(PLACE_SLACK).ok_or(Error::NoMem)?)?;
+    if class != UNPOOLED {
+        prime_heap();
+    }
     // SAFETY: the layout's size is not zero.
     let block = NonNull::new(unsafe { alloc::alloc(layout) }).ok_or(Error::NoMem)?;
     let at = place_in(block);
@@ -82,6 +85,34 @@ fn alloc_block(size: usize, class: usize) -> Result<NonNull<u8>> {
     // SAFETY: as above; the word before `start` is the block's too.
     unsafe { record_place(start, at) };
     Ok(start)
+}
+
+/// Has the allocator take pooled blocks from its heap, where freed ones are reused, by freeing
+/// one block of the largest pooled size at once, before the first is used. glibc maps every
+/// block above its threshold (128 KiB at first) with mmap, and raises the threshold to the
+/// size of the first mapped block that is freed. A pooled buffer goes back to the allocator
+/// only once the caches and the depot are full, so in a burst every one of them was mapped: a
+/// sender filling its high-water mark with 1 MiB messages mapped a thousand, and each later
+/// unmapped one was replaced by fresh heap pages, twice the page faults libzmq takes (it
+/// frees its first block at once). This is the threshold rise that the first free of a
+/// largest pooled buffer makes, made before the burst, once per process: a map and an unmap.
+/// It takes effect when the block it frees was mapped, as it is unless the heap already had
+/// that much free in one piece; a program that set the threshold itself keeps it.
+fn prime_heap() {
+    static PRIMED: Once = Once::new();
+    PRIMED.call_once(|| {
+        // Cannot fail: the size is a constant well below isize::MAX.
+        let Ok(layout) = layout(MAX_POOLED + PLACE_SLACK) else {
+            return;
+        };
+        // SAFETY: the layout's size is not zero; the block is freed unused, as allocated.
+        unsafe {
+            let block = std::hint::black_box(alloc::alloc(layout));
+            if !block.is_null() {
+                alloc::dealloc(block, layout);
+            }
+        }
+    });
 }
 
 /// Where in a placed block starting at `block` its buffer starts: at least `ALIGN` bytes in
