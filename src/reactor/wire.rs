@@ -195,6 +195,15 @@ impl Wire {
         }
     }
 
+    /// Bytes queued for the peer that were copied since the last large body (all of them
+    /// for a raw stream, which keeps its messages).
+    pub(crate) fn output_copied_len(&self) -> usize {
+        match self {
+            Wire::Zmtp(c) => c.output_copied_len(),
+            Wire::Raw(r) => r.output_len,
+        }
+    }
+
     /// Bytes queued for the peer.
     pub(crate) fn output_len(&self) -> usize {
         match self {

@@ -338,6 +338,12 @@ impl Connection {
         self.quiet &= n == 0;
     }
 
+    /// How many of the bytes waiting to be written were copied since the last large body
+    /// (headers and small bodies; large bodies are referenced).
+    pub fn output_copied_len(&self) -> usize {
+        self.output.tail_len()
+    }
+
     /// How many bytes wait to be written.
     pub fn output_len(&self) -> usize {
         self.output.len()

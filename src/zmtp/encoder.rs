@@ -78,6 +78,14 @@ impl OutQueue {
         self.len
     }
 
+    /// Bytes pending in the tail: those copied since the last large body.
+    pub(super) fn tail_len(&self) -> usize {
+        match self.chunks.is_empty() {
+            true => self.tail.len() - self.head,
+            false => self.tail.len(),
+        }
+    }
+
     /// Appends bytes by copying them.
     pub(super) fn push_copy(&mut self, data: &[u8]) {
         self.len += data.len();
