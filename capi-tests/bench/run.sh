@@ -9,10 +9,10 @@
 # the whole run under ten minutes on two cores (latency rows make 10000 round trips in one
 # process, 3000 across two: a round trip costs 50-100 us on a virtual machine whose thread
 # wake-ups are slow). The throughput rows of 1 MiB send 4000 messages: remote_thr never writes
-# its messages, and those sent before the first is freed (the send queue fills: 1500-2000 of
-# them with either library) are memory no thread used before, whose every page the kernel
-# faults in as it reads it (256 faults a message); in a run of 1000 that was all the row
-# measured. The network benchmarks (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf
+# its messages, and those sent before the first is freed (the send queue fills: about 1000
+# with ours, 1100-1450 with libzmq) are memory no thread used before, whose every page the
+# kernel faults in as it reads it (256 faults a message); in a run of 1000 that was all the
+# row measured. The network benchmarks (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf
 # tools; conn_local/conn_remote) run
 # as two processes over tcp and ipc, both on the same library; the peak RSS is the binding,
 # receiving side's (local_*). The others are one process each, with threads, and take the
