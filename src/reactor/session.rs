@@ -1700,10 +1700,10 @@ struct Batch {
 
 impl Batch {
     /// The I/O thread's batch: `OUT_BATCH` copied or `OUT_GATHER` in all, or the
-    /// ZMQ_OUT_BATCH_SIZE set for the socket (which then bounds all, as in libzmq).
+    /// ZMQ_OUT_BATCH_SIZE set for the socket, which then bounds all (as in libzmq).
     fn of(options: &Options) -> Batch {
         match options.batch_sizes_set.1 {
-            true => Batch::both(options),
+            true => Batch::direct(options),
             false => Batch {
                 copied: OUT_BATCH,
                 total: OUT_GATHER,
@@ -1711,15 +1711,10 @@ impl Batch {
         }
     }
 
-    /// A sending thread's batch (`Session::read_now`), whose writes are bounded in all by
-    /// `OUT_BATCH` (or ZMQ_OUT_BATCH_SIZE): a larger output is left to the I/O thread
-    /// (`DIRECT_WRITE_MAX`).
+    /// A sending thread's batch (`Session::read_now`): one bound for copied bytes and for
+    /// all, `OUT_BATCH` or the ZMQ_OUT_BATCH_SIZE set; a larger output is left to the I/O
+    /// thread anyway (`DIRECT_WRITE_MAX`).
     fn direct(options: &Options) -> Batch {
-        Batch::both(options)
-    }
-
-    /// The same bound for copied bytes and for all.
-    fn both(options: &Options) -> Batch {
         let bytes = match options.batch_sizes_set.1 {
             true => usize::try_from(options.out_batch_size).unwrap_or(OUT_BATCH),
             false => OUT_BATCH,
