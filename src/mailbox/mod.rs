@@ -17,8 +17,14 @@ pub use self::signaler::Signaler;
 use crate::error::{Error, Result};
 use crate::pipe::ypipe::{Reader, Writer, ypipe};
 
-/// How long a wait watches the mailbox before it sleeps (see `Mailbox::before_sleep`).
-const SPIN: Duration = Duration::from_micros(10);
+/// How long a wait watches for what it waits for before it sleeps (see `Spinner`): a command
+/// in its mailbox, or its connection turning readable (`Mailbox::recv_or_readable`). On this
+/// virtual machine a thread woken on another processor waits for it to leave its idle halt
+/// (20-70 µs): a spin shorter than that ends before a sleeping peer has even woken to answer,
+/// so both sides sleep on every round trip. With 10 µs, inproc request-reply took 4-28 µs one
+/// way (libzmq 2-20); with 50 µs, 0.5-0.9 µs. Over ipc and tcp a 10 µs spin did not shorten
+/// round trips at all (ipc 64 KiB: 80-190 µs one way), 50 µs took them to 28-53.
+const SPIN: Duration = Duration::from_micros(50);
 /// A yield that took longer ran another thread: this processor is wanted. A yield with no
 /// other thread to run is a system call (~0.6 µs here); handing over takes several µs.
 const ALONE: Duration = Duration::from_micros(2);
@@ -26,12 +32,6 @@ const ALONE: Duration = Duration::from_micros(2);
 const ALONE_FOR: u32 = 15;
 /// How many checks of the mailbox between two looks at the clock while spinning.
 const SPIN_CHECKS: u32 = 32;
-/// How long a wait on a connection it reads itself watches it (and the mailbox) before it
-/// sleeps (see `Mailbox::recv_or_readable`): longer than `SPIN`, as an answer crosses the
-/// network stack and the peer's own wait. Request-reply round trips over ipc and tcp took
-/// 40-85 µs on this machine with both sides spinning up to 50 µs; a 10 µs spin did not
-/// shorten them (ipc 64 KiB: 80-190 µs one way).
-const INPUT_SPIN: Duration = Duration::from_micros(50);
 
 /// The posting side of a mailbox; cheap to clone, usable from any thread.
 pub struct MailboxSender<C> {
@@ -151,7 +151,7 @@ impl<C: Send> Mailbox<C> {
     /// itself): `Ok(None)` then, with no command read.
     ///
     /// Before it sleeps it yields and spins as an inproc wait does (`Spinner`), watching the
-    /// connection too, for up to `INPUT_SPIN`, whatever the socket's endpoints: the answer it
+    /// connection too, for up to `SPIN`, whatever the socket's endpoints: the answer it
     /// waits for comes from the peer, not from an I/O thread of ours. A thread woken on
     /// another processor of a virtual machine waits for it to leave its idle halt: over ipc a
     /// 64 KiB request-reply took 63-74 µs one way, 28-53 with the spin (libzmq 73-125). As
@@ -203,9 +203,7 @@ impl<C: Send> Watched for InputWatch<'_, C> {
     /// Watches both with the reader awake; asleep again when no command came.
     fn spin(&mut self) -> Option<Option<C>> {
         self.mailbox.wake();
-        spin_for(INPUT_SPIN, || {
-            self.mailbox.reader.has_new() || self.readable()
-        });
+        spin_until(|| self.mailbox.reader.has_new() || self.readable());
         match self.mailbox.next_posted() {
             Some(command) => Some(Some(command)),
             None => self.readable().then_some(None),
@@ -308,12 +306,7 @@ pub trait Watched {
 }
 
 /// Checks `ready` for `SPIN` at most, without a system call; whether it turned true.
-pub fn spin_until(ready: impl FnMut() -> bool) -> bool {
-    spin_for(SPIN, ready)
-}
-
-/// Checks `ready` for `limit` at most; whether it turned true.
-fn spin_for(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
+pub fn spin_until(mut ready: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     loop {
         for _ in 0..SPIN_CHECKS {
@@ -322,7 +315,7 @@ fn spin_for(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
             }
             std::hint::spin_loop();
         }
-        if start.elapsed() >= limit {
+        if start.elapsed() >= SPIN {
             return false;
         }
     }
@@ -550,11 +543,11 @@ mod tests {
             }
             .spin()
         };
-        // Nothing comes: the spin ends after INPUT_SPIN with the reader asleep again, so that
+        // Nothing comes: the spin ends after SPIN with the reader asleep again, so that
         // the next post signals.
         let start = Instant::now();
         assert_eq!(watch(&mut mailbox), None);
-        assert!(start.elapsed() >= INPUT_SPIN);
+        assert!(start.elapsed() >= SPIN);
         sender.send(1);
         assert!(crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap());
         // A command (its signal lowered), then the connection readable: each ends it.
@@ -595,8 +588,11 @@ mod tests {
         let readable = |mailbox: &Mailbox<u32>| {
             crate::sys::poll_readable(mailbox.fd(), Some(Duration::ZERO)).unwrap()
         };
-        // Nothing comes: the spin ends with the reader asleep, so the next post signals.
+        // Nothing comes: the spin ends after SPIN (as a wait on a connection does) with the
+        // reader asleep, so the next post signals.
+        let start = Instant::now();
         assert_eq!(mailbox.spin(), None);
+        assert!(start.elapsed() >= SPIN);
         sender.send(1);
         assert!(readable(&mailbox));
         // A spin starting after that post takes it and lowers the signal.
