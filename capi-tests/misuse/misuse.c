@@ -1922,6 +1922,153 @@ static void c_term_with_queued_tcp (outcome_t *o)
         note (o, "zmq_close (other thread)", cl.close_rc, cl.close_err);
 }
 
+/* ---- 13. one socket, several threads ---------------------------------------------------- */
+
+/* A thread that makes one call on a socket (which ours then lets that thread's next calls
+   make without taking the socket's busy flag), then blocks in zmq_recv on it. */
+typedef struct {
+    void *s;
+    volatile int ready;
+    int recv_rc, recv_err;
+} blocker_t;
+
+static void *blocker_main (void *arg)
+{
+    blocker_t *b = (blocker_t *) arg;
+    char buf[8];
+    int type;
+    size_t len = sizeof type;
+    zmq_getsockopt (b->s, ZMQ_TYPE, &type, &len);
+    b->ready = 1;
+    errno = 0;
+    b->recv_rc = zmq_recv (b->s, buf, sizeof buf, 0);
+    b->recv_err = errno;
+    return NULL;
+}
+
+/* Calls on a socket another thread is blocked in fail with EAGAIN, and work once it left. */
+static void c_call_while_other_thread_blocks (outcome_t *o)
+{
+    void *a, *b;
+    blocker_t bl;
+    pthread_t th;
+    int i;
+    NEED (pair_up (&a, &b) == 0, o, "PAIR pair");
+    memset (&bl, 0, sizeof bl);
+    bl.s = b;
+    NEED (pthread_create (&th, NULL, blocker_main, &bl) == 0, o, "pthread_create");
+    while (!bl.ready)
+        sleep_ms (1);
+    sleep_ms (50);
+    RET_INT (o, zmq_send (b, "x", 1, ZMQ_DONTWAIT));
+    for (i = 0; i < 100; i++) {
+        int type;
+        size_t len = sizeof type;
+        errno = 0;
+        int rc = zmq_getsockopt (b, ZMQ_TYPE, &type, &len);
+        if (!(rc == -1 && errno == EAGAIN)) {
+            note (o, "zmq_getsockopt during the other thread's zmq_recv", rc, errno);
+            break;
+        }
+    }
+    errno = 0;
+    int rc = zmq_send (a, "wake", 4, 0);
+    if (rc != 4)
+        note (o, "zmq_send to wake the other thread", rc, errno);
+    pthread_join (th, NULL);
+    if (bl.recv_rc != 4)
+        note (o, "the other thread's zmq_recv", bl.recv_rc, bl.recv_err);
+    errno = 0;
+    rc = zmq_send (b, "y", 1, ZMQ_DONTWAIT);
+    if (rc != 1)
+        note (o, "zmq_send once the other thread left", rc, errno);
+}
+
+/* A free function that sends on the socket whose call runs it. */
+static void *g_reenter_socket;
+static volatile int g_in_call, g_ffn_in_call = -1;
+static int g_inner_rc, g_inner_err;
+
+static void reenter_ffn (void *data, void *hint)
+{
+    (void) data;
+    (void) hint;
+    g_ffn_in_call = g_in_call;
+    errno = 0;
+    g_inner_rc = zmq_send (g_reenter_socket, "inner", 5, ZMQ_DONTWAIT);
+    g_inner_err = errno;
+}
+
+/* A PUB without subscribers drops what it is sent: the zero-copy message's free function runs
+   inside the zmq_msg_send, on the thread the socket serves, and its own send on that socket
+   gets EAGAIN. */
+static void c_reentrant_send_from_free_function (outcome_t *o)
+{
+    static char data[4096];
+    zmq_msg_t m;
+    int type;
+    size_t len = sizeof type;
+    g_reenter_socket = sock (ZMQ_PUB);
+    NEED (g_reenter_socket, o, "zmq_socket");
+    NEED (zmq_bind (g_reenter_socket, "inproc://misuse-reenter") == 0, o, "zmq_bind");
+    NEED (zmq_getsockopt (g_reenter_socket, ZMQ_TYPE, &type, &len) == 0, o, "zmq_getsockopt");
+    NEED (zmq_msg_init_data (&m, data, sizeof data, reenter_ffn, NULL) == 0, o, "zmq_msg_init_data");
+    g_in_call = 1;
+    int rc = zmq_msg_send (&m, g_reenter_socket, 0);
+    g_in_call = 0;
+    NEED (rc == (int) sizeof data, o, "zmq_msg_send");
+    NEED (g_ffn_in_call == 1, o, "the free function running inside zmq_msg_send");
+    o->rc = g_inner_rc;
+    o->err = g_inner_err;
+    errno = 0;
+    rc = zmq_send (g_reenter_socket, "after", 5, ZMQ_DONTWAIT);
+    if (rc != 5)
+        note (o, "zmq_send after the call", rc, errno);
+}
+
+/* Threads that use a socket in turn (each started once the last ended) all succeed, past
+   the point where ours stops letting one thread skip the busy flag. */
+typedef struct {
+    void *s;
+    int rc, err;
+} turn_t;
+
+static void *turn_main (void *arg)
+{
+    turn_t *t = (turn_t *) arg;
+    int i;
+    for (i = 0; i < 3; i++) {
+        errno = 0;
+        t->rc = zmq_send (t->s, "turn", 4, 0);
+        t->err = errno;
+        if (t->rc != 4)
+            break;
+    }
+    return NULL;
+}
+
+static void c_socket_passed_between_threads (outcome_t *o)
+{
+    void *a, *b;
+    char buf[8];
+    int i, got = 0;
+    NEED (pair_up (&a, &b) == 0, o, "PAIR pair");
+    for (i = 0; i < 12; i++) {
+        turn_t t = {b, 0, 0};
+        pthread_t th;
+        NEED (pthread_create (&th, NULL, turn_main, &t) == 0, o, "pthread_create");
+        pthread_join (th, NULL);
+        if (t.rc != 4) {
+            note (o, "zmq_send on a thread of its turn", t.rc, t.err);
+            break;
+        }
+        while (zmq_recv (a, buf, sizeof buf, ZMQ_DONTWAIT) == 4)
+            got++;
+    }
+    o->rc = got;
+    o->err = 0;
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 #define FAIL(e) -1, (e)
@@ -2222,6 +2369,10 @@ static const case_t cases[] = {
     {"term-waits-for-two-threads", c_term_waits_for_two, R_INT, OK_INT (0)},
     {"term-ends-blocked-threads", c_term_ends_blocked_threads, R_INT, OK_INT (0)},
     {"term-with-queued-tcp-linger-0", c_term_with_queued_tcp, R_INT, OK_INT (0)},
+    /* one socket, several threads */
+    {"call-while-other-thread-blocks", c_call_while_other_thread_blocks, R_INT, FAIL (EAGAIN)},
+    {"reentrant-send-from-free-function", c_reentrant_send_from_free_function, R_INT, FAIL (EAGAIN)},
+    {"socket-passed-between-threads", c_socket_passed_between_threads, R_INT, OK_INT (36)},
 };
 
 #define NCASES ((int) (sizeof cases / sizeof cases[0]))

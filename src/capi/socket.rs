@@ -1,10 +1,11 @@
 //! Sockets: zmq_socket, zmq_close, bind/connect, send/receive and options.
 
+use std::cell::Cell;
 use std::cell::UnsafeCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::os::fd::RawFd;
 use std::ptr;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering, compiler_fence};
 use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex, MutexGuard, ReentrantMutex, ReentrantMutexGuard};
@@ -24,7 +25,9 @@ const CLOSED: u32 = 0xdead_decf;
 
 /// A socket as C sees it. Sockets are used by one thread at a time; the `busy` flag makes a
 /// call that overlaps another on the same socket (from a second thread, or from a free function
-/// run inside a call) fail with EAGAIN instead of racing or deadlocking. A thread-safe socket
+/// run inside a call) fail with EAGAIN instead of racing or deadlocking. A socket used by one
+/// thread is biased to it (`owner`): that thread's calls mark themselves `inside` with plain
+/// stores instead of taking `busy` (see `with_plain_socket`). A thread-safe socket
 /// (SERVER, CLIENT, RADIO, ...) also has a `Sharing`: its calls take turns, and a blocked call
 /// waits without holding the socket. The handle is never freed, so a closed socket's pointer
 /// stays readable and answers ENOTSOCK.
@@ -35,13 +38,22 @@ struct SocketHandle {
     /// whose thread holds it: a forked child can tell a flag left set by a thread it does not
     /// have.
     busy: AtomicU32,
+    /// The thread whose calls skip `busy` (its `thread_token`), 0 for none. Set by that thread
+    /// at the end of a call that held `busy`; cleared by any call that takes `busy`
+    /// (`take_bias_back`).
+    owner: AtomicU64,
+    /// Whether the owner is in a call that skipped `busy`. Written by the owner only.
+    inside: AtomicBool,
+    /// How many times another thread took the bias back (see `BIAS_REVOKES`).
+    revoked: AtomicU32,
     /// Boxed, so that a closed handle keeps its few bytes only, not the socket's ~900.
     socket: UnsafeCell<Option<Box<Socket>>>,
     /// For the thread-safe types only.
     sharing: Option<Box<Sharing>>,
 }
 
-// SAFETY: the socket inside is reached only by the one thread that holds `busy`.
+// SAFETY: the socket inside is reached only by the one thread that holds `busy`, or by its
+// owner while `inside` (see `enter_biased`).
 unsafe impl Sync for SocketHandle {}
 
 /// What lets several threads use a thread-safe socket: each call takes a turn (the lock), and
@@ -245,14 +257,23 @@ unsafe fn checked_handle<'a>(s: *mut c_void) -> Result<&'a SocketHandle> {
     Ok(unsafe { &*handle })
 }
 
-/// The hold of a call on a socket that is not thread-safe: one word, so that the common path
-/// costs what it did before thread-safe sockets existed.
-struct Held<'a>(&'a AtomicU32);
+/// The hold of a call on a socket that is not thread-safe, which biases the socket to the
+/// calling thread (`me`) as it ends, unless biases keep being taken back or cannot be.
+struct Held<'a> {
+    handle: &'a SocketHandle,
+    me: u64,
+}
 
 impl Drop for Held<'_> {
     #[inline]
     fn drop(&mut self) {
-        self.0.store(0, Ordering::Release);
+        let handle = self.handle;
+        if handle.revoked.load(Ordering::Relaxed) < BIAS_REVOKES
+            && crate::sys::process_barrier_ready()
+        {
+            handle.owner.store(self.me, Ordering::Relaxed);
+        }
+        handle.busy.store(0, Ordering::Release);
     }
 }
 
@@ -274,10 +295,20 @@ unsafe fn with_plain_socket<R, F: FnOnce(&mut Socket) -> Result<R>>(
     if handle.sharing.is_some() {
         return Err(f);
     }
+    let me = thread_token();
+    if handle.owner.load(Ordering::Relaxed) == me && enter_biased(handle, me) {
+        let _inside = Inside(&handle.inside);
+        // SAFETY: the owner is inside, and seen as such by any call that would take the bias
+        // back (`enter_biased`): no other reference to the socket exists until it leaves.
+        return Ok(match unsafe { &mut *handle.socket.get() }.as_deref_mut() {
+            Some(socket) => f(socket),
+            None => Err(Error::NotSock),
+        });
+    }
     if let Err(e) = take_busy(handle, false) {
         return Ok(Err(e));
     }
-    let _held = Held(&handle.busy);
+    let _held = Held { handle, me };
     // SAFETY: `busy` is held: no other reference to the socket exists until it is released.
     Ok(match unsafe { &mut *handle.socket.get() }.as_deref_mut() {
         Some(socket) => f(socket),
@@ -285,7 +316,107 @@ unsafe fn with_plain_socket<R, F: FnOnce(&mut Socket) -> Result<R>>(
     })
 }
 
-/// Sets the handle's `busy` flag (see `acquire_for`).
+/// Ends a call of the owner that skipped `busy`.
+struct Inside<'a>(&'a AtomicBool);
+
+impl Drop for Inside<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // Orders the call's accesses before a revoker's look at `inside`.
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Biases a socket takes back before it stops biasing them: past it, a socket passed
+/// between threads (a pool of threads taking turns under a lock of their own) takes `busy`
+/// on every call, as it did before, rather than paying a barrier each time.
+const BIAS_REVOKES: u32 = 4;
+
+/// This thread's token for `SocketHandle::owner`: a number no other thread of this process
+/// has, with the fork generation in the high bits, so that a forked child never takes a
+/// parent thread's bias for its own.
+#[inline]
+fn thread_token() -> u64 {
+    thread_local! {
+        static ID: Cell<u64> = const { Cell::new(0) };
+    }
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let id = ID.with(|id| {
+        if id.get() == 0 {
+            id.set(NEXT.fetch_add(1, Ordering::Relaxed) & TOKEN_ID);
+        }
+        id.get()
+    });
+    u64::from(crate::sys::fork_generation()) << 40 | id
+}
+
+/// The bits of a token that number the thread (the rest is the fork generation).
+const TOKEN_ID: u64 = (1 << 40) - 1;
+
+/// The owner's side of the bias: marks it inside, then checks that it still owns the socket.
+/// Together with the revoker's side (`take_bias_back`: clears `owner`, then a barrier on
+/// every thread, then reads `inside`) it makes sure that they cannot both go on: either the
+/// owner sees `owner` cleared and leaves, or the revoker sees it inside. The owner's store
+/// and load may only be reordered by the processor, and the barrier orders them. False (not
+/// inside) when the bias was taken back, or when the owner is already inside: a call from a
+/// free function run inside its own call, which `take_busy` refuses.
+#[inline]
+fn enter_biased(handle: &SocketHandle, me: u64) -> bool {
+    if handle.inside.load(Ordering::Relaxed) {
+        return false;
+    }
+    handle.inside.store(true, Ordering::Relaxed);
+    compiler_fence(Ordering::SeqCst);
+    if handle.owner.load(Ordering::Acquire) == me {
+        return true;
+    }
+    handle.inside.store(false, Ordering::Release);
+    false
+}
+
+/// After `busy` was taken: clears the bias, so that its owner's next calls take `busy` too.
+/// EAGAIN when the owner is in a call now (for the owner itself, a call from a free function
+/// run inside its own), unless `closing` a socket a thread of the parent process was in at
+/// the fork.
+fn take_bias_back(handle: &SocketHandle, closing: bool) -> Result<()> {
+    let owner = handle.owner.load(Ordering::Acquire);
+    if owner == 0 {
+        return Ok(());
+    }
+    let me = thread_token();
+    if owner == me {
+        // `inside` is this thread's own.
+        if handle.inside.load(Ordering::Relaxed) {
+            return Err(Error::Again);
+        }
+        handle.owner.store(0, Ordering::Relaxed);
+        return Ok(());
+    }
+    if owner >> 40 != me >> 40 {
+        // A thread of the process this one was forked from: it does not run here.
+        if handle.inside.load(Ordering::Acquire) && !closing {
+            return Err(Error::Again);
+        }
+        handle.owner.store(0, Ordering::Relaxed);
+        return Ok(());
+    }
+    handle.owner.store(0, Ordering::Relaxed);
+    if !crate::sys::process_barrier() {
+        // The owner cannot be seen to be outside: the bias stays.
+        handle.owner.store(owner, Ordering::Relaxed);
+        return Err(Error::Again);
+    }
+    if handle.inside.load(Ordering::Acquire) {
+        // In a call now. The bias stays, so that the next call to take `busy` looks again
+        // (cleared, it would let that call in beside the owner's).
+        handle.owner.store(owner, Ordering::Relaxed);
+        return Err(Error::Again);
+    }
+    handle.revoked.fetch_add(1, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Sets the handle's `busy` flag (see `acquire_for`), and takes back the socket's bias.
 #[inline]
 fn take_busy(handle: &SocketHandle, closing: bool) -> Result<()> {
     let mine = crate::sys::fork_generation() | 1 << 31;
@@ -293,14 +424,15 @@ fn take_busy(handle: &SocketHandle, closing: bool) -> Result<()> {
         .busy
         .compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed)
     {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         Err(holder) if closing && holder != mine => handle
             .busy
             .compare_exchange(holder, mine, Ordering::Acquire, Ordering::Relaxed)
             .map(drop)
-            .map_err(|_| Error::Again),
-        Err(_) => Err(Error::Again),
+            .map_err(|_| Error::Again)?,
+        Err(_) => return Err(Error::Again),
     }
+    take_bias_back(handle, closing).inspect_err(|_| handle.busy.store(0, Ordering::Release))
 }
 
 /// `acquire_for` of a thread-safe socket: waits for its turn first. Out of line, so that the
@@ -487,6 +619,9 @@ pub unsafe extern "C" fn zmq_socket(ctx: *mut c_void, type_: c_int) -> *mut c_vo
         let handle = SocketHandle {
             tag: AtomicU32::new(SOCKET_TAG),
             busy: AtomicU32::new(0),
+            owner: AtomicU64::new(0),
+            inside: AtomicBool::new(false),
+            revoked: AtomicU32::new(0),
             socket: UnsafeCell::new(Some(Box::new(socket))),
             sharing,
         };

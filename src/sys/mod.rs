@@ -1,4 +1,5 @@
-//! Raw system calls the library makes outside mio: eventfd and poll. All their unsafe code is here.
+//! Raw system calls the library makes outside mio: eventfd, poll and membarrier. All their unsafe
+//! code is here.
 
 pub mod net;
 
@@ -33,6 +34,37 @@ pub fn fork_generation() -> u32 {
         unsafe { libc::pthread_atfork(None, None, Some(forked)) };
     });
     FORKS.load(Ordering::Relaxed)
+}
+
+/// Whether `process_barrier` works here: registers the process for it once
+/// (MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, Linux 4.14). A forked child inherits the
+/// registration.
+pub fn process_barrier_ready() -> bool {
+    static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *READY.get_or_init(|| membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+}
+
+/// Makes every running thread of the process execute a full memory barrier before it returns
+/// (MEMBARRIER_CMD_PRIVATE_EXPEDITED): the heavy side of a fence whose other side, on the
+/// hot path, is a compiler fence. False when it could not (not `process_barrier_ready`).
+pub fn process_barrier() -> bool {
+    membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)
+}
+
+/// Commands of membarrier(2), from the kernel's uapi.
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_long = 1 << 3;
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_long = 1 << 4;
+
+fn membarrier(command: libc::c_long) -> bool {
+    // SAFETY: membarrier takes no pointers (flags 0, cpu id unused).
+    unsafe {
+        libc::syscall(
+            libc::SYS_membarrier,
+            command,
+            0 as libc::c_long,
+            0 as libc::c_long,
+        ) == 0
+    }
 }
 
 /// A new close-on-exec epoll instance.
