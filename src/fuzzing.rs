@@ -340,7 +340,8 @@ fn pair_transfer(src: &mut Side, dst: &mut Side, limit: usize, now: Instant) -> 
         dst.conn.read_done(n, now);
         rest = &rest[n..];
         let received = &mut dst.received;
-        dst.conn.deliver_data_frames(|msg| {
+        dst.conn.deliver_data_frames(|frame| {
+            let msg = frame.into_msg();
             received.push((msg.data().to_vec(), msg.more()));
             true
         });
@@ -355,7 +356,8 @@ fn pair_transfer(src: &mut Side, dst: &mut Side, limit: usize, now: Instant) -> 
                 None => break,
             }
             let received = &mut dst.received;
-            dst.conn.deliver_data_frames(|msg| {
+            dst.conn.deliver_data_frames(|frame| {
+                let msg = frame.into_msg();
                 received.push((msg.data().to_vec(), msg.more()));
                 true
             });

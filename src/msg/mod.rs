@@ -230,6 +230,19 @@ impl Msg {
         }
     }
 
+    /// Gives an empty message made by `new` (and not changed since) the bytes of `data`, at
+    /// most `INLINE_MAX`, copied where the message is (see `PipeEnd::write_small`).
+    #[inline]
+    pub fn set_small_data(&mut self, data: &[u8]) {
+        debug_assert!(data.len() <= INLINE_MAX && self.size() == 0);
+        if let Body::Inline { len, buf } = &mut self.body {
+            let n = data.len().min(INLINE_MAX);
+            buf[..n].copy_from_slice(&data[..n]);
+            // Cannot truncate: n <= INLINE_MAX.
+            *len = n as u8;
+        }
+    }
+
     /// A message holding a copy of `data`.
     #[inline]
     pub fn from_slice(data: &[u8]) -> Self {

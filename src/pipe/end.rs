@@ -34,6 +34,11 @@ enum Item {
     Metadata(Option<Arc<Metadata>>),
 }
 
+/// An empty message as an item, for `PipeEnd::write_small` to fill in its slot. A constant,
+/// so that it is copied from where it was stored long ago: built on the stack in stores of
+/// mixed widths and copied at once in wider loads, it stalled as the copy it replaces did.
+const EMPTY: Item = Item::Msg(Msg::new());
+
 /// What one end tells the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeerCommand {
@@ -385,14 +390,38 @@ impl PipeEnd {
         }
     }
 
+    /// Writes a frame of `body`'s bytes (at most `INLINE_MAX`), copied straight into its slot;
+    /// `false`, writing nothing, when the pipe does not take it now.
+    #[inline]
+    pub fn write_small(&mut self, body: &[u8], more: bool) -> bool {
+        match self.admit_frame(more, false) {
+            Some(outbound) => {
+                outbound.write_with(EMPTY, more, |item| {
+                    if let Item::Msg(msg) = item {
+                        msg.set_small_data(body);
+                        msg.set_more(more);
+                    }
+                });
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The queue a frame goes to if the pipe takes it now, counted as written.
     #[inline]
     fn admit(&mut self, msg: &Msg) -> Option<&mut Writer<Item>> {
+        self.admit_frame(msg.more(), msg.is_routing_id())
+    }
+
+    /// `admit` for a frame with these flags.
+    #[inline]
+    fn admit_frame(&mut self, more: bool, routing_id: bool) -> Option<&mut Writer<Item>> {
         if !self.check_write() {
             return None;
         }
         let outbound = self.outbound.as_mut()?;
-        if !msg.more() && !msg.is_routing_id() {
+        if !more && !routing_id {
             self.msgs_written += 1;
         }
         Some(outbound)

@@ -156,11 +156,19 @@ impl<T: Send> Writer<T> {
 
     /// Appends a value. `incomplete` marks a value after which the message is not complete yet
     /// (a frame followed by more frames): it is not flushed until a complete one follows.
+    #[inline]
     pub fn write(&mut self, value: T, incomplete: bool) {
+        self.write_with(value, incomplete, |_| {});
+    }
+
+    /// `write`, then `fill` finishes the value where it is stored (a message's bytes copied
+    /// into its slot: built elsewhere and moved in, the move reloaded them too soon).
+    #[inline]
+    pub fn write_with(&mut self, value: T, incomplete: bool, fill: impl FnOnce(&mut T)) {
         let (shared, w) = self.parts();
         // SAFETY: the writer owns the slot at its position: the reader never reads beyond the
         // published count, which is at most `written`.
-        unsafe { (*(*w.chunk).slots[w.slot].get()).write(value) };
+        fill(unsafe { (*(*w.chunk).slots[w.slot].get()).write(value) });
         w.written += 1;
         w.slot += 1;
         if w.slot == CHUNK {

@@ -28,7 +28,7 @@ use crate::socket::monitor::{MonitorSlot, Place, event};
 use crate::socket::{Command, NewPipe, PipeId, ReadNow, Route, SocketType, WaitEnd};
 use crate::transport::socks::{SocksClient, SocksStatus};
 use crate::transport::{ConnectTarget, ipc, tcp};
-use crate::zmtp::{self, Event};
+use crate::zmtp::{self, DataFrame, Event};
 
 /// Bytes of encoded output copied (headers and small bodies) before writing (libzmq's out batch
 /// is 8 KiB; a larger batch means fewer system calls per message).
@@ -196,7 +196,6 @@ impl Stream {
     }
 }
 
-/// A stream and the protocol running over it.
 /// Writes a decoded frame into the session's pipe. A frame the full pipe refuses waits in
 /// `pending_in`, the engine is `stalled` (reading stops) and false is returned. With no pipe (the
 /// socket let go of it) the frame is dropped.
@@ -204,23 +203,29 @@ fn offer(
     pipe: Option<&mut SessionPipe>,
     pending_in: &mut Option<Msg>,
     stalled: &mut bool,
-    msg: Msg,
+    frame: DataFrame<'_>,
 ) -> bool {
     let Some(pipe) = pipe else {
         return true;
     };
-    match pipe.end.write(msg) {
-        Ok(()) => true,
-        Err(msg) => {
-            *pending_in = Some(msg);
-            *stalled = true;
-            pipe.end.flush();
-            pipe.deliver();
-            false
-        }
-    }
+    let refused = match frame {
+        DataFrame::Small { body, more } => match pipe.end.write_small(body, more) {
+            true => return true,
+            false => DataFrame::Small { body, more }.into_msg(),
+        },
+        DataFrame::Msg(msg) => match pipe.end.write(msg) {
+            Ok(()) => return true,
+            Err(msg) => msg,
+        },
+    };
+    *pending_in = Some(refused);
+    *stalled = true;
+    pipe.end.flush();
+    pipe.deliver();
+    false
 }
 
+/// A stream and the protocol running over it.
 struct Engine {
     stream: Stream,
     /// None while a TCP connect is in progress.
@@ -1309,7 +1314,7 @@ impl Session {
                     self.pipe.as_mut(),
                     &mut engine.pending_in,
                     &mut engine.stalled,
-                    msg,
+                    DataFrame::Msg(msg),
                 ) {
                     return;
                 }
@@ -1336,7 +1341,7 @@ impl Session {
                         self.pipe.as_mut(),
                         &mut engine.pending_in,
                         &mut engine.stalled,
-                        msg,
+                        DataFrame::Msg(msg),
                     ) {
                         return;
                     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::msg::{Metadata, Msg};
-use crate::zmtp::{Config, Connection, Event, Failure, Version};
+use crate::zmtp::{Config, Connection, DataFrame, Event, Failure, Version};
 
 /// Bytes read from the stream at a time in raw mode.
 const RAW_READ: usize = 8192;
@@ -129,7 +129,10 @@ impl Wire {
     /// The fast path of `poll_event` (see `Connection::deliver_data_frames`); raw streams
     /// take the general one.
     #[inline]
-    pub(crate) fn deliver_data_frames(&mut self, deliver: impl FnMut(Msg) -> bool) -> bool {
+    pub(crate) fn deliver_data_frames(
+        &mut self,
+        deliver: impl FnMut(DataFrame<'_>) -> bool,
+    ) -> bool {
         match self {
             Wire::Zmtp(conn) => conn.deliver_data_frames(deliver),
             Wire::Raw(_) => true,

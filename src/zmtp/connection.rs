@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::msg::{Metadata, Msg};
 use crate::zmtp::command::{self, Command};
-use crate::zmtp::decoder::Input;
+use crate::zmtp::decoder::{DataFrame, Input};
 use crate::zmtp::encoder::{Framing, OutQueue};
 use crate::zmtp::greeting::{self, Greeting, Outcome, Step};
 use crate::zmtp::mechanism::{self, Mechanism, Status};
@@ -201,23 +201,23 @@ impl Connection {
 
     /// Hands the data frames at hand to `deliver`, in order, while it takes them: the fast
     /// path of [`poll_event`](Self::poll_event) for an established connection whose mechanism
-    /// leaves messages as they are (NULL, PLAIN), each frame built once and moved once, a
-    /// large body read straight into its own buffer. Whatever else comes (commands, oversized
-    /// frames, errors) is left for `poll_event`. `false` when `deliver` refused a frame (it
-    /// keeps that frame).
+    /// leaves messages as they are (NULL, PLAIN): a small frame as its bytes, for `deliver` to
+    /// copy where the message stays, a larger one built once and moved once, a large body read
+    /// straight into its own buffer. Whatever else comes (commands, oversized frames, errors)
+    /// is left for `poll_event`. `false` when `deliver` refused a frame (it keeps that frame).
     #[inline]
-    pub fn deliver_data_frames(&mut self, mut deliver: impl FnMut(Msg) -> bool) -> bool {
+    pub fn deliver_data_frames(&mut self, mut deliver: impl FnMut(DataFrame<'_>) -> bool) -> bool {
         let Some(version) = self.plain_data() else {
             return true;
         };
         let framing = framing(version);
-        while let Some(msg) = self.input.next_plain_frame(framing, self.maxmsgsize) {
+        while let Some(frame) = self.input.next_plain_frame(framing, self.maxmsgsize) {
             if is_v3(version) {
                 self.ping_deadline = None;
                 self.ttl_deadline = None;
             }
-            self.quiet |= !msg.more();
-            if !deliver(msg) {
+            self.quiet |= !frame.more();
+            if !deliver(frame) {
                 return false;
             }
         }

@@ -17,6 +17,8 @@
 //! chunk is then used again from its start. A chunk is left at least half full of received
 //! bytes, so the messages of a peer pin no more than twice what it sent.
 
+use std::ops::Range;
+
 use crate::msg::{Chunk, INLINE_MAX, Msg};
 use crate::zmtp::Failure;
 use crate::zmtp::encoder::{FLAG_COMMAND, FLAG_LONG, FLAG_MORE, Framing};
@@ -27,6 +29,47 @@ pub(super) const BUF_SIZE: usize = 16 * 1024;
 pub(super) const DIRECT_MIN: usize = 8 * 1024;
 /// The first allocation for a body read directly.
 pub(super) const LARGE_START: usize = 64 * 1024;
+
+/// A data frame as the fast path hands it over (`Connection::deliver_data_frames`): a small
+/// body as its bytes in the read buffer, for the receiver to copy where the message is to
+/// stay (`PipeEnd::write_small`), anything else as a message. A small message built here and
+/// returned was moved again before its narrow stores had reached the cache: the moves' wider
+/// loads waited for them (a store-forwarding stall): decoding a 1-byte frame into a pipe took
+/// about twice as long (ARCHITECTURE.md, "Messages move in place").
+pub enum DataFrame<'a> {
+    Small { body: &'a [u8], more: bool },
+    Msg(Msg),
+}
+
+impl DataFrame<'_> {
+    /// Whether more frames of the message follow.
+    pub fn more(&self) -> bool {
+        match self {
+            DataFrame::Small { more, .. } => *more,
+            DataFrame::Msg(msg) => msg.more(),
+        }
+    }
+
+    /// The frame's body.
+    pub fn data(&self) -> &[u8] {
+        match self {
+            DataFrame::Small { body, .. } => body,
+            DataFrame::Msg(msg) => msg.data(),
+        }
+    }
+
+    /// The frame as a message (copying a small body).
+    pub fn into_msg(self) -> Msg {
+        match self {
+            DataFrame::Small { body, more } => {
+                let mut msg = Msg::from_slice(body);
+                msg.set_more(more);
+                msg
+            }
+            DataFrame::Msg(msg) => msg,
+        }
+    }
+}
 
 /// Received bytes and the frame being decoded.
 #[derive(Debug)]
@@ -164,7 +207,19 @@ impl Input {
         &mut self,
         framing: Framing,
         maxmsgsize: Option<u64>,
-    ) -> Option<Msg> {
+    ) -> Option<DataFrame<'_>> {
+        let (body, more) = self.take_data_frame(framing, maxmsgsize)?;
+        Some(self.frame_at(body, more))
+    }
+
+    /// Where `next_data_frame`'s frame body is in the internal buffer, and its MORE flag; the
+    /// frame is consumed.
+    #[inline]
+    fn take_data_frame(
+        &mut self,
+        framing: Framing,
+        maxmsgsize: Option<u64>,
+    ) -> Option<(Range<usize>, bool)> {
         if self.large.is_some() {
             return None;
         }
@@ -181,14 +236,23 @@ impl Input {
             return None;
         }
         let at = self.start + header.len;
-        let mut msg = if body <= INLINE_MAX {
-            Msg::from_slice(&avail[header.len..header.len + body])
-        } else {
-            self.chunk.share(at..at + body)
-        };
-        msg.set_more(header.more);
         self.start = at + body;
-        Some(msg)
+        Some((at..at + body, header.more))
+    }
+
+    /// The frame whose body is at `body` in the internal buffer: a small one as its bytes, a
+    /// larger one as a message sharing them.
+    #[inline]
+    fn frame_at(&mut self, body: Range<usize>, more: bool) -> DataFrame<'_> {
+        if body.len() <= INLINE_MAX {
+            return DataFrame::Small {
+                body: self.chunk.bytes(body),
+                more,
+            };
+        }
+        let mut msg = self.chunk.share(body);
+        msg.set_more(more);
+        DataFrame::Msg(msg)
     }
 
     /// A data frame (not a command) within `maxmsgsize`, as `next_frame` decodes it: complete
@@ -199,15 +263,15 @@ impl Input {
         &mut self,
         framing: Framing,
         maxmsgsize: Option<u64>,
-    ) -> Option<Msg> {
-        if let Some(msg) = self.next_data_frame(framing, maxmsgsize) {
-            return Some(msg);
+    ) -> Option<DataFrame<'_>> {
+        if let Some((body, more)) = self.take_data_frame(framing, maxmsgsize) {
+            return Some(self.frame_at(body, more));
         }
         if !self.waits_for_bytes(framing, maxmsgsize) {
             return None;
         }
         match self.next_frame(framing, maxmsgsize) {
-            Ok(frame) => frame,
+            Ok(frame) => frame.map(DataFrame::Msg),
             Err(_) => {
                 // Out of memory for the body: `next_frame` fails the same way for the caller
                 // of `poll_event`, and no more bytes are to be waited for.
@@ -434,6 +498,29 @@ mod tests {
     }
 
     #[test]
+    fn small_bodies_come_as_bytes_larger_ones_as_messages() {
+        let mut input = Input::new();
+        let mut bytes = vec![0, INLINE_MAX as u8];
+        bytes.extend_from_slice(&[1; INLINE_MAX]);
+        bytes.extend_from_slice(&[FLAG_MORE, INLINE_MAX as u8 + 1]);
+        bytes.extend_from_slice(&[2; INLINE_MAX + 1]);
+        feed(&mut input, &bytes);
+        match input.next_data_frame(Framing::V2, None) {
+            Some(DataFrame::Small { body, more }) => {
+                assert!(body == [1; INLINE_MAX] && !more);
+            }
+            _ => panic!("a small body is handed over as its bytes"),
+        }
+        match input.next_data_frame(Framing::V2, None) {
+            Some(DataFrame::Msg(msg)) => {
+                assert!(msg.data() == [2; INLINE_MAX + 1] && msg.more());
+            }
+            _ => panic!("a larger body is a message"),
+        }
+        assert!(input.is_empty());
+    }
+
+    #[test]
     fn data_frames_take_the_fast_path_and_leave_the_rest_to_next_frame() {
         let mut input = Input::new();
         let mut bytes = vec![
@@ -505,7 +592,7 @@ mod tests {
         assert!(input.large.is_some());
         feed(&mut input, &vec![7u8; size - 1000]);
         let body = input.next_plain_frame(Framing::V2, None).unwrap();
-        assert!(body.size() == size && body.data().iter().all(|&b| b == 7));
+        assert!(body.data().len() == size && body.data().iter().all(|&b| b == 7));
         // A size no buffer can hold: not a plain frame (next_frame refuses it).
         let mut huge = Input::new();
         let mut wire = vec![FLAG_LONG];
@@ -687,8 +774,8 @@ mod tests {
             feed(&mut input, piece);
             let sealed = input.chunk.sealed();
             chunks.insert(input.chunk.bytes(sealed..sealed).as_ptr() as usize - sealed);
-            while let Some(msg) = input.next_data_frame(Framing::V2, None) {
-                held.push(msg);
+            while let Some(frame) = input.next_data_frame(Framing::V2, None) {
+                held.push(frame.into_msg());
             }
         }
         // Every body came whole and stayed so while later bytes were read.

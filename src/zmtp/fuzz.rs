@@ -38,7 +38,8 @@ pub fn decoder(data: &[u8]) {
         received += n;
         loop {
             let frame = match input.next_data_frame(framing, maxmsgsize) {
-                Some(msg) => {
+                Some(frame) => {
+                    let msg = frame.into_msg();
                     assert!(!msg.is_command());
                     msg
                 }

@@ -30,6 +30,7 @@ use std::time::Duration;
 
 pub use self::connection::{Connection, WRITE_SLICES};
 pub use self::curve::{CurveClient, CurveServer};
+pub use self::decoder::DataFrame;
 pub use self::mechanism::{Mechanism, Null, Status};
 pub use self::properties::PeerProperties;
 pub use self::zap::ZapReply;

@@ -29,6 +29,13 @@ fn frame(data: &[u8], more: bool) -> Msg {
     msg
 }
 
+/// Every frame readable at `end`, as its bytes and MORE flag.
+fn read_all(end: &mut PipeEnd) -> Vec<(Vec<u8>, bool)> {
+    std::iter::from_fn(|| end.read())
+        .map(|m| (m.data().to_vec(), m.more()))
+        .collect()
+}
+
 #[test]
 fn sleeping_reader_is_woken() {
     let (mut a, mut b) = pipe_pair(0, 0);
@@ -67,6 +74,28 @@ fn high_water_mark_counts_messages_and_credit_returns() {
 }
 
 #[test]
+fn small_frames_written_in_place_are_messages_like_any_other() {
+    let (mut a, mut b) = pipe_pair(2, 0);
+    // A two-frame message, then a frame of the largest inline size: two messages for the HWM.
+    assert!(a.write_small(b"ab", true));
+    assert!(a.write_small(b"", false));
+    let full = [9u8; crate::msg::INLINE_MAX];
+    assert!(a.write_small(&full, false));
+    assert!(!a.check_write());
+    assert!(!a.write_small(b"x", false));
+    a.flush();
+    deliver(&mut a, &mut b);
+    assert_eq!(
+        read_all(&mut b),
+        vec![
+            (b"ab".to_vec(), true),
+            (Vec::new(), false),
+            (full.to_vec(), false)
+        ]
+    );
+}
+
+#[test]
 fn frames_of_a_message_appear_together() {
     let (mut a, mut b) = pipe_pair(0, 0);
     a.write(frame(b"1", true)).unwrap();
@@ -76,11 +105,8 @@ fn frames_of_a_message_appear_together() {
     a.write(frame(b"3", false)).unwrap();
     a.flush();
     deliver(&mut a, &mut b);
-    let got: Vec<_> = std::iter::from_fn(|| b.read())
-        .map(|m| (m.data().to_vec(), m.more()))
-        .collect();
     assert_eq!(
-        got,
+        read_all(&mut b),
         vec![
             (b"1".to_vec(), true),
             (b"2".to_vec(), true),

@@ -74,8 +74,8 @@ pub(super) fn take_output(c: &mut Connection) -> Vec<u8> {
 /// The next event as a session takes it: the data frames at hand through the fast path
 /// first, then `poll_event` for the rest; so every test of a connection runs both paths.
 fn next_events(c: &mut Connection, now: Instant, events: &mut Vec<Event>) -> Result<bool, Failure> {
-    c.deliver_data_frames(|msg| {
-        events.push(Event::Message(msg));
+    c.deliver_data_frames(|frame| {
+        events.push(Event::Message(frame.into_msg()));
         true
     });
     match c.poll_event(now)? {
