@@ -4,18 +4,19 @@
 # better for latency and for peak_rss_kb (peak resident set, KiB, from getrusage). Each figure is
 # the median of BENCH_ROUNDS (5) runs, taken alternately. Runs of a fraction of a second, which
 # the load swings of a shared machine move by up to 2x for either library, take
-# BENCH_SHORT_ROUNDS (7): the tcp and ipc rows of 1 MiB, and the rows of the fan-out, ROUTER and
-# proxy programs. The 1000 connections and the raw baseline take BENCH_SLOW_ROUNDS (3), to keep
-# the whole run under ten minutes on two cores (latency rows make 10000 round trips in one
-# process, 3000 across two: a round trip costs 50-100 us on a virtual machine whose thread
-# wake-ups are slow). The throughput rows of 1 MiB send 4000 messages: remote_thr never writes
-# its messages, and those sent before the first is freed (the send queue fills: about 1000
-# with ours, 1100-1450 with libzmq) are memory no thread used before, whose every page the
-# kernel faults in as it reads it (256 faults a message); in a run of 1000 that was all the
-# row measured. The network benchmarks (local_thr/remote_thr, local_lat/remote_lat, libzmq's perf
-# tools; conn_local/conn_remote) run
-# as two processes over tcp and ipc, both on the same library; the peak RSS is the binding,
-# receiving side's (local_*). The others are one process each, with threads, and take the
+# BENCH_SHORT_ROUNDS (7): the tcp and ipc rows of 1 B, 64 B and 1 MiB (at 1 and 64 B, where
+# thread placement alone moves either library's throughput by up to 2x), and the rows of the
+# fan-out, ROUTER and proxy programs. The 1000 connections and the raw baseline take
+# BENCH_SLOW_ROUNDS (3), to keep the whole run under ten minutes on two cores (latency rows
+# make 10000 round trips in one process, 3000 across two: a round trip costs 50-100 us on a
+# virtual machine whose thread wake-ups are slow). The throughput rows of 1 MiB send 4000
+# messages: remote_thr never writes its messages, and those sent before the first is freed
+# (the send queue fills: about 1000 with ours, 1100-1450 with libzmq) are memory no thread
+# used before, whose every page the kernel faults in as it reads it (256 faults a message);
+# in a run of 1000 that was all the row measured. The network benchmarks (local_thr/remote_thr,
+# local_lat/remote_lat, libzmq's perf tools; conn_local/conn_remote) run as two processes over
+# tcp and ipc, both on the same library; the peak RSS is the binding, receiving side's
+# (local_*). The others are one process each, with threads, and take the
 # endpoint to bind to: "tcp://127.0.0.1:*" (a free port), "ipc://PATH" or "inproc://NAME".
 # A run that fails (exit status, crash, BENCH_TIMEOUT seconds, 60 by default) shows FAIL in its
 # row and a "#" note under it; that library's remaining rounds of the row are then skipped.
@@ -324,7 +325,7 @@ for transport in tcp ipc; do
   for size in 1 64 1024 65536 1048576; do
     lat_count=3000
     net_rounds=$rounds
-    case "$size" in 1|64) count=1000000 ;; 1024) count=500000 ;; 65536) count=20000 ;;
+    case "$size" in 1|64) count=1000000 net_rounds=$short_rounds ;; 1024) count=500000 ;; 65536) count=20000 ;;
       *) count=4000 lat_count=500 net_rounds=$short_rounds ;; esac
     ROUNDS=$net_rounds FIGURES="msg/s Mb/s peak_rss_kb" compare_net "${transport}_thr" "$size" local_thr remote_thr "$endpoint" "$count"
     ROUNDS=$net_rounds FIGURES=latency_us compare_net "${transport}_lat" "$size" local_lat remote_lat "$endpoint" "$lat_count"
